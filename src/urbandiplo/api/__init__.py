@@ -1,0 +1,1 @@
+"""HTTP only: routers, request/response schemas, credentials, problem+json, pages, ETags."""

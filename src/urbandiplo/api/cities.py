@@ -1,0 +1,297 @@
+"""/v1/cities: municipalities, partners and the home city."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from starlette.responses import Response
+
+from urbandiplo.api import resource
+from urbandiplo.api.common import (
+    CountryCode,
+    Cursor,
+    Limit,
+    LocalNames,
+    ModifiedSince,
+    Omittable,
+    PatchModel,
+    RequestModel,
+    SearchText,
+    ShortText,
+    Text,
+)
+from urbandiplo.api.deps import PrincipalDep, ServicesDep
+from urbandiplo.api.http import decode_cursor
+from urbandiplo.api.problems import problem_responses
+from urbandiplo.api.resource import IdempotencyKey, IfMatch, IfNoneMatch, Views
+from urbandiplo.domain.cities import CITY_SORTS, CityFields, CityQuery
+from urbandiplo.domain.listing import DEFAULT_PAGE_SIZE, PageRequest, Sort
+from urbandiplo.domain.values import Visibility
+
+router = APIRouter(prefix="/v1/cities", tags=["cities"])
+
+SubdivisionCode = Annotated[
+    str,
+    StringConstraints(pattern=r"^[A-Z]{2}-[A-Z0-9]{1,3}$"),
+    Field(description="ISO 3166-2 code of the region", examples=["DE-NW"]),
+]
+WikidataId = Annotated[str, StringConstraints(pattern=r"^Q[1-9][0-9]{0,11}$")]
+Latitude = Annotated[float, Field(ge=-90, le=90)]
+Longitude = Annotated[float, Field(ge=-180, le=180)]
+Population = Annotated[int, Field(ge=0, le=100_000_000_000)]
+GeonamesId = Annotated[int, Field(ge=1, le=2_147_483_647)]
+
+EXAMPLE_IN: dict[str, Any] = {
+    "name": "Cluj-Napoca",
+    "names": {"de": "Klausenburg", "en": "Cluj-Napoca", "hu": "Kolozsvár"},
+    "country_code": "RO",
+    "subdivision_code": "RO-CJ",
+    "latitude": 46.7667,
+    "longitude": 23.5833,
+}
+EXAMPLE_OUT: dict[str, Any] = {
+    **EXAMPLE_IN,
+    "id": "019a8f0e-3c4b-7d21-9e5f-0a1b2c3d4e5f",
+    "population": None,
+    "wikidata_id": None,
+    "geonames_id": None,
+    "global_south": False,
+    "created_at": "2026-11-21T09:00:00+00:00",
+    "updated_at": "2026-11-21T09:00:00+00:00",
+}
+
+
+class CityCreate(RequestModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [EXAMPLE_IN]})
+
+    name: ShortText = Field(description="Local official name")
+    names: LocalNames = Field(default_factory=dict)
+    country_code: CountryCode
+    subdivision_code: SubdivisionCode | None = None
+    latitude: Latitude | None = None
+    longitude: Longitude | None = None
+    population: Population | None = None
+    wikidata_id: WikidataId | None = None
+    geonames_id: GeonamesId | None = None
+    notes: Text | None = Field(default=None, description="Internal note, for staff only")
+    visibility: Visibility = Visibility.PUBLIC
+
+    def to_fields(self) -> CityFields:
+        return CityFields(**{name: getattr(self, name) for name in type(self).model_fields})
+
+
+class CityUpdate(PatchModel):
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"population": 286598}]}
+    )
+
+    name: Omittable[ShortText] = None
+    names: Omittable[LocalNames] = None
+    country_code: Omittable[CountryCode] = None
+    subdivision_code: SubdivisionCode | None = None
+    latitude: Latitude | None = None
+    longitude: Longitude | None = None
+    population: Population | None = None
+    wikidata_id: WikidataId | None = None
+    geonames_id: GeonamesId | None = None
+    notes: Text | None = None
+    visibility: Omittable[Visibility] = None
+
+    def changes(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in self.model_fields_set}
+
+
+class CityPublic(BaseModel):
+    """A city as the website sees it."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [EXAMPLE_OUT]})
+
+    id: uuid.UUID
+    name: str
+    names: dict[str, str]
+    country_code: str
+    subdivision_code: str | None
+    latitude: float | None
+    longitude: float | None
+    population: int | None
+    wikidata_id: str | None
+    geonames_id: int | None
+    global_south: bool = Field(
+        description="On the OECD DAC list of ODA recipients (read-only, derived)"
+    )
+    created_at: datetime
+    updated_at: datetime
+
+
+class City(CityPublic):
+    """A city as staff see it."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{**EXAMPLE_OUT, "notes": None, "visibility": "public"}]}
+    )
+
+    notes: str | None
+    visibility: Visibility
+
+
+class CityPage(BaseModel):
+    items: list[City]
+    next_cursor: str | None
+
+
+class CityPublicPage(BaseModel):
+    items: list[CityPublic]
+    next_cursor: str | None
+
+
+VIEWS = Views(City, CityPublic)
+SortParam = Annotated[
+    str,
+    Query(
+        pattern=rf"^-?({'|'.join(CITY_SORTS)})$",
+        description="Sort field, `-` for descending; ties are broken by id.",
+    ),
+]
+
+LINK_TO_GET = {
+    "GetCreatedCity": {
+        "operationId": "cities-get",
+        "parameters": {"city_id": "$response.body#/id"},
+        "description": "Read the city that was just created.",
+    }
+}
+
+
+def _location(city: Any) -> str:
+    return f"/v1/cities/{city.id}"
+
+
+@router.get(
+    "",
+    operation_id="cities-list",
+    summary="List cities",
+    response_model=CityPage | CityPublicPage,
+    responses={304: {"description": "Not modified"}, **problem_responses(401, 422)},
+)
+def list_cities(
+    request: Request,
+    services: ServicesDep,
+    principal: PrincipalDep,
+    country_code: Annotated[CountryCode | None, Query()] = None,
+    global_south: Annotated[bool | None, Query()] = None,
+    q: SearchText = None,
+    modified_since: ModifiedSince = None,
+    sort: SortParam = "name",
+    limit: Limit = DEFAULT_PAGE_SIZE,
+    cursor: Cursor = None,
+    if_none_match: IfNoneMatch = None,
+) -> Response:
+    found = services.cities.list_page(
+        principal,
+        CityQuery(
+            country_code=country_code, q=q, modified_since=modified_since, global_south=global_south
+        ),
+        Sort.parse(sort, CITY_SORTS),
+        PageRequest(limit, decode_cursor(cursor)),
+    )
+    return resource.page(request, principal, VIEWS, found)
+
+
+@router.post(
+    "",
+    operation_id="cities-create",
+    summary="Create a city",
+    status_code=201,
+    response_model=City,
+    responses={
+        201: {"description": "Created", "links": LINK_TO_GET},
+        **problem_responses(401, 403, 409, 422),
+    },
+)
+def create_city(
+    request: Request,
+    services: ServicesDep,
+    principal: PrincipalDep,
+    body: CityCreate,
+    idempotency_key: IdempotencyKey = None,
+) -> Response:
+    return resource.create(
+        request,
+        services,
+        principal,
+        idempotency_key,
+        body,
+        VIEWS,
+        _location,
+        lambda before_commit: services.cities.create(
+            principal, body.to_fields(), before_commit=before_commit
+        ),
+    )
+
+
+@router.get(
+    "/{city_id}",
+    operation_id="cities-get",
+    summary="Read a city",
+    response_model=City | CityPublic,
+    responses={304: {"description": "Not modified"}, **problem_responses(401, 404, 422)},
+)
+def get_city(
+    request: Request,
+    services: ServicesDep,
+    principal: PrincipalDep,
+    city_id: uuid.UUID,
+    if_none_match: IfNoneMatch = None,
+) -> Response:
+    return resource.one(request, principal, VIEWS, services.cities.get(principal, city_id))
+
+
+@router.patch(
+    "/{city_id}",
+    operation_id="cities-update",
+    summary="Change a city",
+    response_model=City,
+    responses=problem_responses(401, 403, 404, 412, 422),
+)
+def update_city(
+    request: Request,
+    services: ServicesDep,
+    principal: PrincipalDep,
+    city_id: uuid.UUID,
+    body: CityUpdate,
+    if_match: IfMatch = None,
+) -> Response:
+    return resource.update(
+        request,
+        principal,
+        VIEWS,
+        lambda precondition: services.cities.update(
+            principal, city_id, body.changes(), precondition
+        ),
+    )
+
+
+@router.delete(
+    "/{city_id}",
+    operation_id="cities-delete",
+    summary="Delete a city",
+    status_code=204,
+    response_class=Response,
+    responses=problem_responses(401, 403, 404, 409, 412, 422),
+)
+def delete_city(
+    request: Request,
+    services: ServicesDep,
+    principal: PrincipalDep,
+    city_id: uuid.UUID,
+    if_match: IfMatch = None,
+) -> Response:
+    return resource.delete(
+        request,
+        VIEWS,
+        lambda precondition: services.cities.delete(principal, city_id, precondition),
+    )

@@ -1,0 +1,119 @@
+"""Schema pieces and list parameters shared by every resource."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, TypeVar
+
+from fastapi import Query
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+from urbandiplo.domain.errors import InvalidData
+from urbandiplo.domain.listing import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+from urbandiplo.domain.values import I18nText, check_country_code
+
+T = TypeVar("T")
+
+
+def _country(code: str) -> str:
+    try:
+        return check_country_code(code)
+    except InvalidData as error:
+        raise ValueError(error.detail) from error
+
+
+def _i18n(value: dict[str, str]) -> I18nText:
+    try:
+        return I18nText.of(value)
+    except InvalidData as error:
+        raise ValueError(error.detail) from error
+
+
+CountryCode = Annotated[
+    str,
+    StringConstraints(pattern=r"^[A-Z]{2}$", min_length=2, max_length=2),
+    AfterValidator(_country),
+    Field(description="ISO 3166-1 alpha-2 country code", examples=["DE"]),
+]
+LanguageCode = Annotated[str, StringConstraints(pattern=r"^[a-z]{2}$", min_length=2, max_length=2)]
+Text = Annotated[str, StringConstraints(max_length=10_000)]
+ShortText = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+Url = Annotated[str, StringConstraints(pattern=r"^https?://\S+$", max_length=2000)]
+LocalNames = Annotated[
+    dict[LanguageCode, Annotated[str, StringConstraints(min_length=1, max_length=200)]],
+    Field(max_length=50, description="Names in other languages, keyed by ISO 639-1 code."),
+]
+I18nTextIn = Annotated[
+    dict[LanguageCode, Text],
+    Field(
+        max_length=50,
+        description="Text per ISO 639-1 language; German (`de`) is required.",
+        examples=[{"de": "Städtepartnerschaft seit 1976", "en": "Twinned since 1976"}],
+    ),
+    AfterValidator(_i18n),
+]
+I18nTextOut = Annotated[
+    dict[LanguageCode, str],
+    Field(description="Text per ISO 639-1 language; German (`de`) is always there."),
+]
+
+
+class RequestModel(BaseModel):
+    """Request bodies refuse fields they do not know."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class PatchModel(RequestModel):
+    """PATCH bodies: every field optional; only the fields sent are changed."""
+
+
+def _not_null(value: T | None) -> T:
+    if value is None:
+        raise ValueError("may be left out, but not set to null")
+    return value
+
+
+def _without_null(schema: dict[str, Any]) -> None:
+    schema.pop("default", None)
+    branches = schema.pop("anyOf", None)
+    if branches is not None:
+        kept = [branch for branch in branches if branch.get("type") != "null"]
+        if len(kept) == 1:
+            schema.update(kept[0])
+        else:
+            schema["anyOf"] = kept
+
+
+# A PATCH field that cannot be emptied: it may be left out, but not sent as null.
+Omittable = Annotated[
+    T | None, AfterValidator(_not_null), Field(default=None, json_schema_extra=_without_null)
+]
+
+
+Limit = Annotated[
+    int,
+    Query(
+        ge=1,
+        le=MAX_PAGE_SIZE,
+        description=f"Page size, at most {MAX_PAGE_SIZE}.",
+    ),
+]
+Cursor = Annotated[
+    str | None,
+    Query(
+        max_length=500,
+        pattern=r"^[A-Za-z0-9_-]+$",
+        description="Where the page starts: `next_cursor` of the page before (also in the "
+        '`Link: rel="next"` header).',
+    ),
+]
+ModifiedSince = Annotated[
+    datetime | None,
+    Query(description="Only records changed at or after this time (ISO 8601 with offset)."),
+]
+SearchText = Annotated[
+    str | None,
+    Query(min_length=1, max_length=200, description="Text the record's public texts contain."),
+]
+DEFAULT_LIMIT = DEFAULT_PAGE_SIZE

@@ -1,0 +1,52 @@
+"""What routes get from the app: the domain services and the caller."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import APIKeyHeader
+
+from urbandiplo.domain.access import Principal
+from urbandiplo.domain.cities import CityService
+from urbandiplo.domain.idempotency import IdempotencyService
+from urbandiplo.domain.keys import ApiKeyService
+from urbandiplo.domain.partnerships import PartnershipService
+
+
+@dataclass(frozen=True)
+class Services:
+    """The domain services, wired once in main.create_app."""
+
+    cities: CityService
+    partnerships: PartnershipService
+    api_keys: ApiKeyService
+    idempotency: IdempotencyService
+    ready: Callable[[], bool]
+
+
+def get_services(request: Request) -> Services:
+    services: Services = request.app.state.services
+    return services
+
+
+api_key_header = APIKeyHeader(
+    name="X-API-Key",
+    scheme_name="ApiKey",
+    description="An API key from `urbandiplo keys create`. Without it you are anonymous and "
+    "see public records and fields only.",
+    auto_error=False,
+)
+
+
+def get_principal(
+    services: Annotated[Services, Depends(get_services)],
+    api_key: Annotated[str | None, Depends(api_key_header)],
+) -> Principal:
+    return services.api_keys.authenticate(api_key)
+
+
+ServicesDep = Annotated[Services, Depends(get_services)]
+PrincipalDep = Annotated[Principal, Depends(get_principal)]

@@ -1,0 +1,104 @@
+"""HTTP mechanics shared by every resource: ETags, preconditions, cursors and Link headers."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+from collections.abc import Callable
+from typing import Any
+
+import orjson
+from fastapi import Request
+from starlette.responses import Response
+
+from urbandiplo.api.problems import problem
+from urbandiplo.domain.errors import FieldProblem, InvalidData
+from urbandiplo.domain.listing import Position
+
+JSON = "application/json"
+
+
+def etag_of(body: bytes) -> str:
+    """A strong ETag: the hash of the representation (staff and public views differ)."""
+    return '"' + hashlib.blake2b(body, digest_size=16).hexdigest() + '"'
+
+
+def _tags(header: str) -> set[str]:
+    return {tag.strip().removeprefix("W/") for tag in header.split(",") if tag.strip()}
+
+
+def none_match(request: Request, etag: str) -> bool:
+    """`If-None-Match` names this representation (or `*`): answer 304."""
+    header = request.headers.get("if-none-match")
+    if header is None:
+        return False
+    tags = _tags(header)
+    return "*" in tags or etag in tags
+
+
+def if_match(request: Request, render: Callable[[Any], bytes]) -> Callable[[Any], bool] | None:
+    """The `If-Match` header as a check of the stored record, run by the domain service
+    inside the transaction that changes it; None without the header."""
+    header = request.headers.get("if-match")
+    if header is None:
+        return None
+    tags = _tags(header)
+    if "*" in tags:
+        return lambda _record: True
+    return lambda record: etag_of(render(record)) in tags
+
+
+def json_response(
+    body: bytes,
+    request: Request,
+    *,
+    status_code: int = 200,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    """A JSON response with its ETag, or 304 when the caller has it already."""
+    etag = etag_of(body)
+    all_headers = {"ETag": etag, **(headers or {})}
+    if status_code == 200 and request.method == "GET" and none_match(request, etag):
+        return Response(status_code=304, headers=all_headers)
+    return Response(body, status_code=status_code, media_type=JSON, headers=all_headers)
+
+
+def encode_cursor(position: Position) -> str:
+    raw = orjson.dumps([position.sort, position.value, position.id])
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None) -> Position | None:
+    if cursor is None:
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        sort, value, last_id = orjson.loads(raw)
+        if not isinstance(sort, str) or not isinstance(last_id, str):
+            raise TypeError
+        if value is not None and not isinstance(value, str):
+            raise TypeError
+    except (ValueError, TypeError, binascii.Error, orjson.JSONDecodeError) as error:
+        raise InvalidData(
+            "the cursor is not valid", [FieldProblem("query.cursor", "not a cursor of this API")]
+        ) from error
+    return Position(sort, value, last_id)
+
+
+def next_link(request: Request, position: Position | None) -> dict[str, str]:
+    """The `Link: rel="next"` header for the page after `position`."""
+    if position is None:
+        return {}
+    url = request.url.include_query_params(cursor=encode_cursor(position))
+    return {"Link": f'<{url}>; rel="next"'}
+
+
+def reject_credentials_in_query(request: Request) -> Response | None:
+    """Keys in URLs end up in logs and browser histories: refuse them."""
+    for name in ("api_key", "apikey", "x-api-key", "access_token"):
+        if name in request.query_params:
+            return problem(
+                400, f"credentials are not accepted in the URL ({name}); send the X-API-Key header"
+            )
+    return None

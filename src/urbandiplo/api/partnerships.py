@@ -1,0 +1,503 @@
+"""/v1/partnerships: relations between two cities, their history and round anniversaries."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from starlette.responses import Response
+
+from urbandiplo.api import resource
+from urbandiplo.api.common import (
+    CountryCode,
+    Cursor,
+    I18nTextIn,
+    I18nTextOut,
+    Limit,
+    ModifiedSince,
+    Omittable,
+    PatchModel,
+    RequestModel,
+    SearchText,
+    ShortText,
+    Text,
+    Url,
+)
+from urbandiplo.api.deps import PrincipalDep, ServicesDep
+from urbandiplo.api.http import decode_cursor, json_response
+from urbandiplo.api.problems import problem_responses
+from urbandiplo.api.rendering import dumps, projector
+from urbandiplo.api.resource import IdempotencyKey, IfMatch, IfNoneMatch, Views
+from urbandiplo.domain.listing import DEFAULT_PAGE_SIZE, PageRequest, Sort
+from urbandiplo.domain.partnerships import (
+    PARTNERSHIP_SORTS,
+    Association,
+    CouncilDecision,
+    EconomicProfile,
+    PartnershipFields,
+    PartnershipKind,
+    PartnershipQuery,
+    PartnershipStatus,
+    StatusChange,
+)
+from urbandiplo.domain.taxonomies import FieldOfAction
+from urbandiplo.domain.values import I18nText, Visibility
+
+router = APIRouter(prefix="/v1/partnerships", tags=["partnerships"])
+
+SdgNumber = Annotated[int, Field(ge=1, le=17, description="UN Sustainable Development Goal")]
+Reference = Annotated[str, StringConstraints(min_length=1, max_length=100)]
+
+EXAMPLE_IN: dict[str, Any] = {
+    "partner_city_id": "019a8f0e-3c4b-7d21-9e5f-0a1b2c3d4e5f",
+    "kind": "twinning",
+    "status": "active",
+    "established_on": "2024-08-28",
+    "status_history": [
+        {
+            "changed_on": "2022-10-01",
+            "kind": "project_partnership",
+            "status": "active",
+            "reason": {"de": "Projektpartnerschaft", "en": "Project partnership"},
+        },
+        {
+            "changed_on": "2024-08-28",
+            "kind": "twinning",
+            "reason": {"de": "Städtepartnerschaft besiegelt", "en": "Twinning agreement signed"},
+        },
+    ],
+    "associations": [{"name": "Freundeskreis Köln-Dnipro e.V."}],
+    "sdgs": [3, 16],
+    "fields_of_action": ["city_and_project_partnerships"],
+    "description": {"de": "Städtepartnerschaft mit Dnipro", "en": "Twinning with Dnipro"},
+}
+
+
+class StatusChangeIn(RequestModel):
+    changed_on: date
+    status: PartnershipStatus | None = None
+    kind: PartnershipKind | None = None
+    reason: I18nTextIn | None = None
+    council_decision: Reference | None = Field(
+        default=None, description="Reference of the council decision, e.g. AT/0127/2022"
+    )
+
+
+class CouncilDecisionIn(RequestModel):
+    reference: Reference
+    decided_on: date | None = None
+    url: Url | None = Field(default=None, description="The council system's document (OParl)")
+    subject: I18nTextIn | None = None
+
+
+class AssociationIn(RequestModel):
+    name: ShortText
+    website: Url | None = None
+
+
+class EconomicProfileIn(RequestModel):
+    sectors: list[ShortText] = Field(default_factory=list, max_length=50)
+    clusters: list[ShortText] = Field(default_factory=list, max_length=50)
+    entry_point: I18nTextIn | None = None
+
+
+def _text(value: dict[str, str] | None) -> I18nText | None:
+    return I18nText(value) if value is not None else None
+
+
+def _domain_value(name: str, value: Any) -> Any:
+    """A request field's value as the domain holds it."""
+    if value is None:
+        return None
+    if name == "status_history":
+        return tuple(
+            StatusChange(
+                changed_on=c.changed_on,
+                status=c.status,
+                kind=c.kind,
+                reason=_text(c.reason),
+                council_decision=c.council_decision,
+            )
+            for c in value
+        )
+    if name == "council_decisions":
+        return tuple(
+            CouncilDecision(
+                reference=d.reference, decided_on=d.decided_on, url=d.url, subject=_text(d.subject)
+            )
+            for d in value
+        )
+    if name == "associations":
+        return tuple(Association(name=a.name, website=a.website) for a in value)
+    if name == "economic_profile":
+        return EconomicProfile(
+            sectors=tuple(value.sectors),
+            clusters=tuple(value.clusters),
+            entry_point=_text(value.entry_point),
+        )
+    if name in {"description"}:
+        return _text(value)
+    if name in {"sdgs", "fields_of_action"}:
+        return tuple(value)
+    return value
+
+
+class PartnershipCreate(RequestModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [EXAMPLE_IN]})
+
+    city_id: uuid.UUID | None = Field(
+        default=None, description="One side of the pair; the home city when left out"
+    )
+    partner_city_id: uuid.UUID
+    kind: PartnershipKind
+    status: PartnershipStatus = PartnershipStatus.ACTIVE
+    established_on: date | None = None
+    ended_on: date | None = None
+    status_history: list[StatusChangeIn] = Field(
+        default_factory=list,
+        max_length=200,
+        description="Changes of kind or status, oldest first; left out, the first entry is "
+        "made from kind, status and established_on",
+    )
+    council_decisions: list[CouncilDecisionIn] = Field(default_factory=list, max_length=200)
+    responsible_unit: ShortText | None = None
+    associations: list[AssociationIn] = Field(default_factory=list, max_length=50)
+    economic_profile: EconomicProfileIn | None = None
+    sdgs: list[SdgNumber] = Field(default_factory=list, max_length=17)
+    fields_of_action: list[FieldOfAction] = Field(default_factory=list, max_length=11)
+    description: I18nTextIn | None = None
+    notes: Text | None = Field(default=None, description="Internal note, for staff only")
+    visibility: Visibility = Visibility.PUBLIC
+
+    def to_fields(self) -> PartnershipFields:
+        return PartnershipFields(
+            **{name: _domain_value(name, getattr(self, name)) for name in type(self).model_fields}
+        )
+
+
+class PartnershipUpdate(PatchModel):
+    """Fields to change. Changing `kind` or `status` without sending `status_history` adds
+    an entry for today to the history."""
+
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"status": "dormant"}]}
+    )
+
+    city_id: Omittable[uuid.UUID] = None
+    partner_city_id: Omittable[uuid.UUID] = None
+    kind: Omittable[PartnershipKind] = None
+    status: Omittable[PartnershipStatus] = None
+    established_on: date | None = None
+    ended_on: date | None = None
+    status_history: Omittable[Annotated[list[StatusChangeIn], Field(max_length=200)]] = None
+    council_decisions: Omittable[Annotated[list[CouncilDecisionIn], Field(max_length=200)]] = None
+    responsible_unit: ShortText | None = None
+    associations: Omittable[Annotated[list[AssociationIn], Field(max_length=50)]] = None
+    economic_profile: EconomicProfileIn | None = None
+    sdgs: Omittable[Annotated[list[SdgNumber], Field(max_length=17)]] = None
+    fields_of_action: Omittable[Annotated[list[FieldOfAction], Field(max_length=11)]] = None
+    description: I18nTextIn | None = None
+    notes: Text | None = None
+    visibility: Omittable[Visibility] = None
+
+    def changes(self) -> dict[str, Any]:
+        return {name: _domain_value(name, getattr(self, name)) for name in self.model_fields_set}
+
+
+class StatusChangeOut(BaseModel):
+    model_config = ConfigDict(title="StatusChange")
+
+    changed_on: date
+    status: PartnershipStatus | None
+    kind: PartnershipKind | None
+    reason: I18nTextOut | None
+    council_decision: str | None
+
+
+class CouncilDecisionOut(BaseModel):
+    model_config = ConfigDict(title="CouncilDecision")
+
+    reference: str
+    decided_on: date | None
+    url: str | None
+    subject: I18nTextOut | None
+
+
+class AssociationOut(BaseModel):
+    model_config = ConfigDict(title="Association")
+
+    name: str
+    website: str | None
+
+
+class EconomicProfileOut(BaseModel):
+    model_config = ConfigDict(title="EconomicProfile")
+
+    sectors: list[str]
+    clusters: list[str]
+    entry_point: I18nTextOut | None
+
+
+class CityRef(BaseModel):
+    """The city on one side of the partnership, in brief."""
+
+    id: uuid.UUID
+    name: str
+    names: dict[str, str]
+    country_code: str
+
+
+class PartnershipPublic(BaseModel):
+    """A partnership as the website sees it."""
+
+    id: uuid.UUID
+    city_id: uuid.UUID
+    partner_city_id: uuid.UUID
+    city: CityRef
+    partner_city: CityRef
+    kind: PartnershipKind
+    status: PartnershipStatus
+    established_on: date | None
+    ended_on: date | None
+    status_history: list[StatusChangeOut]
+    council_decisions: list[CouncilDecisionOut]
+    responsible_unit: str | None
+    associations: list[AssociationOut]
+    economic_profile: EconomicProfileOut | None
+    sdgs: list[int]
+    fields_of_action: list[FieldOfAction]
+    description: I18nTextOut | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class Partnership(PartnershipPublic):
+    """A partnership as staff see it."""
+
+    notes: str | None
+    visibility: Visibility
+
+
+class PartnershipPage(BaseModel):
+    items: list[Partnership]
+    next_cursor: str | None
+
+
+class PartnershipPublicPage(BaseModel):
+    items: list[PartnershipPublic]
+    next_cursor: str | None
+
+
+class Anniversary(BaseModel):
+    years: int
+    on: date = Field(description="The day of the anniversary in the year asked for")
+    partnership: Partnership
+
+
+class AnniversaryPublic(BaseModel):
+    years: int
+    on: date
+    partnership: PartnershipPublic
+
+
+class Anniversaries(BaseModel):
+    year: int
+    items: list[Anniversary]
+
+
+class AnniversariesPublic(BaseModel):
+    year: int
+    items: list[AnniversaryPublic]
+
+
+VIEWS = Views(Partnership, PartnershipPublic)
+ANNIVERSARY_VIEWS = Views(Anniversary, AnniversaryPublic)
+SortParam = Annotated[
+    str,
+    Query(
+        pattern=rf"^-?({'|'.join(PARTNERSHIP_SORTS)})$",
+        description="Sort field, `-` for descending; empty values last, ties broken by id.",
+    ),
+]
+LINK_TO_GET = {
+    "GetCreatedPartnership": {
+        "operationId": "partnerships-get",
+        "parameters": {"partnership_id": "$response.body#/id"},
+        "description": "Read the partnership that was just created.",
+    }
+}
+
+
+@router.get(
+    "",
+    operation_id="partnerships-list",
+    summary="List partnerships",
+    response_model=PartnershipPage | PartnershipPublicPage,
+    responses={304: {"description": "Not modified"}, **problem_responses(401, 422)},
+)
+def list_partnerships(
+    request: Request,
+    services: ServicesDep,
+    principal: PrincipalDep,
+    kind: PartnershipKind | None = None,
+    status: PartnershipStatus | None = None,
+    country_code: Annotated[
+        CountryCode | None,
+        Query(description="The partner city's country (with city_id: the other side's)"),
+    ] = None,
+    city_id: Annotated[
+        uuid.UUID | None, Query(description="Partnerships of this city, on either side")
+    ] = None,
+    established_from: date | None = None,
+    established_to: date | None = None,
+    sdg: Annotated[int | None, Query(ge=1, le=17)] = None,
+    field_of_action: FieldOfAction | None = None,
+    q: SearchText = None,
+    modified_since: ModifiedSince = None,
+    sort: SortParam = "established_on",
+    limit: Limit = DEFAULT_PAGE_SIZE,
+    cursor: Cursor = None,
+    if_none_match: IfNoneMatch = None,
+) -> Response:
+    found = services.partnerships.list_page(
+        principal,
+        PartnershipQuery(
+            kind=kind,
+            status=status,
+            country_code=country_code,
+            city_id=city_id,
+            established_from=established_from,
+            established_to=established_to,
+            sdg=sdg,
+            field_of_action=field_of_action,
+            q=q,
+            modified_since=modified_since,
+        ),
+        Sort.parse(sort, PARTNERSHIP_SORTS),
+        PageRequest(limit, decode_cursor(cursor)),
+    )
+    return resource.page(request, principal, VIEWS, found)
+
+
+@router.get(
+    "/anniversaries",
+    operation_id="partnerships-anniversaries",
+    summary="Round anniversaries in a year",
+    description="Partnerships that turn 5, 10, 15, 20, 25, 30, 40, 50, 60, 70, 75, 80, 90 or "
+    "100 years old in `year`, by date.",
+    response_model=Anniversaries | AnniversariesPublic,
+    responses={304: {"description": "Not modified"}, **problem_responses(401, 422)},
+)
+def anniversaries(
+    request: Request,
+    services: ServicesDep,
+    principal: PrincipalDep,
+    year: Annotated[int, Query(ge=1, le=9999)],
+    city_id: Annotated[uuid.UUID | None, Query(description="Only this city's partnerships")] = None,
+    if_none_match: IfNoneMatch = None,
+) -> Response:
+    found = services.partnerships.anniversaries(principal, year, city_id)
+    project = projector(ANNIVERSARY_VIEWS.for_caller(principal))
+    body = dumps({"year": year, "items": [project(a) for a in found]})
+    return json_response(body, request)
+
+
+@router.post(
+    "",
+    operation_id="partnerships-create",
+    summary="Create a partnership",
+    status_code=201,
+    response_model=Partnership,
+    responses={
+        201: {"description": "Created", "links": LINK_TO_GET},
+        **problem_responses(401, 403, 409, 422),
+    },
+)
+def create_partnership(
+    request: Request,
+    services: ServicesDep,
+    principal: PrincipalDep,
+    body: PartnershipCreate,
+    idempotency_key: IdempotencyKey = None,
+) -> Response:
+    return resource.create(
+        request,
+        services,
+        principal,
+        idempotency_key,
+        body,
+        VIEWS,
+        lambda p: f"/v1/partnerships/{p.id}",
+        lambda before_commit: services.partnerships.create(
+            principal, body.to_fields(), before_commit=before_commit
+        ),
+    )
+
+
+@router.get(
+    "/{partnership_id}",
+    operation_id="partnerships-get",
+    summary="Read a partnership",
+    response_model=Partnership | PartnershipPublic,
+    responses={304: {"description": "Not modified"}, **problem_responses(401, 404, 422)},
+)
+def get_partnership(
+    request: Request,
+    services: ServicesDep,
+    principal: PrincipalDep,
+    partnership_id: uuid.UUID,
+    if_none_match: IfNoneMatch = None,
+) -> Response:
+    return resource.one(
+        request, principal, VIEWS, services.partnerships.get(principal, partnership_id)
+    )
+
+
+@router.patch(
+    "/{partnership_id}",
+    operation_id="partnerships-update",
+    summary="Change a partnership",
+    response_model=Partnership,
+    responses=problem_responses(401, 403, 404, 409, 412, 422),
+)
+def update_partnership(
+    request: Request,
+    services: ServicesDep,
+    principal: PrincipalDep,
+    partnership_id: uuid.UUID,
+    body: PartnershipUpdate,
+    if_match: IfMatch = None,
+) -> Response:
+    return resource.update(
+        request,
+        principal,
+        VIEWS,
+        lambda precondition: services.partnerships.update(
+            principal, partnership_id, body.changes(), precondition
+        ),
+    )
+
+
+@router.delete(
+    "/{partnership_id}",
+    operation_id="partnerships-delete",
+    summary="Delete a partnership",
+    status_code=204,
+    response_class=Response,
+    responses=problem_responses(401, 403, 404, 412, 422),
+)
+def delete_partnership(
+    request: Request,
+    services: ServicesDep,
+    principal: PrincipalDep,
+    partnership_id: uuid.UUID,
+    if_match: IfMatch = None,
+) -> Response:
+    return resource.delete(
+        request,
+        VIEWS,
+        lambda precondition: services.partnerships.delete(principal, partnership_id, precondition),
+    )

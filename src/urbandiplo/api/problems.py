@@ -1,0 +1,178 @@
+"""Every error as application/problem+json (RFC 9457), from one table of domain errors."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import orjson
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
+
+from urbandiplo.domain.errors import (
+    Conflict,
+    DomainError,
+    DuplicatePartnership,
+    InvalidData,
+    NotAuthenticated,
+    NotFound,
+    PermissionDenied,
+    StaleVersion,
+)
+from urbandiplo.domain.idempotency import IdempotencyKeyReused
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+log = logging.getLogger("urbandiplo.api")
+
+
+class ProblemField(BaseModel):
+    field: str = Field(description="Where the problem is, e.g. `body.country_code`.")
+    message: str
+
+
+class Problem(BaseModel):
+    """An RFC 9457 problem; `type` is a stable URI reference naming the kind of problem."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "type": "/problems/validation-error",
+                    "title": "Invalid request",
+                    "status": 422,
+                    "detail": "body.country_code: not an ISO 3166-1 alpha-2 country code",
+                    "errors": [
+                        {
+                            "field": "body.country_code",
+                            "message": "not an ISO 3166-1 alpha-2 country code",
+                        }
+                    ],
+                }
+            ]
+        }
+    )
+
+    type: str = Field(max_length=200)
+    title: str = Field(max_length=200)
+    status: int = Field(ge=100, le=599)
+    detail: str | None = Field(default=None, max_length=2000)
+    instance: str | None = Field(default=None, max_length=2000)
+    errors: list[ProblemField] | None = Field(default=None, max_length=100)
+
+
+# The one table from domain errors to HTTP: status, problem type, title. Most specific first.
+DOMAIN_ERRORS: list[tuple[type[DomainError], int, str, str]] = [
+    (NotFound, 404, "not-found", "Not found"),
+    (
+        IdempotencyKeyReused,
+        422,
+        "idempotency-key-reused",
+        "Idempotency key used for another request",
+    ),
+    (InvalidData, 422, "validation-error", "Invalid request"),
+    (DuplicatePartnership, 409, "duplicate-partnership", "Partnership exists already"),
+    (Conflict, 409, "conflict", "Conflict"),
+    (StaleVersion, 412, "precondition-failed", "Precondition failed"),
+    (NotAuthenticated, 401, "unauthenticated", "Not authenticated"),
+    (PermissionDenied, 403, "forbidden", "Forbidden"),
+    (DomainError, 400, "bad-request", "Bad request"),
+]
+
+HTTP_PROBLEMS: dict[int, tuple[str, str]] = {
+    400: ("bad-request", "Bad request"),
+    401: ("unauthenticated", "Not authenticated"),
+    403: ("forbidden", "Forbidden"),
+    404: ("not-found", "Not found"),
+    405: ("method-not-allowed", "Method not allowed"),
+    406: ("not-acceptable", "Not acceptable"),
+    409: ("conflict", "Conflict"),
+    412: ("precondition-failed", "Precondition failed"),
+    413: ("payload-too-large", "Request body too large"),
+    415: ("unsupported-media-type", "Unsupported media type"),
+    422: ("validation-error", "Invalid request"),
+    428: ("precondition-required", "Precondition required"),
+    500: ("internal-error", "Internal server error"),
+}
+
+
+def problem_type(slug: str) -> str:
+    return f"/problems/{slug}"
+
+
+def problem(
+    status: int,
+    detail: str | None = None,
+    *,
+    slug: str | None = None,
+    title: str | None = None,
+    errors: list[dict[str, str]] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    default_slug, default_title = HTTP_PROBLEMS.get(status, ("error", "Error"))
+    body: dict[str, Any] = {
+        "type": problem_type(slug or default_slug),
+        "title": title or default_title,
+        "status": status,
+    }
+    if detail:
+        body["detail"] = detail
+    if errors:
+        body["errors"] = errors
+    return Response(
+        orjson.dumps(body), status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers
+    )
+
+
+def domain_problem(error: DomainError) -> Response:
+    status, slug, title = next(
+        (status, slug, title)
+        for error_type, status, slug, title in DOMAIN_ERRORS
+        if isinstance(error, error_type)
+    )
+    errors = None
+    if isinstance(error, InvalidData) and error.problems:
+        errors = [{"field": p.field, "message": p.message} for p in error.problems]
+    headers = {"WWW-Authenticate": 'APIKey realm="urbandiplo"'} if status == 401 else None
+    return problem(status, error.detail, slug=slug, title=title, errors=errors, headers=headers)
+
+
+def _location(loc: tuple[int | str, ...]) -> str:
+    return ".".join(str(part) for part in loc)
+
+
+def install(app: FastAPI) -> None:
+    """Register the handlers that turn every error into a problem response."""
+
+    @app.exception_handler(DomainError)
+    async def _domain(_request: Request, error: DomainError) -> Response:
+        return domain_problem(error)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_request: Request, error: RequestValidationError) -> Response:
+        errors = [{"field": _location(e["loc"]), "message": str(e["msg"])} for e in error.errors()]
+        detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors[:5])
+        return problem(422, detail, errors=errors)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_request: Request, error: StarletteHTTPException) -> Response:
+        detail = error.detail if isinstance(error.detail, str) else None
+        return problem(error.status_code, detail, headers=dict(error.headers or {}))
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, error: Exception) -> Response:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return problem(500, "an unexpected error occurred; it has been logged")
+
+
+def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """The `responses=` entries that declare problem bodies for these statuses."""
+    return {
+        status: {
+            "description": HTTP_PROBLEMS[status][1],
+            "content": {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+        }
+        for status in statuses
+    }

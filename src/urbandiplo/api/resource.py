@@ -1,0 +1,152 @@
+"""The request steps every resource shares: read one, read a page, create (idempotently),
+change and delete under `If-Match`. Routers supply the service calls and schemas."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
+
+from fastapi import Header, Request
+from pydantic import BaseModel
+from starlette.responses import Response
+
+from urbandiplo.api.deps import Services
+from urbandiplo.api.http import (
+    encode_cursor,
+    etag_of,
+    if_match,
+    json_response,
+    next_link,
+)
+from urbandiplo.api.rendering import dumps, projector, render
+from urbandiplo.domain.access import Principal
+from urbandiplo.domain.idempotency import IdempotencyKeyInUse, IdempotencyService
+from urbandiplo.domain.listing import Page
+from urbandiplo.domain.ports import StoredResponse, UnitOfWork
+
+T = TypeVar("T")
+
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        min_length=1,
+        max_length=255,
+        pattern=r"^[\x21-\x7e]+$",
+        description="Makes a retried POST safe: the same key returns the first response for "
+        "24 hours and creates nothing twice; with another body it is a 422.",
+    ),
+]
+IfMatch = Annotated[
+    str | None,
+    Header(
+        alias="If-Match",
+        max_length=1000,
+        description="The ETag you read; a stale one gives 412 and changes nothing.",
+    ),
+]
+IfNoneMatch = Annotated[
+    str | None,
+    Header(
+        alias="If-None-Match",
+        max_length=1000,
+        description="An ETag you hold; 304 without a body when it is still current.",
+    ),
+]
+
+
+class Views:
+    """A resource's two read schemas: the staff view and the public (anonymous) view."""
+
+    def __init__(self, staff: type[BaseModel], public: type[BaseModel]) -> None:
+        self.staff = staff
+        self.public = public
+
+    def for_caller(self, principal: Principal) -> type[BaseModel]:
+        return self.public if principal.is_anonymous else self.staff
+
+
+def one(request: Request, principal: Principal, views: Views, record: Any) -> Response:
+    return json_response(render(views.for_caller(principal), record), request)
+
+
+def page(request: Request, principal: Principal, views: Views, found: Page[Any]) -> Response:
+    project = projector(views.for_caller(principal))
+    body = dumps(
+        {
+            "items": [project(item) for item in found.items],
+            "next_cursor": encode_cursor(found.next) if found.next else None,
+        }
+    )
+    return json_response(body, request, headers=next_link(request, found.next))
+
+
+def _replay(stored: StoredResponse) -> Response:
+    return Response(
+        stored.body,
+        status_code=stored.status_code,
+        media_type="application/json",
+        headers={**stored.headers, "Idempotent-Replayed": "true"},
+    )
+
+
+def create(
+    request: Request,
+    services: Services,
+    principal: Principal,
+    key: str | None,
+    body: BaseModel,
+    views: Views,
+    location: Callable[[Any], str],
+    run: Callable[[Callable[[UnitOfWork, Any], None] | None], Any],
+) -> Response:
+    """Create through `run(before_commit)`; with an Idempotency-Key, keep the response in the
+    same transaction and replay it to retries."""
+    kept: list[tuple[int, dict[str, str], bytes]] = []
+
+    def respond(record: Any) -> tuple[int, dict[str, str], bytes]:
+        content = render(views.staff, record)
+        kept.append((201, {"Location": location(record), "ETag": etag_of(content)}, content))
+        return kept[-1]
+
+    if key is None:
+        return _created(*respond(run(None)))
+    canonical = dumps([request.method, request.url.path, body.model_dump(mode="json")])
+    request_hash = hashlib.sha256(canonical).hexdigest()
+    earlier = services.idempotency.earlier_response(principal.actor, key, request_hash)
+    if earlier is not None:
+        return _replay(earlier)
+    try:
+        run(IdempotencyService.recorder(principal.actor, key, request_hash, respond))
+    except IdempotencyKeyInUse:
+        earlier = services.idempotency.earlier_response(principal.actor, key, request_hash)
+        if earlier is None:
+            raise
+        return _replay(earlier)
+    return _created(*kept[-1])
+
+
+def _created(status_code: int, headers: dict[str, str], content: bytes) -> Response:
+    return Response(
+        content, status_code=status_code, media_type="application/json", headers=headers
+    )
+
+
+def update(
+    request: Request,
+    principal: Principal,
+    views: Views,
+    run: Callable[[Callable[[Any], bool] | None], Any],
+) -> Response:
+    """Change through `run(precondition)`, where the precondition checks `If-Match` against
+    the stored record's staff view inside the changing transaction."""
+    precondition = if_match(request, lambda record: render(views.staff, record))
+    return one(request, principal, views, run(precondition))
+
+
+def delete(
+    request: Request, views: Views, run: Callable[[Callable[[Any], bool] | None], None]
+) -> Response:
+    run(if_match(request, lambda record: render(views.staff, record)))
+    return Response(status_code=204)

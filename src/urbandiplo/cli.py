@@ -1,0 +1,190 @@
+"""The `urbandiplo` command: serve, db, demo load, keys create, openapi export."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.engine import make_url
+
+from urbandiplo.config import Settings
+from urbandiplo.db import migrate
+from urbandiplo.db.engine import make_engine
+from urbandiplo.domain.access import Role
+
+DEFAULT_CONTRACT = Path("openapi") / "openapi.json"
+
+
+def app_from_env() -> Any:
+    """The ASGI app for uvicorn's worker processes (`--factory`), configured from the env."""
+    from urbandiplo.main import create_app
+
+    return create_app(Settings())
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    overrides = {"database_url": args.database_url} if getattr(args, "database_url", None) else {}
+    return Settings(**overrides)
+
+
+def _is_sqlite(url: str) -> bool:
+    return make_url(url).get_backend_name() == "sqlite"
+
+
+def serve(args: argparse.Namespace) -> int:
+    import os
+
+    import uvicorn
+
+    settings = _settings(args)
+    if _is_sqlite(settings.database_url) or args.migrate:
+        migrate.upgrade(settings.database_url)
+    if args.demo:
+        _load_demo(settings)
+    os.environ["URBANDIPLO_DATABASE_URL"] = settings.database_url
+    uvicorn.run(
+        "urbandiplo.cli:app_from_env",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        log_level=settings.log_level.lower(),
+        proxy_headers=True,
+        timeout_graceful_shutdown=10,
+    )
+    return 0
+
+
+def _load_demo(settings: Settings) -> None:
+    from urbandiplo.demo.loader import load
+    from urbandiplo.main import build_services
+
+    engine = make_engine(settings.database_url)
+    try:
+        services = build_services(settings, engine)
+        report = load(services.cities, services.partnerships)
+    finally:
+        engine.dispose()
+    print(f"demo data: created {report.created}, already there {report.existing}")
+
+
+def db(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    if args.action == "upgrade":
+        migrate.upgrade(settings.database_url, args.revision or "head")
+    elif args.action == "downgrade":
+        if not args.revision:
+            print("downgrade needs a revision (e.g. -1 or base)", file=sys.stderr)
+            return 2
+        migrate.downgrade(settings.database_url, args.revision)
+    engine = make_engine(settings.database_url)
+    try:
+        current = migrate.current_revision(engine)
+    finally:
+        engine.dispose()
+    head = migrate.head_revision()
+    print(f"current: {current or '(empty)'}; head: {head}")
+    return 0
+
+
+def demo(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    _load_demo(settings)
+    return 0
+
+
+def keys(args: argparse.Namespace) -> int:
+    from urbandiplo.main import build_services
+
+    settings = _settings(args)
+    engine = make_engine(settings.database_url)
+    try:
+        _key, plain = build_services(settings, engine).api_keys.create(args.name, Role(args.role))
+    finally:
+        engine.dispose()
+    print(plain)
+    print(
+        f"API key '{args.name}' ({args.role}) created. It is shown only this once; "
+        "send it in the X-API-Key header.",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def contract_text() -> str:
+    """The OpenAPI document as committed: stable key order, two-space indent, final newline."""
+    from urbandiplo.main import create_app
+
+    app = create_app(Settings(database_url="sqlite://"))
+    return json.dumps(app.openapi(), indent=2, ensure_ascii=False) + "\n"
+
+
+def openapi(args: argparse.Namespace) -> int:
+    text = contract_text()
+    if args.output == "-":
+        sys.stdout.write(text)
+    else:
+        Path(args.output).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.output).write_text(text, encoding="utf-8")
+        print(f"wrote {args.output}", file=sys.stderr)
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="urbandiplo", description=__doc__)
+    commands = top.add_subparsers(dest="command", required=True)
+
+    def with_db(sub: argparse.ArgumentParser) -> argparse.ArgumentParser:
+        sub.add_argument(
+            "--database-url", help="overrides URBANDIPLO_DATABASE_URL (default: SQLite file)"
+        )
+        return sub
+
+    run = with_db(commands.add_parser("serve", help="run the API server"))
+    run.add_argument("--host", default="127.0.0.1")
+    run.add_argument("--port", type=int, default=8000)
+    run.add_argument("--workers", type=int, default=1)
+    run.add_argument("--demo", action="store_true", help="load the demo data set first")
+    run.add_argument(
+        "--migrate",
+        action="store_true",
+        help="migrate a PostgreSQL database on start (SQLite is always migrated)",
+    )
+    run.set_defaults(handler=serve)
+
+    database = with_db(commands.add_parser("db", help="database migrations"))
+    database.add_argument("action", choices=["upgrade", "downgrade", "current"])
+    database.add_argument("revision", nargs="?", help="target revision (default: head)")
+    database.set_defaults(handler=db)
+
+    demo_cmd = with_db(commands.add_parser("demo", help="demo data"))
+    demo_cmd.add_argument("action", choices=["load"])
+    demo_cmd.set_defaults(handler=demo)
+
+    key_cmd = with_db(commands.add_parser("keys", help="API keys"))
+    key_cmd.add_argument("action", choices=["create"])
+    key_cmd.add_argument("--name", required=True)
+    key_cmd.add_argument("--role", required=True, choices=[r.value for r in Role])
+    key_cmd.set_defaults(handler=keys)
+
+    contract_cmd = commands.add_parser("openapi", help="the OpenAPI contract")
+    contract_cmd.add_argument("action", choices=["export"])
+    contract_cmd.add_argument(
+        "--output", default=str(DEFAULT_CONTRACT), help="file, or - for stdout"
+    )
+    contract_cmd.set_defaults(handler=openapi)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    handler = args.handler
+    result: int = handler(args)
+    return result
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

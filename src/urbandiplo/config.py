@@ -1,0 +1,41 @@
+"""Settings from the environment (prefix URBANDIPLO_); an SQLite file by default."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="URBANDIPLO_", extra="ignore")
+
+    database_url: str = Field(
+        default="sqlite:///urbandiplo.db",
+        description="SQLAlchemy URL; an SQLite file in the working directory by default, "
+        "postgresql://user@host/db for production.",
+    )
+    home_city: str = Field(default="Köln", description="Local official name of the home city.")
+    home_country: str = Field(default="DE", description="ISO 3166-1 alpha-2 code of its country.")
+    cors_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Website origins allowed to call the API from a browser, comma-separated.",
+    )
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    db_pool_size: int = Field(default=5, ge=1, le=100)
+    threads: int = Field(
+        default=4, ge=1, le=64, description="Worker threads per process for database calls."
+    )
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [origin.strip() for origin in value.split(",") if origin.strip()]
+        return value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value

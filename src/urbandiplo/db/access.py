@@ -1,0 +1,104 @@
+"""Repositories for API keys and stored idempotent responses."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Connection, delete, insert, select
+from sqlalchemy.exc import IntegrityError
+
+from urbandiplo.db.models import ApiKeyRow, IdempotencyKeyRow, table_of
+from urbandiplo.domain.access import Role
+from urbandiplo.domain.idempotency import IdempotencyKeyInUse
+from urbandiplo.domain.ports import StoredApiKey, StoredResponse
+
+api_keys = table_of(ApiKeyRow)
+idempotency_keys = table_of(IdempotencyKeyRow)
+
+
+class SqlApiKeyRepository:
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+
+    def by_prefix(self, prefix: str) -> StoredApiKey | None:
+        row = self._connection.execute(select(api_keys).where(api_keys.c.prefix == prefix)).first()
+        if row is None:
+            return None
+        return StoredApiKey(
+            id=row.id,
+            name=row.name,
+            role=Role(row.role),
+            prefix=row.prefix,
+            secret_hash=row.secret_hash,
+            created_at=row.created_at,
+            revoked_at=row.revoked_at,
+        )
+
+    def add(self, key: StoredApiKey) -> None:
+        self._connection.execute(
+            insert(api_keys).values(
+                id=key.id,
+                name=key.name,
+                role=key.role.value,
+                prefix=key.prefix,
+                secret_hash=key.secret_hash,
+                created_at=key.created_at,
+                revoked_at=key.revoked_at,
+            )
+        )
+
+
+class SqlIdempotencyRepository:
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+
+    def get(self, principal: str, key: str, not_before: datetime) -> StoredResponse | None:
+        row = self._connection.execute(
+            select(idempotency_keys).where(
+                idempotency_keys.c.principal == principal,
+                idempotency_keys.c.key == key,
+                idempotency_keys.c.created_at >= not_before,
+            )
+        ).first()
+        if row is None:
+            return None
+        return StoredResponse(
+            key=row.key,
+            principal=row.principal,
+            request_hash=row.request_hash,
+            status_code=row.status_code,
+            headers=dict(row.headers),
+            body=bytes(row.body),
+            created_at=row.created_at,
+        )
+
+    def add(self, response: StoredResponse, expired_before: datetime) -> None:
+        # An expired response under the same key gives way to the new one; a live one stays,
+        # and a concurrent request with the same key fails on the primary key.
+        self._connection.execute(
+            delete(idempotency_keys).where(
+                idempotency_keys.c.principal == response.principal,
+                idempotency_keys.c.key == response.key,
+                idempotency_keys.c.created_at < expired_before,
+            )
+        )
+        try:
+            self._connection.execute(
+                insert(idempotency_keys).values(
+                    principal=response.principal,
+                    key=response.key,
+                    request_hash=response.request_hash,
+                    status_code=response.status_code,
+                    headers=response.headers,
+                    body=response.body,
+                    created_at=response.created_at,
+                )
+            )
+        except IntegrityError as error:
+            raise IdempotencyKeyInUse() from error
+
+    def purge(self, before: datetime) -> int:
+        result = self._connection.execute(
+            delete(idempotency_keys).where(idempotency_keys.c.created_at < before)
+        )
+        return result.rowcount

@@ -1,0 +1,181 @@
+"""The tables, as typed SQLAlchemy models. Repositories read them as rows, not as objects."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    Uuid,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from urbandiplo.db.types import UTCDateTime, json_type
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def table_of(model: type[Base]) -> Table:
+    """The Core table of a model; repositories query tables, not mapped objects."""
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table
+
+
+class RecordColumns:
+    """Columns every resource table has."""
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    visibility: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    version: Mapped[int] = mapped_column(Integer)
+    # Lower-cased, transliterated text for `q` filters (see domain.values.fold_for_search).
+    search_text: Mapped[str] = mapped_column(Text, default="")
+
+
+class CityRow(RecordColumns, Base):
+    __tablename__ = "cities"
+
+    name: Mapped[str] = mapped_column(String(200))
+    names: Mapped[dict[str, str]] = mapped_column(json_type())
+    country_code: Mapped[str] = mapped_column(String(2))
+    subdivision_code: Mapped[str | None] = mapped_column(String(6))
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    population: Mapped[int | None] = mapped_column(BigInteger)
+    wikidata_id: Mapped[str | None] = mapped_column(String(20))
+    geonames_id: Mapped[int | None] = mapped_column(BigInteger)
+    notes: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (
+        Index("ix_cities_name_country_code", "name", "country_code"),
+        Index("ix_cities_country_code_id", "country_code", "id"),
+        Index("ix_cities_created_at_id", "created_at", "id"),
+        Index("ix_cities_updated_at_id", "updated_at", "id"),
+    )
+
+
+class PartnershipRow(RecordColumns, Base):
+    __tablename__ = "partnerships"
+
+    city_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cities.id", ondelete="RESTRICT"))
+    partner_city_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cities.id", ondelete="RESTRICT"))
+    # The pair in a fixed order, so that A-B and B-A collide in one unique constraint.
+    pair_low_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    pair_high_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    kind: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16))
+    established_on: Mapped[date | None] = mapped_column(Date)
+    ended_on: Mapped[date | None] = mapped_column(Date)
+    responsible_unit: Mapped[str | None] = mapped_column(String(200))
+    associations: Mapped[list[dict[str, Any]]] = mapped_column(json_type())
+    economic_profile: Mapped[dict[str, Any] | None] = mapped_column(json_type())
+    description: Mapped[dict[str, str] | None] = mapped_column(json_type())
+    notes: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (
+        UniqueConstraint("pair_low_id", "pair_high_id"),
+        Index("ix_partnerships_city_id", "city_id"),
+        Index("ix_partnerships_partner_city_id", "partner_city_id"),
+        Index("ix_partnerships_established_on_id", "established_on", "id"),
+        Index("ix_partnerships_created_at_id", "created_at", "id"),
+        Index("ix_partnerships_updated_at_id", "updated_at", "id"),
+        Index("ix_partnerships_kind_status", "kind", "status"),
+    )
+
+
+class PartnershipStatusChangeRow(Base):
+    __tablename__ = "partnership_status_changes"
+
+    partnership_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("partnerships.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    changed_on: Mapped[date] = mapped_column(Date)
+    status: Mapped[str | None] = mapped_column(String(16))
+    kind: Mapped[str | None] = mapped_column(String(32))
+    reason: Mapped[dict[str, str] | None] = mapped_column(json_type())
+    council_decision: Mapped[str | None] = mapped_column(String(100))
+
+
+class CouncilDecisionRow(Base):
+    __tablename__ = "partnership_council_decisions"
+
+    partnership_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("partnerships.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reference: Mapped[str] = mapped_column(String(100))
+    decided_on: Mapped[date | None] = mapped_column(Date)
+    url: Mapped[str | None] = mapped_column(String(2000))
+    subject: Mapped[dict[str, str] | None] = mapped_column(json_type())
+
+
+class PartnershipSdgRow(Base):
+    __tablename__ = "partnership_sdgs"
+
+    partnership_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("partnerships.id", ondelete="CASCADE"), primary_key=True
+    )
+    sdg: Mapped[int] = mapped_column(Integer, primary_key=True)
+
+    __table_args__ = (Index("ix_partnership_sdgs_sdg", "sdg"),)
+
+
+class PartnershipFieldOfActionRow(Base):
+    __tablename__ = "partnership_fields_of_action"
+
+    partnership_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("partnerships.id", ondelete="CASCADE"), primary_key=True
+    )
+    field_of_action: Mapped[str] = mapped_column(String(40), primary_key=True)
+
+    __table_args__ = (Index("ix_partnership_fields_of_action_field", "field_of_action"),)
+
+
+class ApiKeyRow(Base):
+    __tablename__ = "api_keys"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(16))
+    prefix: Mapped[str] = mapped_column(String(16), unique=True)
+    secret_hash: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class IdempotencyKeyRow(Base):
+    __tablename__ = "idempotency_keys"
+
+    principal: Mapped[str] = mapped_column(String(200), primary_key=True)
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    request_hash: Mapped[str] = mapped_column(String(64))
+    status_code: Mapped[int] = mapped_column(Integer)
+    headers: Mapped[dict[str, str]] = mapped_column(json_type())
+    body: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

@@ -1,0 +1,426 @@
+"""The partnership repository: a partnership with its two cities, history and classifications."""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Sequence
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    and_,
+    delete,
+    exists,
+    insert,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.engine import Row
+from sqlalchemy.exc import IntegrityError
+
+from urbandiplo.db.listing import paginate
+from urbandiplo.db.models import (
+    CityRow,
+    CouncilDecisionRow,
+    PartnershipFieldOfActionRow,
+    PartnershipRow,
+    PartnershipSdgRow,
+    PartnershipStatusChangeRow,
+    table_of,
+)
+from urbandiplo.db.search import contains_folded
+from urbandiplo.domain.errors import DuplicatePartnership
+from urbandiplo.domain.listing import Page, PageRequest, Sort
+from urbandiplo.domain.partnerships import (
+    Association,
+    CityRef,
+    CouncilDecision,
+    EconomicProfile,
+    Partnership,
+    PartnershipKind,
+    PartnershipQuery,
+    PartnershipStatus,
+    StatusChange,
+)
+from urbandiplo.domain.taxonomies import FieldOfAction
+from urbandiplo.domain.values import I18nText, Visibility, fold_for_search
+
+partnerships = table_of(PartnershipRow)
+status_changes = table_of(PartnershipStatusChangeRow)
+council_decisions = table_of(CouncilDecisionRow)
+sdgs = table_of(PartnershipSdgRow)
+fields_of_action = table_of(PartnershipFieldOfActionRow)
+city = table_of(CityRow).alias("city")
+partner = table_of(CityRow).alias("partner")
+
+REF_COLUMNS = ("id", "name", "names", "country_code", "visibility")
+SELECTED = [
+    *(c for c in partnerships.c if c.name not in {"search_text", "pair_low_id", "pair_high_id"}),
+    *(city.c[name].label(f"city__{name}") for name in REF_COLUMNS),
+    *(partner.c[name].label(f"partner__{name}") for name in REF_COLUMNS),
+]
+SORT_COLUMNS: dict[str, tuple[ColumnElement[Any], type]] = {
+    "established_on": (partnerships.c.established_on, date),
+    "created_at": (partnerships.c.created_at, datetime),
+    "updated_at": (partnerships.c.updated_at, datetime),
+}
+
+
+def _text(value: dict[str, str] | None) -> I18nText | None:
+    return I18nText(value) if value else None
+
+
+def _ref(values: Any, prefix: str) -> CityRef:
+    return CityRef(
+        id=values[f"{prefix}__id"],
+        name=values[f"{prefix}__name"],
+        names=values[f"{prefix}__names"] or {},
+        country_code=values[f"{prefix}__country_code"],
+        visibility=Visibility(values[f"{prefix}__visibility"]),
+    )
+
+
+def _profile(value: dict[str, Any] | None) -> EconomicProfile | None:
+    if value is None:
+        return None
+    return EconomicProfile(
+        sectors=tuple(value.get("sectors", ())),
+        clusters=tuple(value.get("clusters", ())),
+        entry_point=_text(value.get("entry_point")),
+    )
+
+
+def _profile_value(profile: EconomicProfile | None) -> dict[str, Any] | None:
+    if profile is None:
+        return None
+    return {
+        "sectors": list(profile.sectors),
+        "clusters": list(profile.clusters),
+        "entry_point": dict(profile.entry_point) if profile.entry_point else None,
+    }
+
+
+def _search_text(p: Partnership) -> str:
+    # Public fields only: a `q` filter must not reveal what the caller cannot read.
+    parts: list[str] = [*(p.description or {}).values(), *(a.name for a in p.associations)]
+    return fold_for_search(" ".join(parts))
+
+
+class SqlPartnershipRepository:
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+
+    def _select(self, visible: Collection[Visibility] | None = None) -> Any:
+        statement = (
+            select(*SELECTED)
+            .select_from(partnerships)
+            .join(city, city.c.id == partnerships.c.city_id)
+            .join(partner, partner.c.id == partnerships.c.partner_city_id)
+        )
+        if visible is not None:
+            values = [v.value for v in visible]
+            statement = statement.where(
+                partnerships.c.visibility.in_(values),
+                city.c.visibility.in_(values),
+                partner.c.visibility.in_(values),
+            )
+        return statement
+
+    def get(self, partnership_id: uuid.UUID) -> Partnership | None:
+        row = self._connection.execute(
+            self._select().where(partnerships.c.id == partnership_id)
+        ).first()
+        return self._build([row])[0] if row is not None else None
+
+    def find_pair(self, city_a: uuid.UUID, city_b: uuid.UUID) -> uuid.UUID | None:
+        low, high = sorted((city_a, city_b))
+        found: uuid.UUID | None = self._connection.execute(
+            select(partnerships.c.id).where(
+                partnerships.c.pair_low_id == low, partnerships.c.pair_high_id == high
+            )
+        ).scalar()
+        return found
+
+    def list_page(
+        self,
+        query: PartnershipQuery,
+        visible: Collection[Visibility],
+        sort: Sort,
+        page: PageRequest,
+    ) -> Page[Partnership]:
+        statement = self._select(visible)
+        for condition in _conditions(query):
+            statement = statement.where(condition)
+        return paginate(
+            self._connection,
+            statement,
+            sort=sort,
+            columns=SORT_COLUMNS,
+            id_column=partnerships.c.id,
+            page=page,
+            build=self._build,
+            position_of=lambda p: (getattr(p, sort.field), p.id),
+        )
+
+    def established_between(
+        self,
+        ranges: Collection[tuple[date, date]],
+        visible: Collection[Visibility],
+        city_id: uuid.UUID | None,
+    ) -> list[Partnership]:
+        if not ranges:
+            return []
+        statement = self._select(visible).where(
+            or_(*(partnerships.c.established_on.between(start, end) for start, end in ranges))
+        )
+        if city_id is not None:
+            statement = statement.where(_involves(city_id))
+        rows = self._connection.execute(
+            statement.order_by(partnerships.c.established_on, partnerships.c.id)
+        ).all()
+        return self._build(rows)
+
+    def add(self, partnership: Partnership) -> None:
+        try:
+            self._connection.execute(insert(partnerships).values(_values(partnership)))
+        except IntegrityError as error:
+            raise DuplicatePartnership(None) from error
+        self._insert_children(partnership)
+
+    def update(self, partnership: Partnership, expected_version: int) -> bool:
+        try:
+            result = self._connection.execute(
+                update(partnerships)
+                .where(
+                    partnerships.c.id == partnership.id,
+                    partnerships.c.version == expected_version,
+                )
+                .values(_values(partnership))
+            )
+        except IntegrityError as error:
+            raise DuplicatePartnership(None) from error
+        if result.rowcount != 1:
+            return False
+        for table in (status_changes, council_decisions, sdgs, fields_of_action):
+            self._connection.execute(delete(table).where(table.c.partnership_id == partnership.id))
+        self._insert_children(partnership)
+        return True
+
+    def delete(self, partnership_id: uuid.UUID) -> None:
+        for table in (status_changes, council_decisions, sdgs, fields_of_action):
+            self._connection.execute(delete(table).where(table.c.partnership_id == partnership_id))
+        self._connection.execute(delete(partnerships).where(partnerships.c.id == partnership_id))
+
+    def _insert_children(self, p: Partnership) -> None:
+        children: list[tuple[Any, list[dict[str, Any]]]] = [
+            (
+                status_changes,
+                [
+                    {
+                        "partnership_id": p.id,
+                        "position": i,
+                        "changed_on": c.changed_on,
+                        "status": c.status.value if c.status else None,
+                        "kind": c.kind.value if c.kind else None,
+                        "reason": dict(c.reason) if c.reason else None,
+                        "council_decision": c.council_decision,
+                    }
+                    for i, c in enumerate(p.status_history)
+                ],
+            ),
+            (
+                council_decisions,
+                [
+                    {
+                        "partnership_id": p.id,
+                        "position": i,
+                        "reference": d.reference,
+                        "decided_on": d.decided_on,
+                        "url": d.url,
+                        "subject": dict(d.subject) if d.subject else None,
+                    }
+                    for i, d in enumerate(p.council_decisions)
+                ],
+            ),
+            (sdgs, [{"partnership_id": p.id, "sdg": n} for n in p.sdgs]),
+            (
+                fields_of_action,
+                [{"partnership_id": p.id, "field_of_action": f.value} for f in p.fields_of_action],
+            ),
+        ]
+        for table, rows in children:
+            if rows:
+                self._connection.execute(insert(table), rows)
+
+    def _build(self, rows: Sequence[Row[Any]]) -> list[Partnership]:
+        """Partnerships from their rows, with related rows loaded in one query per table."""
+        if not rows:
+            return []
+        ids = [row._mapping["id"] for row in rows]
+        history = _grouped(
+            self._connection.execute(
+                select(status_changes)
+                .where(status_changes.c.partnership_id.in_(ids))
+                .order_by(status_changes.c.partnership_id, status_changes.c.position)
+            ),
+            lambda r: StatusChange(
+                changed_on=r.changed_on,
+                status=PartnershipStatus(r.status) if r.status else None,
+                kind=PartnershipKind(r.kind) if r.kind else None,
+                reason=_text(r.reason),
+                council_decision=r.council_decision,
+            ),
+        )
+        decisions = _grouped(
+            self._connection.execute(
+                select(council_decisions)
+                .where(council_decisions.c.partnership_id.in_(ids))
+                .order_by(council_decisions.c.partnership_id, council_decisions.c.position)
+            ),
+            lambda r: CouncilDecision(
+                reference=r.reference,
+                decided_on=r.decided_on,
+                url=r.url,
+                subject=_text(r.subject),
+            ),
+        )
+        goals = _grouped(
+            self._connection.execute(
+                select(sdgs).where(sdgs.c.partnership_id.in_(ids)).order_by(sdgs.c.sdg)
+            ),
+            lambda r: int(r.sdg),
+        )
+        fields = _grouped(
+            self._connection.execute(
+                select(fields_of_action).where(fields_of_action.c.partnership_id.in_(ids))
+            ),
+            lambda r: FieldOfAction(r.field_of_action),
+        )
+        order = {f: i for i, f in enumerate(FieldOfAction)}
+        result = []
+        for row in rows:
+            values = row._mapping
+            pid = values["id"]
+            result.append(
+                Partnership(
+                    id=pid,
+                    city_id=values["city_id"],
+                    partner_city_id=values["partner_city_id"],
+                    kind=PartnershipKind(values["kind"]),
+                    status=PartnershipStatus(values["status"]),
+                    established_on=values["established_on"],
+                    ended_on=values["ended_on"],
+                    status_history=tuple(history.get(pid, ())),
+                    council_decisions=tuple(decisions.get(pid, ())),
+                    responsible_unit=values["responsible_unit"],
+                    associations=tuple(
+                        Association(name=a["name"], website=a.get("website"))
+                        for a in values["associations"] or ()
+                    ),
+                    economic_profile=_profile(values["economic_profile"]),
+                    sdgs=tuple(goals.get(pid, ())),
+                    fields_of_action=tuple(sorted(fields.get(pid, ()), key=order.__getitem__)),
+                    description=_text(values["description"]),
+                    notes=values["notes"],
+                    visibility=Visibility(values["visibility"]),
+                    created_at=values["created_at"],
+                    updated_at=values["updated_at"],
+                    version=values["version"],
+                    city=_ref(values, "city"),
+                    partner_city=_ref(values, "partner"),
+                )
+            )
+        return result
+
+
+def _grouped(rows: Iterable[Any], build: Any) -> dict[uuid.UUID, list[Any]]:
+    grouped: dict[uuid.UUID, list[Any]] = defaultdict(list)
+    for row in rows:
+        grouped[row.partnership_id].append(build(row))
+    return grouped
+
+
+def _involves(city_id: uuid.UUID) -> ColumnElement[bool]:
+    return or_(partnerships.c.city_id == city_id, partnerships.c.partner_city_id == city_id)
+
+
+def _conditions(query: PartnershipQuery) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if query.kind is not None:
+        conditions.append(partnerships.c.kind == query.kind.value)
+    if query.status is not None:
+        conditions.append(partnerships.c.status == query.status.value)
+    if query.city_id is not None:
+        conditions.append(_involves(query.city_id))
+    if query.country_code is not None:
+        if query.city_id is not None:
+            # The country of the city on the other side of `city_id`.
+            conditions.append(
+                or_(
+                    and_(
+                        partnerships.c.city_id == query.city_id,
+                        partner.c.country_code == query.country_code,
+                    ),
+                    and_(
+                        partnerships.c.partner_city_id == query.city_id,
+                        city.c.country_code == query.country_code,
+                    ),
+                )
+            )
+        else:
+            conditions.append(partner.c.country_code == query.country_code)
+    if query.established_from is not None:
+        conditions.append(partnerships.c.established_on >= query.established_from)
+    if query.established_to is not None:
+        conditions.append(partnerships.c.established_on <= query.established_to)
+    if query.sdg is not None:
+        conditions.append(
+            exists().where(sdgs.c.partnership_id == partnerships.c.id, sdgs.c.sdg == query.sdg)
+        )
+    if query.field_of_action is not None:
+        conditions.append(
+            exists().where(
+                fields_of_action.c.partnership_id == partnerships.c.id,
+                fields_of_action.c.field_of_action == query.field_of_action.value,
+            )
+        )
+    if query.q:
+        conditions.append(
+            or_(
+                contains_folded(partnerships.c.search_text, query.q),
+                contains_folded(city.c.search_text, query.q),
+                contains_folded(partner.c.search_text, query.q),
+            )
+        )
+    if query.modified_since is not None:
+        conditions.append(partnerships.c.updated_at >= query.modified_since)
+    return conditions
+
+
+def _values(p: Partnership) -> dict[str, Any]:
+    low, high = sorted((p.city_id, p.partner_city_id))
+    return {
+        "id": p.id,
+        "city_id": p.city_id,
+        "partner_city_id": p.partner_city_id,
+        "pair_low_id": low,
+        "pair_high_id": high,
+        "kind": p.kind.value,
+        "status": p.status.value,
+        "established_on": p.established_on,
+        "ended_on": p.ended_on,
+        "responsible_unit": p.responsible_unit,
+        "associations": [{"name": a.name, "website": a.website} for a in p.associations],
+        "economic_profile": _profile_value(p.economic_profile),
+        "description": dict(p.description) if p.description else None,
+        "notes": p.notes,
+        "visibility": p.visibility.value,
+        "created_at": p.created_at,
+        "updated_at": p.updated_at,
+        "version": p.version,
+        "search_text": _search_text(p),
+    }

@@ -1,0 +1,68 @@
+"""The unit of work: one connection, one transaction, the repositories on it."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy import Connection, Engine
+
+from urbandiplo.db.access import SqlApiKeyRepository, SqlIdempotencyRepository
+from urbandiplo.db.cities import SqlCityRepository
+from urbandiplo.db.partnerships import SqlPartnershipRepository
+
+
+class SqlUnitOfWork:
+    """Implements domain.ports.UnitOfWork. Leaving the block without commit() rolls back."""
+
+    cities: SqlCityRepository
+    partnerships: SqlPartnershipRepository
+    api_keys: SqlApiKeyRepository
+    idempotency: SqlIdempotencyRepository
+
+    def __init__(self, engine: Engine, *, write: bool = False) -> None:
+        self._engine = engine
+        self._write = write
+        self._connection: Connection | None = None
+
+    def __enter__(self) -> Self:
+        connection = self._engine.connect()
+        if self._write and self._engine.dialect.name == "sqlite":
+            connection.execution_options(sqlite_begin="IMMEDIATE")
+        connection.begin()
+        self._connection = connection
+        self.cities = SqlCityRepository(connection)
+        self.partnerships = SqlPartnershipRepository(connection)
+        self.api_keys = SqlApiKeyRepository(connection)
+        self.idempotency = SqlIdempotencyRepository(connection)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        connection = self._connection
+        self._connection = None
+        if connection is not None:
+            try:
+                if connection.in_transaction():
+                    connection.rollback()
+            finally:
+                connection.close()
+
+    def commit(self) -> None:
+        if self._connection is None:
+            raise RuntimeError("commit() outside the unit of work's block")
+        self._connection.commit()
+
+
+class SqlUnitOfWorkFactory:
+    """Implements domain.ports.UnitOfWorkFactory over one engine."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def __call__(self, *, write: bool = False) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self.engine, write=write)

@@ -1,0 +1,1 @@
+"""The demo data set, built from the seed documents only."""

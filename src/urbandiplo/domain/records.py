@@ -1,0 +1,63 @@
+"""What every stored record has (id, timestamps, version, visibility) and the service rules
+they share: who sees a record, stale-copy checks, timestamps."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Protocol, TypeVar
+
+from urbandiplo.domain.access import Principal
+from urbandiplo.domain.errors import NotFound, StaleVersion
+from urbandiplo.domain.values import Visibility
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RecordMeta:
+    """Bookkeeping of a stored record; `version` counts its changes (optimistic locking)."""
+
+    id: uuid.UUID
+    created_at: datetime
+    updated_at: datetime
+    version: int
+
+
+class Visible(Protocol):
+    @property
+    def visibility(self) -> Visibility: ...
+
+
+class Stored(Protocol):
+    @property
+    def id(self) -> uuid.UUID: ...
+
+    @property
+    def visibility(self) -> Visibility: ...
+
+
+R = TypeVar("R", bound=Stored)
+
+# A check of the caller's copy of a record (from `If-Match`), run inside the transaction that
+# changes it; False means the copy is stale.
+Precondition = Callable[[R], bool]
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def visible_or_404(
+    record: R | None, principal: Principal, record_type: str, record_id: object
+) -> R:
+    """The record if it exists and the caller may see it; otherwise NotFound, never a hint
+    that a hidden record exists."""
+    if record is None or not principal.may_see(record.visibility):
+        raise NotFound(record_type, record_id)
+    return record
+
+
+def check_precondition(record: R, precondition: Precondition[R] | None) -> None:
+    if precondition is not None and not precondition(record):
+        raise StaleVersion()

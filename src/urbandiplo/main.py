@@ -1,0 +1,132 @@
+"""create_app(settings): the one place that wires routers, errors, middleware and the
+unit of work."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import anyio.to_thread
+from fastapi import Depends, FastAPI, HTTPException, Request
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.openapi.utils import get_openapi
+from sqlalchemy import Engine
+
+from urbandiplo import __version__
+from urbandiplo.api import cities, health, partnerships, problems, taxonomies
+from urbandiplo.api.deps import Services
+from urbandiplo.config import Settings
+from urbandiplo.db.engine import make_engine
+from urbandiplo.db.migrate import schema_is_current
+from urbandiplo.db.uow import SqlUnitOfWorkFactory
+from urbandiplo.domain.cities import CityService, HomeCity
+from urbandiplo.domain.idempotency import IdempotencyService
+from urbandiplo.domain.keys import ApiKeyService
+from urbandiplo.domain.partnerships import PartnershipService
+
+DESCRIPTION = """\
+The API of a city's office for Europe and international affairs: partner cities and
+partnerships, with networks, events, delegations, projects and funding to come.
+
+Anonymous callers (the city website) see public records and their public fields only; staff
+and machines send an API key in `X-API-Key`. Errors are `application/problem+json`.
+Lists are cursor-paginated (`Link: rel="next"`); reads carry an `ETag`; writes honour
+`If-Match`; `POST` honours `Idempotency-Key`.
+"""
+
+QUERY_CREDENTIALS = ("api_key", "apikey", "x-api-key", "access_token")
+
+
+def refuse_credentials_in_query(request: Request) -> None:
+    """Keys in URLs end up in logs and browser histories."""
+    for name in QUERY_CREDENTIALS:
+        if name in request.query_params:
+            raise HTTPException(
+                400, f"credentials are not accepted in the URL ({name}); use the X-API-Key header"
+            )
+
+
+def build_services(settings: Settings, engine: Engine) -> Services:
+    uow_factory = SqlUnitOfWorkFactory(engine)
+    city_service = CityService(uow_factory, HomeCity(settings.home_city, settings.home_country))
+    return Services(
+        cities=city_service,
+        partnerships=PartnershipService(uow_factory, city_service),
+        api_keys=ApiKeyService(uow_factory),
+        idempotency=IdempotencyService(uow_factory),
+        ready=lambda: schema_is_current(engine),
+    )
+
+
+def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
+    settings = settings or Settings()
+    engine = engine or make_engine(settings.database_url, pool_size=settings.db_pool_size)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        # Sync routes run in this pool; a small one keeps SQLite writes from queueing behind
+        # dozens of threads (see ENGINEERING.md).
+        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.threads
+        yield
+
+    app = FastAPI(
+        title="urbandiplo",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        dependencies=[Depends(refuse_credentials_in_query)],
+        openapi_url="/openapi.json",
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.services = build_services(settings, engine)
+    problems.install(app)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST", "PATCH", "DELETE"],
+            allow_headers=[
+                "X-API-Key",
+                "Content-Type",
+                "If-Match",
+                "If-None-Match",
+                "Idempotency-Key",
+            ],
+            expose_headers=["ETag", "Link", "Location"],
+        )
+    for router in (cities.router, partnerships.router, taxonomies.router, health.router):
+        app.include_router(router)
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = contract(app)
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+    logging.getLogger("urbandiplo").setLevel(settings.log_level)
+    return app
+
+
+def contract(app: FastAPI) -> dict[str, Any]:
+    """The OpenAPI document, with the problem schema every error response refers to."""
+    schema = get_openapi(
+        title=app.title,
+        version=app.version,
+        description=app.description,
+        routes=app.routes,
+        tags=[
+            {"name": "cities", "description": "Municipalities: partners and the home city"},
+            {"name": "partnerships", "description": "Relations between two cities"},
+            {"name": "taxonomies", "description": "SDGs and fields of action"},
+            {"name": "operations", "description": "Health and readiness"},
+        ],
+    )
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    for model in (problems.Problem, problems.ProblemField):
+        definition = model.model_json_schema(ref_template="#/components/schemas/{model}")
+        definition.pop("$defs", None)
+        components[model.__name__] = definition
+    return schema

@@ -1,0 +1,114 @@
+"""Test databases: a migrated SQLite file and a uniquely named PostgreSQL database per session,
+emptied after every test. PostgreSQL tests skip with a reason when no server answers, unless
+URBANDIPLO_REQUIRE_POSTGRES=1 (as in CI), where they fail instead."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
+
+from urbandiplo.config import Settings
+from urbandiplo.db import migrate
+from urbandiplo.db.engine import make_engine
+from urbandiplo.db.models import Base
+from urbandiplo.domain.access import Role
+from urbandiplo.main import build_services, create_app
+
+POSTGRES_SERVER = os.environ.get(
+    "URBANDIPLO_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
+REQUIRE_POSTGRES = os.environ.get("URBANDIPLO_REQUIRE_POSTGRES") == "1"
+
+
+def _postgres_unreachable() -> str | None:
+    try:
+        engine = create_engine(POSTGRES_SERVER, connect_args={"connect_timeout": 3})
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        engine.dispose()
+    except Exception as error:
+        return f"PostgreSQL at {make_url(POSTGRES_SERVER).render_as_string()} unreachable: {error}"
+    return None
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A fresh database on the PostgreSQL server, dropped at the end of the session."""
+    problem = _postgres_unreachable()
+    if problem is not None:
+        if REQUIRE_POSTGRES:
+            pytest.fail(problem)
+        pytest.skip(problem)
+    name = f"urbandiplo_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(POSTGRES_SERVER, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(POSTGRES_SERVER).set(database=name).render_as_string(hide_password=False)
+    try:
+        yield url
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+    if request.param == "postgres":
+        return str(request.getfixturevalue("postgres_url"))
+    path: Path = tmp_path_factory.mktemp("sqlite") / "urbandiplo.db"
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgres"])
+def migrated_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = database_url(request, tmp_path_factory)
+    migrate.upgrade(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def engine(migrated_url: str) -> Iterator[Engine]:
+    engine = make_engine(migrated_url)
+    yield engine
+    engine.dispose()
+
+
+def empty_tables(engine: Engine) -> None:
+    with engine.begin() as connection:
+        for table in reversed(Base.metadata.sorted_tables):
+            connection.execute(table.delete())
+
+
+@pytest.fixture
+def db(engine: Engine) -> Iterator[Engine]:
+    """The session's migrated database, emptied after the test."""
+    yield engine
+    empty_tables(engine)
+
+
+@pytest.fixture
+def settings(db: Engine) -> Settings:
+    return Settings(database_url=db.url.render_as_string(hide_password=False))
+
+
+@pytest.fixture
+def app_client(settings: Settings, db: Engine) -> Iterator[TestClient]:
+    with TestClient(create_app(settings, db)) as client:
+        yield client
+
+
+@pytest.fixture
+def keys(settings: Settings, db: Engine) -> dict[str, dict[str, str]]:
+    """Headers with an API key per role."""
+    services = build_services(settings, db)
+    return {
+        role.value: {"X-API-Key": services.api_keys.create(f"test {role.value}", role)[1]}
+        for role in Role
+    }
