@@ -124,6 +124,16 @@ def contract(app: FastAPI) -> dict[str, Any]:
             {"name": "operations", "description": "Health and readiness"},
         ],
     )
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            if not path.startswith("/v1/"):
+                operation["security"] = []
+                continue
+            if method == "get":
+                # Reads are open to anonymous callers, who get public records only.
+                operation["security"] = [{"ApiKey": []}, {}]
+            # Every operation refuses credentials in the URL, and malformed JSON bodies.
+            operation["responses"].setdefault("400", problems.problem_responses(400)[400])
     components = schema.setdefault("components", {}).setdefault("schemas", {})
     for model in (problems.Problem, problems.ProblemField):
         definition = model.model_json_schema(ref_template="#/components/schemas/{model}")

@@ -14,9 +14,12 @@ from urbandiplo.api import resource
 from urbandiplo.api.common import (
     CountryCode,
     Cursor,
+    Flag,
+    Integer,
     Limit,
     LocalNames,
     ModifiedSince,
+    Number,
     Omittable,
     PatchModel,
     RequestModel,
@@ -40,10 +43,10 @@ SubdivisionCode = Annotated[
     Field(description="ISO 3166-2 code of the region", examples=["DE-NW"]),
 ]
 WikidataId = Annotated[str, StringConstraints(pattern=r"^Q[1-9][0-9]{0,11}$")]
-Latitude = Annotated[float, Field(ge=-90, le=90)]
-Longitude = Annotated[float, Field(ge=-180, le=180)]
-Population = Annotated[int, Field(ge=0, le=100_000_000_000)]
-GeonamesId = Annotated[int, Field(ge=1, le=2_147_483_647)]
+Latitude = Annotated[Number, Field(ge=-90, le=90)]
+Longitude = Annotated[Number, Field(ge=-180, le=180)]
+Population = Annotated[Integer, Field(ge=0, le=100_000_000_000)]
+GeonamesId = Annotated[Integer, Field(ge=1, le=2_147_483_647)]
 
 EXAMPLE_IN: dict[str, Any] = {
     "name": "Cluj-Napoca",
@@ -182,7 +185,7 @@ def list_cities(
     services: ServicesDep,
     principal: PrincipalDep,
     country_code: Annotated[CountryCode | None, Query()] = None,
-    global_south: Annotated[bool | None, Query()] = None,
+    global_south: Annotated[Flag | None, Query()] = None,
     q: SearchText = None,
     modified_since: ModifiedSince = None,
     sort: SortParam = "name",
@@ -234,7 +237,7 @@ def create_city(
 
 
 @router.get(
-    "/{city_id}",
+    "/{city_id:uuid}",
     operation_id="cities-get",
     summary="Read a city",
     response_model=City | CityPublic,
@@ -251,7 +254,7 @@ def get_city(
 
 
 @router.patch(
-    "/{city_id}",
+    "/{city_id:uuid}",
     operation_id="cities-update",
     summary="Change a city",
     response_model=City,
@@ -276,7 +279,7 @@ def update_city(
 
 
 @router.delete(
-    "/{city_id}",
+    "/{city_id:uuid}",
     operation_id="cities-delete",
     summary="Delete a city",
     status_code=204,

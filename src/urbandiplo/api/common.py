@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Query
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictFloat,
+    StrictInt,
+    StringConstraints,
+)
 
 from urbandiplo.domain.errors import InvalidData
 from urbandiplo.domain.listing import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
@@ -28,6 +37,45 @@ def _i18n(value: dict[str, str]) -> I18nText:
     except InvalidData as error:
         raise ValueError(error.detail) from error
 
+
+def _iso_date(value: object) -> object:
+    if isinstance(value, str) and len(value) == 10:
+        return date.fromisoformat(value)
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    raise ValueError("a date as YYYY-MM-DD")
+
+
+def _iso_datetime(value: object) -> object:
+    if isinstance(value, datetime):
+        parsed = value
+    elif isinstance(value, str) and "T" in value.upper():
+        try:
+            parsed = datetime.fromisoformat(value)
+        except ValueError as error:
+            raise ValueError("a date and time in ISO 8601 with an offset") from error
+    else:
+        raise ValueError("a date and time in ISO 8601 with an offset")
+    if parsed.tzinfo is None:
+        raise ValueError("the date and time needs an offset, e.g. Z or +01:00")
+    return parsed
+
+
+def _json_bool(value: object) -> object:
+    if isinstance(value, bool):
+        return value
+    if value in ("true", "false"):
+        return value == "true"
+    raise ValueError("true or false")
+
+
+# Dates, times and flags exactly as the contract writes them; pydantic's lax mode would also
+# take Unix timestamps, "yes" or 1, which the contract does not allow.
+IsoDate = Annotated[date, BeforeValidator(_iso_date)]
+IsoDateTime = Annotated[datetime, BeforeValidator(_iso_datetime)]
+Flag = Annotated[bool, BeforeValidator(_json_bool)]
+Integer = StrictInt
+Number = StrictFloat
 
 CountryCode = Annotated[
     str,
@@ -109,7 +157,7 @@ Cursor = Annotated[
     ),
 ]
 ModifiedSince = Annotated[
-    datetime | None,
+    IsoDateTime | None,
     Query(description="Only records changed at or after this time (ISO 8601 with offset)."),
 ]
 SearchText = Annotated[

@@ -16,6 +16,8 @@ from urbandiplo.api.common import (
     Cursor,
     I18nTextIn,
     I18nTextOut,
+    Integer,
+    IsoDate,
     Limit,
     ModifiedSince,
     Omittable,
@@ -48,7 +50,7 @@ from urbandiplo.domain.values import I18nText, Visibility
 
 router = APIRouter(prefix="/v1/partnerships", tags=["partnerships"])
 
-SdgNumber = Annotated[int, Field(ge=1, le=17, description="UN Sustainable Development Goal")]
+SdgNumber = Annotated[Integer, Field(ge=1, le=17, description="UN Sustainable Development Goal")]
 Reference = Annotated[str, StringConstraints(min_length=1, max_length=100)]
 
 EXAMPLE_IN: dict[str, Any] = {
@@ -77,7 +79,7 @@ EXAMPLE_IN: dict[str, Any] = {
 
 
 class StatusChangeIn(RequestModel):
-    changed_on: date
+    changed_on: IsoDate
     status: PartnershipStatus | None = None
     kind: PartnershipKind | None = None
     reason: I18nTextIn | None = None
@@ -88,7 +90,7 @@ class StatusChangeIn(RequestModel):
 
 class CouncilDecisionIn(RequestModel):
     reference: Reference
-    decided_on: date | None = None
+    decided_on: IsoDate | None = None
     url: Url | None = Field(default=None, description="The council system's document (OParl)")
     subject: I18nTextIn | None = None
 
@@ -154,8 +156,8 @@ class PartnershipCreate(RequestModel):
     partner_city_id: uuid.UUID
     kind: PartnershipKind
     status: PartnershipStatus = PartnershipStatus.ACTIVE
-    established_on: date | None = None
-    ended_on: date | None = None
+    established_on: IsoDate | None = None
+    ended_on: IsoDate | None = None
     status_history: list[StatusChangeIn] = Field(
         default_factory=list,
         max_length=200,
@@ -190,8 +192,8 @@ class PartnershipUpdate(PatchModel):
     partner_city_id: Omittable[uuid.UUID] = None
     kind: Omittable[PartnershipKind] = None
     status: Omittable[PartnershipStatus] = None
-    established_on: date | None = None
-    ended_on: date | None = None
+    established_on: IsoDate | None = None
+    ended_on: IsoDate | None = None
     status_history: Omittable[Annotated[list[StatusChangeIn], Field(max_length=200)]] = None
     council_decisions: Omittable[Annotated[list[CouncilDecisionIn], Field(max_length=200)]] = None
     responsible_unit: ShortText | None = None
@@ -210,7 +212,7 @@ class PartnershipUpdate(PatchModel):
 class StatusChangeOut(BaseModel):
     model_config = ConfigDict(title="StatusChange")
 
-    changed_on: date
+    changed_on: IsoDate
     status: PartnershipStatus | None
     kind: PartnershipKind | None
     reason: I18nTextOut | None
@@ -351,8 +353,8 @@ def list_partnerships(
     city_id: Annotated[
         uuid.UUID | None, Query(description="Partnerships of this city, on either side")
     ] = None,
-    established_from: date | None = None,
-    established_to: date | None = None,
+    established_from: IsoDate | None = None,
+    established_to: IsoDate | None = None,
     sdg: Annotated[int | None, Query(ge=1, le=17)] = None,
     field_of_action: FieldOfAction | None = None,
     q: SearchText = None,
@@ -438,7 +440,7 @@ def create_partnership(
 
 
 @router.get(
-    "/{partnership_id}",
+    "/{partnership_id:uuid}",
     operation_id="partnerships-get",
     summary="Read a partnership",
     response_model=Partnership | PartnershipPublic,
@@ -457,7 +459,7 @@ def get_partnership(
 
 
 @router.patch(
-    "/{partnership_id}",
+    "/{partnership_id:uuid}",
     operation_id="partnerships-update",
     summary="Change a partnership",
     response_model=Partnership,
@@ -482,7 +484,7 @@ def update_partnership(
 
 
 @router.delete(
-    "/{partnership_id}",
+    "/{partnership_id:uuid}",
     operation_id="partnerships-delete",
     summary="Delete a partnership",
     status_code=204,

@@ -11,6 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
+from starlette.routing import Match
 
 from urbandiplo.domain.errors import (
     Conflict,
@@ -29,8 +30,10 @@ log = logging.getLogger("urbandiplo.api")
 
 
 class ProblemField(BaseModel):
-    field: str = Field(description="Where the problem is, e.g. `body.country_code`.")
-    message: str
+    field: str = Field(
+        max_length=200, description="Where the problem is, e.g. `body.country_code`."
+    )
+    message: str = Field(max_length=2000)
 
 
 class Problem(BaseModel):
@@ -60,7 +63,9 @@ class Problem(BaseModel):
     status: int = Field(ge=100, le=599)
     detail: str | None = Field(default=None, max_length=2000)
     instance: str | None = Field(default=None, max_length=2000)
-    errors: list[ProblemField] | None = Field(default=None, max_length=100)
+    errors: list[ProblemField] | None = Field(
+        default=None, max_length=100, description="Each invalid field (the first 100)"
+    )
 
 
 # The one table from domain errors to HTTP: status, problem type, title. Most specific first.
@@ -98,6 +103,10 @@ HTTP_PROBLEMS: dict[int, tuple[str, str]] = {
 }
 
 
+MAX_DETAIL = 2000
+MAX_ERRORS = 100
+
+
 def problem_type(slug: str) -> str:
     return f"/problems/{slug}"
 
@@ -118,9 +127,12 @@ def problem(
         "status": status,
     }
     if detail:
-        body["detail"] = detail
+        body["detail"] = detail[:MAX_DETAIL]
     if errors:
-        body["errors"] = errors
+        body["errors"] = [
+            {"field": e["field"][:200], "message": e["message"][:MAX_DETAIL]}
+            for e in errors[:MAX_ERRORS]
+        ]
     return Response(
         orjson.dumps(body), status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers
     )
@@ -157,14 +169,27 @@ def install(app: FastAPI) -> None:
         return problem(422, detail, errors=errors)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_request: Request, error: StarletteHTTPException) -> Response:
+    async def _http(request: Request, error: StarletteHTTPException) -> Response:
         detail = error.detail if isinstance(error.detail, str) else None
-        return problem(error.status_code, detail, headers=dict(error.headers or {}))
+        headers = dict(error.headers or {})
+        if error.status_code == 405:
+            headers["Allow"] = ", ".join(allowed_methods(request))
+        return problem(error.status_code, detail, headers=headers)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, error: Exception) -> Response:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
         return problem(500, "an unexpected error occurred; it has been logged")
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route serves at this path (Starlette names only the first route's)."""
+    methods: set[str] = set()
+    for route in request.app.routes:
+        match, _ = route.matches(request.scope)
+        if match != Match.NONE:
+            methods |= set(getattr(route, "methods", None) or ())
+    return sorted(methods)
 
 
 def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:

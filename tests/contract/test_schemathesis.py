@@ -1,0 +1,67 @@
+"""Schemathesis against the app in-process, with every check, as an editor and anonymously,
+and statefully along the contract's links from create to read."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import CHECKS, load_all_checks
+from schemathesis.config import SchemathesisConfig
+from schemathesis.specs.openapi.schemas import OpenApiSchema
+
+from urbandiplo.config import Settings
+from urbandiplo.main import create_app
+
+load_all_checks()
+ALL_CHECKS = CHECKS.get_all()
+HYPOTHESIS = settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+    derandomize=True,
+)
+
+
+CONFIG = SchemathesisConfig.from_path(Path(__file__).resolve().parents[2] / "schemathesis.toml")
+
+
+@pytest.fixture
+def api_schema(settings: Settings, db: Any) -> OpenApiSchema:
+    return schemathesis.openapi.from_asgi("/openapi.json", create_app(settings, db), config=CONFIG)
+
+
+schema = schemathesis.pytest.from_fixture("api_schema")
+
+
+@schema.parametrize()
+@HYPOTHESIS
+def test_as_editor(case: schemathesis.Case, keys: dict[str, dict[str, str]]) -> None:
+    case.call_and_validate(headers=keys["editor"], checks=ALL_CHECKS)
+
+
+@schema.parametrize()
+@HYPOTHESIS
+def test_anonymously(case: schemathesis.Case) -> None:
+    case.call_and_validate(checks=ALL_CHECKS)
+
+
+def test_stateful(api_schema: OpenApiSchema, keys: dict[str, dict[str, str]]) -> None:
+    editor = keys["editor"]
+
+    class Workflow(api_schema.as_state_machine()):  # type: ignore[misc]
+        def get_call_kwargs(self, case: schemathesis.Case) -> dict[str, Any]:
+            return {"headers": editor}
+
+    Workflow.run(
+        settings=settings(
+            max_examples=30,
+            stateful_step_count=8,
+            deadline=None,
+            suppress_health_check=list(HealthCheck),
+            derandomize=True,
+        )
+    )
