@@ -4,7 +4,7 @@ unit of work."""
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -12,6 +12,7 @@ import anyio.to_thread
 from fastapi import Depends, FastAPI, HTTPException, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.utils import get_openapi
+from pydantic import BaseModel
 from sqlalchemy import Engine
 
 from urbandiplo import __version__
@@ -110,6 +111,35 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     return app
 
 
+def _drop_null_branch(schema: dict[str, Any]) -> None:
+    """A query or header parameter is left out, never null: `X | None` is just X."""
+    branches = schema.get("anyOf")
+    if branches and {"type": "null"} in branches:
+        kept = [branch for branch in branches if branch != {"type": "null"}]
+        del schema["anyOf"]
+        if len(kept) == 1:
+            schema.update(kept[0])
+        else:
+            schema["anyOf"] = kept
+
+
+def _api_models(base: type[BaseModel] = BaseModel) -> Iterator[type[BaseModel]]:
+    for model in base.__subclasses__():
+        if model.__module__.startswith("urbandiplo.api"):
+            yield model
+        yield from _api_models(model)
+
+
+def _restore_examples(components: dict[str, Any]) -> None:
+    """FastAPI drops null values from the whole document, examples included, which leaves
+    examples without their required-but-null fields; put the models' own examples back."""
+    for model in _api_models():
+        extra = model.model_config.get("json_schema_extra")
+        name = model.model_config.get("title") or model.__name__
+        if isinstance(extra, dict) and "examples" in extra and name in components:
+            components[name]["examples"] = extra["examples"]
+
+
 def contract(app: FastAPI) -> dict[str, Any]:
     """The OpenAPI document, with the problem schema every error response refers to."""
     schema = get_openapi(
@@ -117,6 +147,13 @@ def contract(app: FastAPI) -> dict[str, Any]:
         version=app.version,
         description=app.description,
         routes=app.routes,
+        servers=[
+            {
+                "url": "/",
+                "description": "production: this deployment (URLs relative to the contract)",
+                "x-internal": False,
+            }
+        ],
         tags=[
             {"name": "cities", "description": "Municipalities: partners and the home city"},
             {"name": "partnerships", "description": "Relations between two cities"},
@@ -132,9 +169,14 @@ def contract(app: FastAPI) -> dict[str, Any]:
             if method == "get":
                 # Reads are open to anonymous callers, who get public records only.
                 operation["security"] = [{"ApiKey": []}, {}]
-            # Every operation refuses credentials in the URL, and malformed JSON bodies.
-            operation["responses"].setdefault("400", problems.problem_responses(400)[400])
+            # Every operation refuses credentials in the URL and malformed JSON bodies, and
+            # any may fail unexpectedly: the app-wide handlers answer with problems.
+            for status, response in problems.problem_responses(400, 500).items():
+                operation["responses"].setdefault(str(status), response)
+            for parameter in operation.get("parameters", []):
+                _drop_null_branch(parameter["schema"])
     components = schema.setdefault("components", {}).setdefault("schemas", {})
+    _restore_examples(components)
     for model in (problems.Problem, problems.ProblemField):
         definition = model.model_json_schema(ref_template="#/components/schemas/{model}")
         definition.pop("$defs", None)

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import uuid
-from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StringConstraints
 from starlette.responses import Response
 
 from urbandiplo.api import resource
@@ -15,10 +13,12 @@ from urbandiplo.api.common import (
     CountryCode,
     Cursor,
     Flag,
+    Id,
     Integer,
     Limit,
     LocalNames,
     ModifiedSince,
+    NextCursor,
     Number,
     Omittable,
     PatchModel,
@@ -26,27 +26,30 @@ from urbandiplo.api.common import (
     SearchText,
     ShortText,
     Text,
+    Timestamp,
 )
 from urbandiplo.api.deps import PrincipalDep, ServicesDep
 from urbandiplo.api.http import decode_cursor
 from urbandiplo.api.problems import problem_responses
 from urbandiplo.api.resource import IdempotencyKey, IfMatch, IfNoneMatch, Views
 from urbandiplo.domain.cities import CITY_SORTS, CityFields, CityQuery
-from urbandiplo.domain.listing import DEFAULT_PAGE_SIZE, PageRequest, Sort
+from urbandiplo.domain.listing import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PageRequest, Sort
 from urbandiplo.domain.values import Visibility
 
 router = APIRouter(prefix="/v1/cities", tags=["cities"])
 
 SubdivisionCode = Annotated[
     str,
-    StringConstraints(pattern=r"^[A-Z]{2}-[A-Z0-9]{1,3}$"),
+    StringConstraints(pattern=r"^[A-Z]{2}-[A-Z0-9]{1,3}$", max_length=6),
     Field(description="ISO 3166-2 code of the region", examples=["DE-NW"]),
 ]
-WikidataId = Annotated[str, StringConstraints(pattern=r"^Q[1-9][0-9]{0,11}$")]
+WikidataId = Annotated[str, StringConstraints(pattern=r"^Q[1-9][0-9]{0,11}$", max_length=13)]
 Latitude = Annotated[Number, Field(ge=-90, le=90)]
 Longitude = Annotated[Number, Field(ge=-180, le=180)]
 Population = Annotated[Integer, Field(ge=0, le=100_000_000_000)]
-GeonamesId = Annotated[Integer, Field(ge=1, le=2_147_483_647)]
+GeonamesId = Annotated[
+    StrictInt, Field(ge=1, le=2_147_483_647, json_schema_extra={"format": "int32"})
+]
 
 EXAMPLE_IN: dict[str, Any] = {
     "name": "Cluj-Napoca",
@@ -59,9 +62,9 @@ EXAMPLE_IN: dict[str, Any] = {
 EXAMPLE_OUT: dict[str, Any] = {
     **EXAMPLE_IN,
     "id": "019a8f0e-3c4b-7d21-9e5f-0a1b2c3d4e5f",
-    "population": None,
-    "wikidata_id": None,
-    "geonames_id": None,
+    "population": 286598,
+    "wikidata_id": "Q100188",
+    "geonames_id": 681290,
     "global_south": False,
     "created_at": "2026-11-21T09:00:00+00:00",
     "updated_at": "2026-11-21T09:00:00+00:00",
@@ -113,21 +116,21 @@ class CityPublic(BaseModel):
 
     model_config = ConfigDict(json_schema_extra={"examples": [EXAMPLE_OUT]})
 
-    id: uuid.UUID
-    name: str
-    names: dict[str, str]
-    country_code: str
-    subdivision_code: str | None
-    latitude: float | None
-    longitude: float | None
-    population: int | None
-    wikidata_id: str | None
-    geonames_id: int | None
+    id: Id
+    name: ShortText
+    names: LocalNames
+    country_code: CountryCode
+    subdivision_code: SubdivisionCode | None
+    latitude: Latitude | None
+    longitude: Longitude | None
+    population: Population | None
+    wikidata_id: WikidataId | None
+    geonames_id: GeonamesId | None
     global_south: bool = Field(
         description="On the OECD DAC list of ODA recipients (read-only, derived)"
     )
-    created_at: datetime
-    updated_at: datetime
+    created_at: Timestamp
+    updated_at: Timestamp
 
 
 class City(CityPublic):
@@ -137,18 +140,18 @@ class City(CityPublic):
         json_schema_extra={"examples": [{**EXAMPLE_OUT, "notes": None, "visibility": "public"}]}
     )
 
-    notes: str | None
+    notes: Text | None
     visibility: Visibility
 
 
 class CityPage(BaseModel):
-    items: list[City]
-    next_cursor: str | None
+    items: list[City] = Field(max_length=MAX_PAGE_SIZE)
+    next_cursor: NextCursor
 
 
 class CityPublicPage(BaseModel):
-    items: list[CityPublic]
-    next_cursor: str | None
+    items: list[CityPublic] = Field(max_length=MAX_PAGE_SIZE)
+    next_cursor: NextCursor
 
 
 VIEWS = Views(City, CityPublic)
@@ -156,6 +159,7 @@ SortParam = Annotated[
     str,
     Query(
         pattern=rf"^-?({'|'.join(CITY_SORTS)})$",
+        max_length=40,
         description="Sort field, `-` for descending; ties are broken by id.",
     ),
 ]
@@ -247,7 +251,7 @@ def get_city(
     request: Request,
     services: ServicesDep,
     principal: PrincipalDep,
-    city_id: uuid.UUID,
+    city_id: Id,
     if_none_match: IfNoneMatch = None,
 ) -> Response:
     return resource.one(request, principal, VIEWS, services.cities.get(principal, city_id))
@@ -264,7 +268,7 @@ def update_city(
     request: Request,
     services: ServicesDep,
     principal: PrincipalDep,
-    city_id: uuid.UUID,
+    city_id: Id,
     body: CityUpdate,
     if_match: IfMatch = None,
 ) -> Response:
@@ -290,7 +294,7 @@ def delete_city(
     request: Request,
     services: ServicesDep,
     principal: PrincipalDep,
-    city_id: uuid.UUID,
+    city_id: Id,
     if_match: IfMatch = None,
 ) -> Response:
     return resource.delete(

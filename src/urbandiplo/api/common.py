@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, datetime
 from typing import Annotated, Any, TypeVar
 
@@ -71,11 +72,20 @@ def _json_bool(value: object) -> object:
 
 # Dates, times and flags exactly as the contract writes them; pydantic's lax mode would also
 # take Unix timestamps, "yes" or 1, which the contract does not allow.
-IsoDate = Annotated[date, BeforeValidator(_iso_date)]
-IsoDateTime = Annotated[datetime, BeforeValidator(_iso_datetime)]
+IsoDate = Annotated[date, BeforeValidator(_iso_date), Field(json_schema_extra={"maxLength": 10})]
+IsoDateTime = Annotated[
+    datetime, BeforeValidator(_iso_datetime), Field(json_schema_extra={"maxLength": 40})
+]
 Flag = Annotated[bool, BeforeValidator(_json_bool)]
-Integer = StrictInt
-Number = StrictFloat
+Integer = Annotated[StrictInt, Field(json_schema_extra={"format": "int64"})]
+Number = Annotated[StrictFloat, Field(json_schema_extra={"format": "double"})]
+
+# Response fields, with the bounds their inputs are held to, so the contract states them.
+Id = Annotated[uuid.UUID, Field(json_schema_extra={"maxLength": 36})]
+Day = Annotated[date, Field(json_schema_extra={"maxLength": 10})]
+Timestamp = Annotated[datetime, Field(json_schema_extra={"maxLength": 40})]
+Int32 = Annotated[int, Field(json_schema_extra={"format": "int32"})]
+Int64 = Annotated[int, Field(json_schema_extra={"format": "int64"})]
 
 CountryCode = Annotated[
     str,
@@ -101,7 +111,7 @@ I18nTextIn = Annotated[
     AfterValidator(_i18n),
 ]
 I18nTextOut = Annotated[
-    dict[LanguageCode, str],
+    dict[LanguageCode, Text],
     Field(description="Text per ISO 639-1 language; German (`de`) is always there."),
 ]
 
@@ -141,10 +151,18 @@ Omittable = Annotated[
 
 Limit = Annotated[
     int,
+    Field(json_schema_extra={"format": "int32"}),
     Query(
         ge=1,
         le=MAX_PAGE_SIZE,
         description=f"Page size, at most {MAX_PAGE_SIZE}.",
+    ),
+]
+NextCursor = Annotated[
+    str | None,
+    Field(
+        max_length=500,
+        description="Pass as `cursor` for the next page; null on the last page.",
     ),
 ]
 Cursor = Annotated[

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Literal
 
 from fastapi import APIRouter
 from pydantic import BaseModel
@@ -16,7 +17,7 @@ log = logging.getLogger("urbandiplo.api")
 
 
 class Health(BaseModel):
-    status: str
+    status: Literal["ok", "unavailable"]
 
 
 @router.get("/healthz", operation_id="health", summary="Liveness", response_model=Health)

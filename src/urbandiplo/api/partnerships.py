@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
-from datetime import date, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -14,18 +12,23 @@ from urbandiplo.api import resource
 from urbandiplo.api.common import (
     CountryCode,
     Cursor,
+    Day,
     I18nTextIn,
     I18nTextOut,
+    Id,
     Integer,
     IsoDate,
     Limit,
+    LocalNames,
     ModifiedSince,
+    NextCursor,
     Omittable,
     PatchModel,
     RequestModel,
     SearchText,
     ShortText,
     Text,
+    Timestamp,
     Url,
 )
 from urbandiplo.api.deps import PrincipalDep, ServicesDep
@@ -33,8 +36,9 @@ from urbandiplo.api.http import decode_cursor, json_response
 from urbandiplo.api.problems import problem_responses
 from urbandiplo.api.rendering import dumps, projector
 from urbandiplo.api.resource import IdempotencyKey, IfMatch, IfNoneMatch, Views
-from urbandiplo.domain.listing import DEFAULT_PAGE_SIZE, PageRequest, Sort
+from urbandiplo.domain.listing import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PageRequest, Sort
 from urbandiplo.domain.partnerships import (
+    MAX_ANNIVERSARIES,
     PARTNERSHIP_SORTS,
     Association,
     CouncilDecision,
@@ -52,6 +56,9 @@ router = APIRouter(prefix="/v1/partnerships", tags=["partnerships"])
 
 SdgNumber = Annotated[Integer, Field(ge=1, le=17, description="UN Sustainable Development Goal")]
 Reference = Annotated[str, StringConstraints(min_length=1, max_length=100)]
+Sdg = Annotated[int, Field(ge=1, le=17, json_schema_extra={"format": "int32"})]
+Years = Annotated[int, Field(ge=5, le=100, json_schema_extra={"format": "int32"})]
+Year = Annotated[int, Field(ge=1, le=9999, json_schema_extra={"format": "int32"})]
 
 EXAMPLE_IN: dict[str, Any] = {
     "partner_city_id": "019a8f0e-3c4b-7d21-9e5f-0a1b2c3d4e5f",
@@ -75,6 +82,36 @@ EXAMPLE_IN: dict[str, Any] = {
     "sdgs": [3, 16],
     "fields_of_action": ["city_and_project_partnerships"],
     "description": {"de": "Städtepartnerschaft mit Dnipro", "en": "Twinning with Dnipro"},
+}
+
+
+EXAMPLE_OUT: dict[str, Any] = {
+    **EXAMPLE_IN,
+    "id": "019a8f0e-3c4b-7d21-9e5f-0a1b2c3d4e60",
+    "city_id": "019a8f0e-3c4b-7d21-9e5f-0a1b2c3d4e00",
+    "city": {
+        "id": "019a8f0e-3c4b-7d21-9e5f-0a1b2c3d4e00",
+        "name": "Köln",
+        "names": {"de": "Köln", "en": "Cologne"},
+        "country_code": "DE",
+    },
+    "partner_city": {
+        "id": "019a8f0e-3c4b-7d21-9e5f-0a1b2c3d4e5f",
+        "name": "Dnipro",
+        "names": {"de": "Dnipro", "en": "Dnipro", "uk": "Дніпро"},
+        "country_code": "UA",
+    },
+    "ended_on": None,
+    "status_history": [
+        {"status": None, **change, "council_decision": None}
+        for change in EXAMPLE_IN["status_history"]
+    ],
+    "council_decisions": [],
+    "responsible_unit": None,
+    "associations": [{"name": "Freundeskreis Köln-Dnipro e.V.", "website": None}],
+    "economic_profile": None,
+    "created_at": "2026-11-21T09:00:00+00:00",
+    "updated_at": "2026-11-21T09:00:00+00:00",
 }
 
 
@@ -150,10 +187,10 @@ def _domain_value(name: str, value: Any) -> Any:
 class PartnershipCreate(RequestModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [EXAMPLE_IN]})
 
-    city_id: uuid.UUID | None = Field(
+    city_id: Id | None = Field(
         default=None, description="One side of the pair; the home city when left out"
     )
-    partner_city_id: uuid.UUID
+    partner_city_id: Id
     kind: PartnershipKind
     status: PartnershipStatus = PartnershipStatus.ACTIVE
     established_on: IsoDate | None = None
@@ -188,8 +225,8 @@ class PartnershipUpdate(PatchModel):
         extra="forbid", json_schema_extra={"examples": [{"status": "dormant"}]}
     )
 
-    city_id: Omittable[uuid.UUID] = None
-    partner_city_id: Omittable[uuid.UUID] = None
+    city_id: Omittable[Id] = None
+    partner_city_id: Omittable[Id] = None
     kind: Omittable[PartnershipKind] = None
     status: Omittable[PartnershipStatus] = None
     established_on: IsoDate | None = None
@@ -212,107 +249,113 @@ class PartnershipUpdate(PatchModel):
 class StatusChangeOut(BaseModel):
     model_config = ConfigDict(title="StatusChange")
 
-    changed_on: IsoDate
+    changed_on: Day
     status: PartnershipStatus | None
     kind: PartnershipKind | None
     reason: I18nTextOut | None
-    council_decision: str | None
+    council_decision: Reference | None
 
 
 class CouncilDecisionOut(BaseModel):
     model_config = ConfigDict(title="CouncilDecision")
 
-    reference: str
-    decided_on: date | None
-    url: str | None
+    reference: Reference
+    decided_on: Day | None
+    url: Url | None
     subject: I18nTextOut | None
 
 
 class AssociationOut(BaseModel):
     model_config = ConfigDict(title="Association")
 
-    name: str
-    website: str | None
+    name: ShortText
+    website: Url | None
 
 
 class EconomicProfileOut(BaseModel):
     model_config = ConfigDict(title="EconomicProfile")
 
-    sectors: list[str]
-    clusters: list[str]
+    sectors: list[ShortText] = Field(max_length=50)
+    clusters: list[ShortText] = Field(max_length=50)
     entry_point: I18nTextOut | None
 
 
 class CityRef(BaseModel):
     """The city on one side of the partnership, in brief."""
 
-    id: uuid.UUID
-    name: str
-    names: dict[str, str]
-    country_code: str
+    id: Id
+    name: ShortText
+    names: LocalNames
+    country_code: CountryCode
 
 
 class PartnershipPublic(BaseModel):
     """A partnership as the website sees it."""
 
-    id: uuid.UUID
-    city_id: uuid.UUID
-    partner_city_id: uuid.UUID
+    model_config = ConfigDict(json_schema_extra={"examples": [EXAMPLE_OUT]})
+
+    id: Id
+    city_id: Id
+    partner_city_id: Id
     city: CityRef
     partner_city: CityRef
     kind: PartnershipKind
     status: PartnershipStatus
-    established_on: date | None
-    ended_on: date | None
-    status_history: list[StatusChangeOut]
-    council_decisions: list[CouncilDecisionOut]
-    responsible_unit: str | None
-    associations: list[AssociationOut]
+    established_on: Day | None
+    ended_on: Day | None
+    status_history: list[StatusChangeOut] = Field(max_length=200)
+    council_decisions: list[CouncilDecisionOut] = Field(max_length=200)
+    responsible_unit: ShortText | None
+    associations: list[AssociationOut] = Field(max_length=50)
     economic_profile: EconomicProfileOut | None
-    sdgs: list[int]
-    fields_of_action: list[FieldOfAction]
+    sdgs: list[SdgNumber] = Field(max_length=17)
+    fields_of_action: list[FieldOfAction] = Field(max_length=11)
     description: I18nTextOut | None
-    created_at: datetime
-    updated_at: datetime
+    created_at: Timestamp
+    updated_at: Timestamp
 
 
 class Partnership(PartnershipPublic):
     """A partnership as staff see it."""
 
-    notes: str | None
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{**EXAMPLE_OUT, "notes": None, "visibility": "public"}]}
+    )
+
+    notes: Text | None
     visibility: Visibility
 
 
 class PartnershipPage(BaseModel):
-    items: list[Partnership]
-    next_cursor: str | None
+    items: list[Partnership] = Field(max_length=MAX_PAGE_SIZE)
+    next_cursor: NextCursor
 
 
 class PartnershipPublicPage(BaseModel):
-    items: list[PartnershipPublic]
-    next_cursor: str | None
+    items: list[PartnershipPublic] = Field(max_length=MAX_PAGE_SIZE)
+    next_cursor: NextCursor
 
 
 class Anniversary(BaseModel):
-    years: int
-    on: date = Field(description="The day of the anniversary in the year asked for")
+    years: Years
+    on: Day = Field(description="The day of the anniversary in the year asked for")
     partnership: Partnership
 
 
 class AnniversaryPublic(BaseModel):
-    years: int
-    on: date
+    years: Years
+    on: Day
     partnership: PartnershipPublic
 
 
 class Anniversaries(BaseModel):
-    year: int
-    items: list[Anniversary]
+    year: Year
+    items: list[Anniversary] = Field(max_length=MAX_ANNIVERSARIES)
 
 
 class AnniversariesPublic(BaseModel):
-    year: int
-    items: list[AnniversaryPublic]
+    year: Year
+    items: list[AnniversaryPublic] = Field(max_length=MAX_ANNIVERSARIES)
 
 
 VIEWS = Views(Partnership, PartnershipPublic)
@@ -321,6 +364,7 @@ SortParam = Annotated[
     str,
     Query(
         pattern=rf"^-?({'|'.join(PARTNERSHIP_SORTS)})$",
+        max_length=40,
         description="Sort field, `-` for descending; empty values last, ties broken by id.",
     ),
 ]
@@ -351,11 +395,11 @@ def list_partnerships(
         Query(description="The partner city's country (with city_id: the other side's)"),
     ] = None,
     city_id: Annotated[
-        uuid.UUID | None, Query(description="Partnerships of this city, on either side")
+        Id | None, Query(description="Partnerships of this city, on either side")
     ] = None,
     established_from: IsoDate | None = None,
     established_to: IsoDate | None = None,
-    sdg: Annotated[int | None, Query(ge=1, le=17)] = None,
+    sdg: Annotated[Sdg | None, Query()] = None,
     field_of_action: FieldOfAction | None = None,
     q: SearchText = None,
     modified_since: ModifiedSince = None,
@@ -397,8 +441,8 @@ def anniversaries(
     request: Request,
     services: ServicesDep,
     principal: PrincipalDep,
-    year: Annotated[int, Query(ge=1, le=9999)],
-    city_id: Annotated[uuid.UUID | None, Query(description="Only this city's partnerships")] = None,
+    year: Annotated[Year, Query()],
+    city_id: Annotated[Id | None, Query(description="Only this city's partnerships")] = None,
     if_none_match: IfNoneMatch = None,
 ) -> Response:
     found = services.partnerships.anniversaries(principal, year, city_id)
@@ -450,7 +494,7 @@ def get_partnership(
     request: Request,
     services: ServicesDep,
     principal: PrincipalDep,
-    partnership_id: uuid.UUID,
+    partnership_id: Id,
     if_none_match: IfNoneMatch = None,
 ) -> Response:
     return resource.one(
@@ -469,7 +513,7 @@ def update_partnership(
     request: Request,
     services: ServicesDep,
     principal: PrincipalDep,
-    partnership_id: uuid.UUID,
+    partnership_id: Id,
     body: PartnershipUpdate,
     if_match: IfMatch = None,
 ) -> Response:
@@ -495,7 +539,7 @@ def delete_partnership(
     request: Request,
     services: ServicesDep,
     principal: PrincipalDep,
-    partnership_id: uuid.UUID,
+    partnership_id: Id,
     if_match: IfMatch = None,
 ) -> Response:
     return resource.delete(

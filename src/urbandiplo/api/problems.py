@@ -60,7 +60,7 @@ class Problem(BaseModel):
 
     type: str = Field(max_length=200)
     title: str = Field(max_length=200)
-    status: int = Field(ge=100, le=599)
+    status: int = Field(ge=100, le=599, json_schema_extra={"format": "int32"})
     detail: str | None = Field(default=None, max_length=2000)
     instance: str | None = Field(default=None, max_length=2000)
     errors: list[ProblemField] | None = Field(

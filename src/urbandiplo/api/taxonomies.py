@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from starlette.responses import Response
 
 from urbandiplo.api.common import I18nTextOut
@@ -17,22 +17,22 @@ router = APIRouter(prefix="/v1/taxonomies", tags=["taxonomies"])
 
 
 class Sdg(BaseModel):
-    number: int
+    number: int = Field(ge=1, le=17, json_schema_extra={"format": "int32"})
     label: I18nTextOut
 
 
 class FieldOfActionTerm(BaseModel):
     code: FieldOfAction
-    number: int
+    number: int = Field(ge=1, le=11, json_schema_extra={"format": "int32"})
     label: I18nTextOut
 
 
 class SdgList(BaseModel):
-    items: list[Sdg]
+    items: list[Sdg] = Field(max_length=17)
 
 
 class FieldOfActionList(BaseModel):
-    items: list[FieldOfActionTerm]
+    items: list[FieldOfActionTerm] = Field(max_length=11)
 
 
 SDG_BODY = dumps({"items": [projector(Sdg)(sdg) for sdg in SDGS]})

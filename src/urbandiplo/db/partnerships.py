@@ -171,6 +171,8 @@ class SqlPartnershipRepository:
         ranges: Collection[tuple[date, date]],
         visible: Collection[Visibility],
         city_id: uuid.UUID | None,
+        *,
+        limit: int,
     ) -> list[Partnership]:
         if not ranges:
             return []
@@ -180,7 +182,7 @@ class SqlPartnershipRepository:
         if city_id is not None:
             statement = statement.where(_involves(city_id))
         rows = self._connection.execute(
-            statement.order_by(partnerships.c.established_on, partnerships.c.id)
+            statement.order_by(partnerships.c.established_on, partnerships.c.id).limit(limit)
         ).all()
         return self._build(rows)
 

@@ -27,6 +27,9 @@ from urbandiplo.domain.values import I18nText, Visibility
 
 PARTNERSHIP_SORTS = ("established_on", "created_at", "updated_at")
 ROUND_ANNIVERSARIES = (5, 10, 15, 20, 25, 30, 40, 50, 60, 70, 75, 80, 90, 100)
+# One year's round anniversaries are a short list for one city; a whole registry could have
+# thousands, so the answer is capped (and says so by its length).
+MAX_ANNIVERSARIES = 500
 
 
 class PartnershipKind(StrEnum):
@@ -244,7 +247,9 @@ class PartnershipService:
             if year - n >= 1
         ]
         with self._uow() as uow:
-            found = uow.partnerships.established_between(ranges, principal.visible, city_id)
+            found = uow.partnerships.established_between(
+                ranges, principal.visible, city_id, limit=MAX_ANNIVERSARIES
+            )
         result = [
             Anniversary(p, year - p.established_on.year, anniversary_on(p.established_on, year))
             for p in found
