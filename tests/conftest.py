@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -38,9 +39,9 @@ def _postgres_unreachable() -> str | None:
     return None
 
 
-@pytest.fixture(scope="session")
-def postgres_url() -> Iterator[str]:
-    """A fresh database on the PostgreSQL server, dropped at the end of the session."""
+@contextmanager
+def new_postgres_database() -> Iterator[str]:
+    """A new, uniquely named database on the PostgreSQL server, dropped afterwards."""
     problem = _postgres_unreachable()
     if problem is not None:
         if REQUIRE_POSTGRES:
@@ -50,27 +51,39 @@ def postgres_url() -> Iterator[str]:
     admin = create_engine(POSTGRES_SERVER, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(POSTGRES_SERVER).set(database=name).render_as_string(hide_password=False)
     try:
-        yield url
+        yield make_url(POSTGRES_SERVER).set(database=name).render_as_string(hide_password=False)
     finally:
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
 
 
-def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
-    if request.param == "postgres":
-        return str(request.getfixturevalue("postgres_url"))
-    path: Path = tmp_path_factory.mktemp("sqlite") / "urbandiplo.db"
-    return f"sqlite:///{path}"
+@contextmanager
+def new_database(backend: str, tmp_path: Path) -> Iterator[str]:
+    """An empty database of the backend ("sqlite" or "postgres")."""
+    if backend == "postgres":
+        with new_postgres_database() as url:
+            yield url
+    else:
+        yield f"sqlite:///{tmp_path / f'urbandiplo-{uuid.uuid4().hex[:8]}.db'}"
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgres"])
-def migrated_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
-    url = database_url(request, tmp_path_factory)
-    migrate.upgrade(url)
-    return url
+def migrated_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """The session's database, migrated to the newest revision."""
+    with new_database(request.param, tmp_path_factory.mktemp("sqlite")) as url:
+        migrate.upgrade(url)
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A database of its own for one test, with no tables."""
+    with new_database(request.param, tmp_path) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,154 @@
+"""Lists through HTTP: pages and Link headers, statement counts, anniversaries, demo data."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, event
+
+from urbandiplo.config import Settings
+from urbandiplo.demo.loader import load
+from urbandiplo.main import build_services
+
+
+def make_partnerships(client: TestClient, editor: dict[str, str], count: int) -> list[str]:
+    home = client.post("/v1/cities", json={"name": "Köln", "country_code": "DE"}, headers=editor)
+    assert home.status_code == 201
+    ids = []
+    for i in range(count):
+        partner = client.post(
+            "/v1/cities", json={"name": f"Partner {i}", "country_code": "FR"}, headers=editor
+        ).json()
+        created = client.post(
+            "/v1/partnerships",
+            json={
+                "partner_city_id": partner["id"],
+                "kind": "twinning",
+                "established_on": f"{1950 + i}-05-01",
+                "sdgs": [11, 16],
+                "fields_of_action": ["city_diplomacy"],
+                "council_decisions": [{"reference": f"AN/{i:04d}/2020"}],
+            },
+            headers=editor,
+        )
+        assert created.status_code == 201, created.text
+        ids.append(created.json()["id"])
+    return ids
+
+
+@contextmanager
+def counted(engine: Engine) -> Iterator[list[str]]:
+    statements: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+
+
+def test_a_list_issues_the_same_statements_for_1_and_50_rows(
+    app_client: TestClient, keys: dict[str, dict[str, str]], db: Engine
+) -> None:
+    make_partnerships(app_client, keys["editor"], 50)
+    with counted(db) as one:
+        page = app_client.get("/v1/partnerships", params={"limit": 1}, headers=keys["reader"])
+    assert len(page.json()["items"]) == 1
+    with counted(db) as fifty:
+        page = app_client.get("/v1/partnerships", params={"limit": 50}, headers=keys["reader"])
+    assert len(page.json()["items"]) == 50
+    assert len(one) == len(fifty), (one, fifty)
+
+
+def test_pages_follow_the_link_header_to_the_end(
+    app_client: TestClient, keys: dict[str, dict[str, str]]
+) -> None:
+    created = make_partnerships(app_client, keys["editor"], 7)
+    seen: list[str] = []
+    url: str | None = "/v1/partnerships?limit=3&sort=-established_on"
+    pages = 0
+    while url:
+        response = app_client.get(url)
+        assert response.status_code == 200
+        body = response.json()
+        seen.extend(p["id"] for p in body["items"])
+        pages += 1
+        link = response.headers.get("link")
+        if body["next_cursor"] is None:
+            assert link is None
+            url = None
+        else:
+            assert link is not None and link.endswith('>; rel="next"')
+            url = link[1 : link.index(">")]
+    assert pages == 3
+    assert seen == list(reversed(created))
+
+
+def test_page_size_has_a_maximum(app_client: TestClient) -> None:
+    too_big = app_client.get("/v1/partnerships", params={"limit": 201})
+    assert too_big.status_code == 422
+    assert too_big.json()["errors"][0]["field"] == "query.limit"
+
+
+def test_list_etag_and_not_modified(
+    app_client: TestClient, keys: dict[str, dict[str, str]]
+) -> None:
+    make_partnerships(app_client, keys["editor"], 2)
+    first = app_client.get("/v1/partnerships")
+    again = app_client.get("/v1/partnerships", headers={"If-None-Match": first.headers["etag"]})
+    assert again.status_code == 304
+
+
+def test_demo_data_anniversaries_and_visibility(
+    app_client: TestClient, settings: Settings, db: Engine, keys: dict[str, dict[str, str]]
+) -> None:
+    services = build_services(settings, db)
+    report = load(services.cities, services.partnerships)
+    assert report.created["partnerships"] >= 15
+    assert load(services.cities, services.partnerships).created == {}, "loading twice adds nothing"
+
+    public = app_client.get("/v1/partnerships", params={"limit": 200}).json()["items"]
+    staff = app_client.get("/v1/partnerships", params={"limit": 200}, headers=keys["reader"])
+    assert len(public) >= 15
+    assert len(staff.json()["items"]) > len(public), "the demo data has internal partnerships"
+    assert all(p["city"]["name"] == "Köln" for p in public)
+    dnipro = next(p for p in public if p["partner_city"]["name"] == "Dnipro")
+    assert dnipro["kind"] == "twinning"
+    assert dnipro["established_on"] == "2024-08-28"
+    assert [c["kind"] for c in dnipro["status_history"]] == ["project_partnership", "twinning"]
+
+    anniversaries = app_client.get("/v1/partnerships/anniversaries", params={"year": 2026})
+    assert anniversaries.status_code == 200
+    by_city = {
+        a["partnership"]["partner_city"]["name"]: a["years"] for a in anniversaries.json()["items"]
+    }
+    assert by_city["Cluj-Napoca"] == 50
+
+
+def test_taxonomies(app_client: TestClient) -> None:
+    sdgs = app_client.get("/v1/taxonomies/sdgs").json()["items"]
+    assert [s["number"] for s in sdgs] == list(range(1, 18))
+    assert sdgs[12]["label"] == {"de": "Maßnahmen zum Klimaschutz", "en": "Climate action"}
+    fields = app_client.get("/v1/taxonomies/fields-of-action").json()["items"]
+    assert len(fields) == 11
+    assert fields[1]["label"]["de"] == "Städtediplomatie"
+
+
+def test_health_and_readiness(app_client: TestClient) -> None:
+    assert app_client.get("/healthz").json() == {"status": "ok"}
+    assert app_client.get("/readyz").json() == {"status": "ok"}
+
+
+def test_not_ready_before_migrations(tmp_path: Any) -> None:
+    from urbandiplo.main import create_app
+
+    with TestClient(create_app(Settings(database_url=f"sqlite:///{tmp_path}/empty.db"))) as client:
+        response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.json() == {"status": "unavailable"}
