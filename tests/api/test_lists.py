@@ -84,7 +84,8 @@ def test_pages_follow_the_link_header_to_the_end(
             assert link is None
             url = None
         else:
-            assert link is not None and link.endswith('>; rel="next"')
+            assert link is not None
+            assert link.endswith('>; rel="next"')
             url = link[1 : link.index(">")]
     assert pages == 3
     assert seen == list(reversed(created))
