@@ -153,3 +153,16 @@ def test_not_ready_before_migrations(tmp_path: Any) -> None:
         response = client.get("/readyz")
     assert response.status_code == 503
     assert response.json() == {"status": "unavailable"}
+
+
+def test_docs_pages_load_their_assets_from_this_server(app_client: TestClient) -> None:
+    for page in ("/docs", "/redoc"):
+        html = app_client.get(page).text
+        assert "cdn." not in html
+        assert "fonts.googleapis" not in html
+        assets = [part.split('"')[0] for part in html.split('src="')[1:]]
+        assets += [part.split('"')[0] for part in html.split('href="')[1:]]
+        assert assets, page
+        for asset in assets:
+            assert asset.startswith("/docs-assets/"), asset
+            assert app_client.get(asset).status_code == 200
