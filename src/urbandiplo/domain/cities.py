@@ -17,6 +17,7 @@ from urbandiplo.domain.listing import Page, PageRequest, Sort
 from urbandiplo.domain.ports import UnitOfWork, UnitOfWorkFactory
 from urbandiplo.domain.records import (
     Precondition,
+    check_may_assign,
     check_precondition,
     utcnow,
     visible_or_404,
@@ -28,7 +29,7 @@ from urbandiplo.domain.values import (
     is_subdivision_code,
 )
 
-WIKIDATA_ID = re.compile(r"^Q[1-9][0-9]*$")
+WIKIDATA_ID = re.compile(r"\AQ[1-9][0-9]*\Z")
 CITY_SORTS = ("name", "country_code", "created_at", "updated_at")
 
 
@@ -154,6 +155,7 @@ class CityService:
         before_commit: Callable[[UnitOfWork, City], None] | None = None,
     ) -> City:
         principal.require(Role.EDITOR)
+        check_may_assign(principal, data.visibility)
         data.checked()
         now = utcnow()
         city = City(
@@ -187,6 +189,7 @@ class CityService:
             city = visible_or_404(uow.cities.get(city_id), principal, "city", city_id)
             check_precondition(city, precondition)
             changed = replace(city, **changes, updated_at=utcnow(), version=city.version + 1)
+            check_may_assign(principal, changed.visibility)
             changed.checked()
             if not uow.cities.update(changed, expected_version=city.version):
                 raise StaleVersion()

@@ -6,7 +6,7 @@ import hashlib
 import hmac
 import secrets
 
-from urbandiplo.domain.access import ANONYMOUS, Principal, Role
+from urbandiplo.domain.access import ANONYMOUS, Permission, Principal, Role
 from urbandiplo.domain.errors import InvalidData, NotAuthenticated
 from urbandiplo.domain.ids import new_id
 from urbandiplo.domain.ports import StoredApiKey, UnitOfWorkFactory
@@ -59,4 +59,11 @@ class ApiKeyService:
             or not hmac.compare_digest(key.secret_hash, _hash(parts[2]))
         ):
             raise NotAuthenticated("the API key is not valid")
-        return Principal(actor=f"api-key:{key.prefix}:{key.name}", role=key.role)
+        # Until the confidential permission can be granted on its own (with OIDC tokens),
+        # admins hold it.
+        permissions = (
+            frozenset({Permission.CONFIDENTIAL}) if key.role == Role.ADMIN else frozenset()
+        )
+        return Principal(
+            actor=f"api-key:{key.prefix}:{key.name}", role=key.role, permissions=permissions
+        )

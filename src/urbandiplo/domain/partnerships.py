@@ -21,7 +21,12 @@ from urbandiplo.domain.errors import (
 from urbandiplo.domain.ids import new_id
 from urbandiplo.domain.listing import Page, PageRequest, Sort
 from urbandiplo.domain.ports import UnitOfWork, UnitOfWorkFactory
-from urbandiplo.domain.records import Precondition, check_precondition, utcnow
+from urbandiplo.domain.records import (
+    Precondition,
+    check_may_assign,
+    check_precondition,
+    utcnow,
+)
 from urbandiplo.domain.taxonomies import FieldOfAction, check_fields_of_action, check_sdgs
 from urbandiplo.domain.values import I18nText, Visibility
 
@@ -186,9 +191,6 @@ def _check_rules(data: PartnershipFields) -> None:
         problems.append(FieldProblem("partner_city_id", "a city cannot partner itself"))
     if data.established_on and data.ended_on and data.ended_on < data.established_on:
         problems.append(FieldProblem("ended_on", "must not be before established_on"))
-    days = [change.changed_on for change in data.status_history]
-    if days != sorted(days):
-        problems.append(FieldProblem("status_history", "entries must be in date order"))
     problems.extend(
         FieldProblem(f"status_history.{i}", "names neither a status nor a kind")
         for i, change in enumerate(data.status_history)
@@ -204,6 +206,8 @@ def _check_rules(data: PartnershipFields) -> None:
 
 def _normalised(data: PartnershipFields) -> dict[str, Any]:
     values = {name: getattr(data, name) for name in PARTNERSHIP_FIELD_NAMES}
+    # Oldest first; entries of the same day keep the order they were given in.
+    values["status_history"] = tuple(sorted(data.status_history, key=lambda c: c.changed_on))
     values["sdgs"] = check_sdgs(data.sdgs)
     values["fields_of_action"] = check_fields_of_action(data.fields_of_action)
     return values
@@ -265,6 +269,7 @@ class PartnershipService:
         before_commit: Callable[[UnitOfWork, Partnership], None] | None = None,
     ) -> Partnership:
         principal.require(Role.EDITOR)
+        check_may_assign(principal, data.visibility)
         _check_rules(data)
         values = _normalised(data)
         now = utcnow()
@@ -326,20 +331,19 @@ class PartnershipService:
             current = self._visible(uow, principal, partnership_id)
             check_precondition(current, precondition)
             draft = replace(current, **changes)
-            _check_rules(draft)
-            values = _normalised(draft)
             now = utcnow()
             if "status_history" not in changes and (
                 draft.status != current.status or draft.kind != current.kind
             ):
-                values["status_history"] = (
-                    *current.status_history,
-                    StatusChange(
-                        changed_on=now.date(),
-                        status=draft.status if draft.status != current.status else None,
-                        kind=draft.kind if draft.kind != current.kind else None,
-                    ),
+                change = StatusChange(
+                    changed_on=now.date(),
+                    status=draft.status if draft.status != current.status else None,
+                    kind=draft.kind if draft.kind != current.kind else None,
                 )
+                draft = replace(draft, status_history=(*current.status_history, change))
+            check_may_assign(principal, draft.visibility)
+            _check_rules(draft)
+            values = _normalised(draft)
             city, partner = current.city, current.partner_city
             if {"city_id", "partner_city_id"} & set(changes):
                 city_record, partner_record = self._cities_for(

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from typing import Protocol, TypeVar
 
 from urbandiplo.domain.access import Principal
-from urbandiplo.domain.errors import NotFound, StaleVersion
+from urbandiplo.domain.errors import NotFound, PermissionDenied, StaleVersion
 from urbandiplo.domain.values import Visibility
 
 
@@ -56,6 +56,12 @@ def visible_or_404(
     if record is None or not principal.may_see(record.visibility):
         raise NotFound(record_type, record_id)
     return record
+
+
+def check_may_assign(principal: Principal, visibility: Visibility) -> None:
+    """Nobody may give a record a visibility they could not see it under."""
+    if not principal.may_see(visibility):
+        raise PermissionDenied(f"{visibility.value} records need the confidential permission")
 
 
 def check_precondition(record: R, precondition: Precondition[R] | None) -> None:

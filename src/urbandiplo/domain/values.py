@@ -14,7 +14,7 @@ import pycountry
 
 from urbandiplo.domain.errors import FieldProblem, InvalidData
 
-LANGUAGE_CODE = re.compile(r"^[a-z]{2}$")
+LANGUAGE_CODE = re.compile(r"\A[a-z]{2}\Z")
 
 
 class Visibility(StrEnum):
@@ -62,7 +62,11 @@ class Money:
             raise InvalidData(
                 "amount must be a finite decimal", [FieldProblem("amount", "not finite")]
             )
-        if pycountry.currencies.get(alpha_3=self.currency) is None:
+        if not (
+            len(self.currency) == 3
+            and self.currency.isupper()
+            and pycountry.currencies.get(alpha_3=self.currency) is not None
+        ):
             raise InvalidData(
                 f"unknown currency {self.currency!r}",
                 [FieldProblem("currency", "not an ISO 4217 currency code")],
@@ -122,7 +126,7 @@ def fold_for_search(text: str) -> str:
     Umlauts and ß are written out (Köln -> koeln) and, separately, stripped of their marks
     (köln -> koln), so that "Köln", "Koeln" and "Koln" all find Cologne.
     """
-    lowered = text.casefold()
+    lowered = unicodedata.normalize("NFC", text).casefold()
     spelled = lowered.replace("ä", "ae").replace("ö", "oe").replace("ü", "ue").replace("ß", "ss")
     stripped = "".join(
         ch for ch in unicodedata.normalize("NFKD", lowered) if not unicodedata.combining(ch)
@@ -133,5 +137,5 @@ def fold_for_search(text: str) -> str:
 
 def fold_query(text: str) -> str:
     """The one form of a search term that is looked for in `fold_for_search` output."""
-    lowered = text.casefold().strip()
+    lowered = unicodedata.normalize("NFC", text).casefold().strip()
     return lowered.replace("ä", "ae").replace("ö", "oe").replace("ü", "ue").replace("ß", "ss")

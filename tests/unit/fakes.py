@@ -1,0 +1,486 @@
+"""In-memory fakes of the domain's ports (domain/ports.py), for unit tests of the services.
+
+They behave like the SQL repositories in `urbandiplo.db` where the services can tell:
+
+- a unit of work works on copies of the stores; `commit()` makes its changes visible to later
+  units of work, leaving the block without `commit()` throws them away;
+- changing data in a unit of work opened without `write=True` is an error (a test failure);
+- a partnership is read with its two cities as they are stored now (the SQL join), and the
+  `visible` filters require the partnership and both of its cities to be visible;
+- `find_pair` does not care which way round the pair was entered, and a second partnership of
+  the same pair is refused (the unique index on the ordered pair);
+- `list_page` sorts by the sort field with None last, then by id, and pages with `Position`
+  like `db.listing.paginate`.
+"""
+
+from __future__ import annotations
+
+import functools
+import uuid
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from types import TracebackType
+from typing import Any, Self, TypeVar
+
+from urbandiplo.domain.cities import City, CityQuery
+from urbandiplo.domain.errors import DuplicatePartnership, FieldProblem, InvalidData
+from urbandiplo.domain.geography import in_global_south
+from urbandiplo.domain.idempotency import IdempotencyKeyInUse
+from urbandiplo.domain.listing import Page, PageRequest, Position, Sort
+from urbandiplo.domain.partnerships import Partnership, PartnershipQuery, city_ref
+from urbandiplo.domain.ports import StoredApiKey, StoredResponse, UnitOfWorkFactory
+from urbandiplo.domain.values import Visibility, fold_for_search, fold_query
+
+T = TypeVar("T")
+
+
+@dataclass
+class Stores:
+    """What the fake database holds; one set is committed, each unit of work edits a copy."""
+
+    cities: dict[uuid.UUID, City] = field(default_factory=dict)
+    partnerships: dict[uuid.UUID, Partnership] = field(default_factory=dict)
+    api_keys: dict[str, StoredApiKey] = field(default_factory=dict)
+    idempotency: dict[tuple[str, str], StoredResponse] = field(default_factory=dict)
+
+    def copy(self) -> Stores:
+        # The values are frozen dataclasses, so copying the dicts isolates a transaction.
+        return Stores(
+            cities=dict(self.cities),
+            partnerships=dict(self.partnerships),
+            api_keys=dict(self.api_keys),
+            idempotency=dict(self.idempotency),
+        )
+
+
+class _Transaction:
+    """The state of one open unit of work, shared by its repositories."""
+
+    def __init__(self, stores: Stores, write: bool) -> None:
+        self.stores = stores
+        self.write = write
+
+    def check_write(self) -> None:
+        if not self.write:
+            raise RuntimeError("a change in a unit of work opened without write=True")
+
+
+# ---- listing ---------------------------------------------------------------------------------
+
+
+def _as_text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    return str(value)
+
+
+def _parse(value: str | None, kind: type) -> Any:
+    if value is None:
+        return None
+    if kind is datetime:
+        parsed = datetime.fromisoformat(value)
+        if parsed.tzinfo is None:
+            raise ValueError("naive datetime")
+        return parsed
+    if kind is date:
+        return date.fromisoformat(value)
+    if kind is int:
+        return int(value)
+    return value
+
+
+def _invalid_cursor() -> InvalidData:
+    return InvalidData("the cursor is not valid for this list", [FieldProblem("cursor", "invalid")])
+
+
+def _compare(a: tuple[Any, uuid.UUID], b: tuple[Any, uuid.UUID], descending: bool) -> int:
+    """-1, 0 or 1: (value, id) pairs in the order nulls last, value, id."""
+    (a_value, a_id), (b_value, b_id) = a, b
+    if a_value is None and b_value is not None:
+        return 1
+    if b_value is None and a_value is not None:
+        return -1
+    sign = -1 if descending else 1
+    if a_value is not None and a_value != b_value:
+        return sign * (1 if a_value > b_value else -1)
+    if a_id == b_id:
+        return 0
+    return sign * (1 if a_id > b_id else -1)
+
+
+def paginate(
+    items: Iterable[T],
+    *,
+    sort: Sort,
+    kinds: dict[str, type],
+    id_of: Callable[[T], uuid.UUID],
+    page: PageRequest,
+) -> Page[T]:
+    """`items` sorted by `sort` (nulls last, then id), from after `page.after`."""
+    if sort.field not in kinds:
+        raise InvalidData(f"cannot sort by {sort.field!r}", [FieldProblem("sort", "unknown")])
+    kind = kinds[sort.field]
+
+    def key(item: T) -> tuple[Any, uuid.UUID]:
+        return getattr(item, sort.field), id_of(item)
+
+    def order(a: T, b: T) -> int:
+        return _compare(key(a), key(b), sort.descending)
+
+    ordered = sorted(items, key=functools.cmp_to_key(order))
+    if page.after is not None:
+        if page.after.sort != str(sort):
+            raise _invalid_cursor()
+        try:
+            after = (_parse(page.after.value, kind), uuid.UUID(page.after.id))
+        except ValueError as error:
+            raise _invalid_cursor() from error
+        ordered = [item for item in ordered if _compare(key(item), after, sort.descending) > 0]
+    chosen = ordered[: page.limit]
+    next_position = None
+    if len(ordered) > page.limit and chosen:
+        value, last_id = key(chosen[-1])
+        next_position = Position(str(sort), _as_text(value), str(last_id))
+    return Page(chosen, next_position)
+
+
+# ---- repositories ----------------------------------------------------------------------------
+
+CITY_SORT_KINDS: dict[str, type] = {
+    "name": str,
+    "country_code": str,
+    "created_at": datetime,
+    "updated_at": datetime,
+}
+PARTNERSHIP_SORT_KINDS: dict[str, type] = {
+    "established_on": date,
+    "created_at": datetime,
+    "updated_at": datetime,
+}
+
+
+def city_search_text(city: City) -> str:
+    return fold_for_search(" ".join([city.name, *city.names.values()]))
+
+
+def partnership_search_text(partnership: Partnership) -> str:
+    parts = [
+        *(partnership.description or {}).values(),
+        *(association.name for association in partnership.associations),
+    ]
+    return fold_for_search(" ".join(parts))
+
+
+class FakeCityRepository:
+    def __init__(self, transaction: _Transaction) -> None:
+        self._tx = transaction
+
+    @property
+    def _cities(self) -> dict[uuid.UUID, City]:
+        return self._tx.stores.cities
+
+    def get(self, city_id: uuid.UUID) -> City | None:
+        return self._cities.get(city_id)
+
+    def find(self, name: str, country_code: str) -> City | None:
+        found = [
+            c for c in self._cities.values() if (c.name, c.country_code) == (name, country_code)
+        ]
+        return min(found, key=lambda c: (c.created_at, c.id)) if found else None
+
+    def list_page(
+        self, query: CityQuery, visible: Collection[Visibility], sort: Sort, page: PageRequest
+    ) -> Page[City]:
+        chosen = [
+            c for c in self._cities.values() if c.visibility in visible and _city_matches(c, query)
+        ]
+        return paginate(chosen, sort=sort, kinds=CITY_SORT_KINDS, id_of=lambda c: c.id, page=page)
+
+    def add(self, city: City) -> None:
+        self._tx.check_write()
+        if city.id in self._cities:
+            raise ValueError(f"city {city.id} exists")
+        self._cities[city.id] = city
+
+    def update(self, city: City, expected_version: int) -> bool:
+        self._tx.check_write()
+        stored = self._cities.get(city.id)
+        if stored is None or stored.version != expected_version:
+            return False
+        self._cities[city.id] = city
+        return True
+
+    def delete(self, city_id: uuid.UUID) -> None:
+        self._tx.check_write()
+        if self.partnership_count(city_id):
+            raise ValueError("foreign key: the city has partnerships")
+        self._cities.pop(city_id, None)
+
+    def partnership_count(self, city_id: uuid.UUID) -> int:
+        return sum(1 for p in self._tx.stores.partnerships.values() if city_id in _pair_of(p))
+
+
+def _city_matches(city: City, query: CityQuery) -> bool:
+    if query.country_code is not None and city.country_code != query.country_code:
+        return False
+    if query.global_south is not None and in_global_south(city.country_code) != (
+        query.global_south
+    ):
+        return False
+    if query.q and fold_query(query.q) not in city_search_text(city):
+        return False
+    return query.modified_since is None or city.updated_at >= query.modified_since
+
+
+def _pair_of(partnership: Partnership) -> frozenset[uuid.UUID]:
+    return frozenset({partnership.city_id, partnership.partner_city_id})
+
+
+class FakePartnershipRepository:
+    def __init__(self, transaction: _Transaction) -> None:
+        self._tx = transaction
+
+    @property
+    def _stored(self) -> dict[uuid.UUID, Partnership]:
+        return self._tx.stores.partnerships
+
+    def _read(self, stored: Partnership) -> Partnership:
+        """The partnership with its cities as they are now (the repository's join)."""
+        cities = self._tx.stores.cities
+        return replace(
+            stored,
+            city=city_ref(cities[stored.city_id]),
+            partner_city=city_ref(cities[stored.partner_city_id]),
+        )
+
+    def _all(self, visible: Collection[Visibility]) -> list[Partnership]:
+        read = (self._read(p) for p in self._stored.values())
+        return [
+            p
+            for p in read
+            if p.visibility in visible
+            and p.city.visibility in visible
+            and p.partner_city.visibility in visible
+        ]
+
+    def get(self, partnership_id: uuid.UUID) -> Partnership | None:
+        stored = self._stored.get(partnership_id)
+        return self._read(stored) if stored is not None else None
+
+    def find_pair(self, city_a: uuid.UUID, city_b: uuid.UUID) -> uuid.UUID | None:
+        wanted = frozenset({city_a, city_b})
+        return next((p.id for p in self._stored.values() if _pair_of(p) == wanted), None)
+
+    def list_page(
+        self,
+        query: PartnershipQuery,
+        visible: Collection[Visibility],
+        sort: Sort,
+        page: PageRequest,
+    ) -> Page[Partnership]:
+        chosen = [p for p in self._all(visible) if self._matches(p, query)]
+        return paginate(
+            chosen, sort=sort, kinds=PARTNERSHIP_SORT_KINDS, id_of=lambda p: p.id, page=page
+        )
+
+    def established_between(
+        self,
+        ranges: Collection[tuple[date, date]],
+        visible: Collection[Visibility],
+        city_id: uuid.UUID | None,
+        *,
+        limit: int,
+    ) -> list[Partnership]:
+        found = [
+            p
+            for p in self._all(visible)
+            if p.established_on is not None
+            and any(start <= p.established_on <= end for start, end in ranges)
+            and (city_id is None or city_id in _pair_of(p))
+        ]
+        return sorted(found, key=lambda p: (p.established_on or date.min, p.id))[:limit]
+
+    def add(self, partnership: Partnership) -> None:
+        self._tx.check_write()
+        if partnership.id in self._stored:
+            raise ValueError(f"partnership {partnership.id} exists")
+        self._check_cities(partnership)
+        if self.find_pair(partnership.city_id, partnership.partner_city_id) is not None:
+            raise DuplicatePartnership(None)  # the unique index on the ordered pair
+        self._stored[partnership.id] = partnership
+
+    def update(self, partnership: Partnership, expected_version: int) -> bool:
+        self._tx.check_write()
+        stored = self._stored.get(partnership.id)
+        if stored is None or stored.version != expected_version:
+            return False
+        self._check_cities(partnership)
+        existing = self.find_pair(partnership.city_id, partnership.partner_city_id)
+        if existing is not None and existing != partnership.id:
+            raise DuplicatePartnership(None)
+        self._stored[partnership.id] = partnership
+        return True
+
+    def delete(self, partnership_id: uuid.UUID) -> None:
+        self._tx.check_write()
+        self._stored.pop(partnership_id, None)
+
+    def _check_cities(self, partnership: Partnership) -> None:
+        for city_id in (partnership.city_id, partnership.partner_city_id):
+            if city_id not in self._tx.stores.cities:
+                raise ValueError(f"foreign key: no city {city_id}")
+
+    @staticmethod
+    def _matches(p: Partnership, query: PartnershipQuery) -> bool:
+        checks: list[bool] = []
+        if query.kind is not None:
+            checks.append(p.kind == query.kind)
+        if query.status is not None:
+            checks.append(p.status == query.status)
+        if query.city_id is not None:
+            checks.append(query.city_id in _pair_of(p))
+        if query.country_code is not None:
+            if query.city_id is not None:
+                # The country of the city on the other side of `city_id`.
+                other = p.partner_city if p.city_id == query.city_id else p.city
+                checks.append(other.country_code == query.country_code)
+            else:
+                checks.append(p.partner_city.country_code == query.country_code)
+        if query.established_from is not None:
+            checks.append(
+                p.established_on is not None and p.established_on >= query.established_from
+            )
+        if query.established_to is not None:
+            checks.append(p.established_on is not None and p.established_on <= query.established_to)
+        if query.sdg is not None:
+            checks.append(query.sdg in p.sdgs)
+        if query.field_of_action is not None:
+            checks.append(query.field_of_action in p.fields_of_action)
+        if query.q:
+            term = fold_query(query.q)
+            checks.append(
+                term in partnership_search_text(p)
+                or term in fold_for_search(" ".join([p.city.name, *p.city.names.values()]))
+                or term
+                in fold_for_search(" ".join([p.partner_city.name, *p.partner_city.names.values()]))
+            )
+        if query.modified_since is not None:
+            checks.append(p.updated_at >= query.modified_since)
+        return all(checks)
+
+
+class FakeApiKeyRepository:
+    def __init__(self, transaction: _Transaction) -> None:
+        self._tx = transaction
+
+    def by_prefix(self, prefix: str) -> StoredApiKey | None:
+        return self._tx.stores.api_keys.get(prefix)
+
+    def add(self, key: StoredApiKey) -> None:
+        self._tx.check_write()
+        if key.prefix in self._tx.stores.api_keys:
+            raise ValueError(f"an API key with prefix {key.prefix} exists")
+        self._tx.stores.api_keys[key.prefix] = key
+
+
+class FakeIdempotencyRepository:
+    def __init__(self, transaction: _Transaction) -> None:
+        self._tx = transaction
+
+    @property
+    def _stored(self) -> dict[tuple[str, str], StoredResponse]:
+        return self._tx.stores.idempotency
+
+    def get(self, principal: str, key: str, not_before: datetime) -> StoredResponse | None:
+        stored = self._stored.get((principal, key))
+        return stored if stored is not None and stored.created_at >= not_before else None
+
+    def add(self, response: StoredResponse, expired_before: datetime) -> None:
+        self._tx.check_write()
+        slot = (response.principal, response.key)
+        existing = self._stored.get(slot)
+        if existing is not None:
+            if existing.created_at >= expired_before:
+                raise IdempotencyKeyInUse()
+            del self._stored[slot]
+        self._stored[slot] = response
+
+    def purge(self, before: datetime) -> int:
+        self._tx.check_write()
+        old = [slot for slot, r in self._stored.items() if r.created_at < before]
+        for slot in old:
+            del self._stored[slot]
+        return len(old)
+
+
+# ---- unit of work ----------------------------------------------------------------------------
+
+
+class FakeUnitOfWork:
+    """Implements domain.ports.UnitOfWork over the factory's stores."""
+
+    def __init__(self, factory: FakeUnitOfWorkFactory, *, write: bool = False) -> None:
+        self._factory = factory
+        self.write = write
+        self._tx: _Transaction | None = None
+
+    def _open(self) -> _Transaction:
+        if self._tx is None:
+            raise RuntimeError("a repository used outside the unit of work's block")
+        return self._tx
+
+    @property
+    def cities(self) -> FakeCityRepository:
+        return FakeCityRepository(self._open())
+
+    @property
+    def partnerships(self) -> FakePartnershipRepository:
+        return FakePartnershipRepository(self._open())
+
+    @property
+    def api_keys(self) -> FakeApiKeyRepository:
+        return FakeApiKeyRepository(self._open())
+
+    @property
+    def idempotency(self) -> FakeIdempotencyRepository:
+        return FakeIdempotencyRepository(self._open())
+
+    def __enter__(self) -> Self:
+        if self._tx is not None:
+            raise RuntimeError("the unit of work is already open")
+        self._tx = _Transaction(self._factory.stores.copy(), self.write)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._tx = None  # what was not committed is gone
+
+    def commit(self) -> None:
+        tx = self._open()
+        self._factory.stores = tx.stores
+        self._factory.commits += 1
+        tx.stores = tx.stores.copy()  # later changes in the block need another commit
+
+
+class FakeUnitOfWorkFactory:
+    """Implements domain.ports.UnitOfWorkFactory; `stores` holds what is committed."""
+
+    def __init__(self) -> None:
+        self.stores = Stores()
+        self.commits = 0
+        self.opened: list[bool] = []  # the `write` flag of every unit of work opened
+
+    def __call__(self, *, write: bool = False) -> FakeUnitOfWork:
+        self.opened.append(write)
+        return FakeUnitOfWork(self, write=write)
+
+
+# mypy checks here that the fakes match the ports.
+_check: UnitOfWorkFactory = FakeUnitOfWorkFactory()
