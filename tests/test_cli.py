@@ -1,0 +1,87 @@
+"""The `urbandiplo` command: migrations, demo data, keys, contract export, and `serve`
+as the README's first Quickstart command runs it."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import create_engine, text
+
+from urbandiplo.cli import contract_text, main
+
+CONTRACT = Path(__file__).resolve().parents[1] / "openapi" / "openapi.json"
+
+
+def test_db_demo_and_keys(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    assert main(["db", "upgrade", "--database-url", url]) == 0
+    assert "current: 0001; head: 0001" in capsys.readouterr().out
+    assert main(["demo", "load", "--database-url", url]) == 0
+    assert "'partnerships': 19" in capsys.readouterr().out
+    assert (
+        main(["keys", "create", "--name", "script", "--role", "editor", "--database-url", url]) == 0
+    )
+    key = capsys.readouterr().out.strip()
+    assert key.startswith("ud_")
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        stored = connection.execute(text("SELECT secret_hash, role FROM api_keys")).one()
+    engine.dispose()
+    assert stored.role == "editor"
+    assert key.split("_", 2)[2] not in stored.secret_hash, "only a hash of the key is stored"
+    assert main(["db", "downgrade", "base", "--database-url", url]) == 0
+    assert "current: (empty)" in capsys.readouterr().out
+
+
+def test_openapi_export(tmp_path: Path) -> None:
+    target = tmp_path / "openapi.json"
+    assert main(["openapi", "export", "--output", str(target)]) == 0
+    assert target.read_text(encoding="utf-8") == contract_text()
+    assert json.loads(target.read_text(encoding="utf-8"))["info"]["title"] == "urbandiplo"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def test_serve_with_demo_data(tmp_path: Path) -> None:
+    """`urbandiplo serve --demo` on the embedded SQLite default, in a working directory."""
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("URBANDIPLO_")}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "urbandiplo.cli", "serve", "--demo", "--port", str(port)],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert server.poll() is None, server.stdout.read().decode() if server.stdout else ""
+            assert time.monotonic() < deadline, "server did not become ready"
+            time.sleep(0.2)
+        listed = httpx.get(f"{base}/v1/partnerships", timeout=5).json()["items"]
+        assert len(listed) >= 15
+        assert {p["city"]["name"] for p in listed} == {"Köln"}
+        assert (tmp_path / "urbandiplo.db").exists(), "the SQLite default lives in the working dir"
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
