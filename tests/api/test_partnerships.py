@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+
+from urbandiplo.config import Settings
+from urbandiplo.main import create_app
 
 PROBLEM = "application/problem+json"
 
@@ -163,3 +169,26 @@ def test_writes_need_the_editor_role(
     assert wrong_key.status_code == 401
     in_query = app_client.get("/v1/cities", params={"api_key": keys["reader"]["X-API-Key"]})
     assert in_query.status_code == 400
+
+
+def test_concurrent_retries_with_one_key_create_one_record(
+    settings: Settings, db: Engine, keys: dict[str, dict[str, str]]
+) -> None:
+    app = create_app(settings, db)
+    headers = {**keys["editor"], "Idempotency-Key": "burst-1"}
+    body = {"name": "Katowice", "country_code": "PL"}
+    start = threading.Barrier(6)
+
+    def post(_: int) -> tuple[int, bytes]:
+        with TestClient(app) as client:
+            start.wait()
+            response = client.post("/v1/cities", json=body, headers=headers)
+            return response.status_code, response.content
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        results = list(pool.map(post, range(6)))
+    assert {status for status, _ in results} == {201}
+    assert len({content for _, content in results}) == 1, "every retry sees the first response"
+    with TestClient(app) as client:
+        listed = client.get("/v1/cities", headers=keys["reader"]).json()["items"]
+    assert [c["name"] for c in listed] == ["Katowice"]

@@ -398,14 +398,11 @@ class FakeIdempotencyRepository:
         stored = self._stored.get((principal, key))
         return stored if stored is not None and stored.created_at >= not_before else None
 
-    def add(self, response: StoredResponse, expired_before: datetime) -> None:
+    def add(self, response: StoredResponse) -> None:
         self._tx.check_write()
         slot = (response.principal, response.key)
-        existing = self._stored.get(slot)
-        if existing is not None:
-            if existing.created_at >= expired_before:
-                raise IdempotencyKeyInUse()
-            del self._stored[slot]
+        if slot in self._stored:
+            raise IdempotencyKeyInUse()
         self._stored[slot] = response
 
     def purge(self, before: datetime) -> int:

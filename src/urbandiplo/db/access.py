@@ -72,16 +72,8 @@ class SqlIdempotencyRepository:
             created_at=row.created_at,
         )
 
-    def add(self, response: StoredResponse, expired_before: datetime) -> None:
-        # An expired response under the same key gives way to the new one; a live one stays,
-        # and a concurrent request with the same key fails on the primary key.
-        self._connection.execute(
-            delete(idempotency_keys).where(
-                idempotency_keys.c.principal == response.principal,
-                idempotency_keys.c.key == response.key,
-                idempotency_keys.c.created_at < expired_before,
-            )
-        )
+    def add(self, response: StoredResponse) -> None:
+        # A concurrent request with the same key fails here, on the primary key.
         try:
             self._connection.execute(
                 insert(idempotency_keys).values(

@@ -60,6 +60,8 @@ class IdempotencyService:
         def record(uow: UnitOfWork, created: T) -> None:
             status_code, headers, body = respond(created)
             now = utcnow()
+            # Expired responses go on the way, so the table holds about a day of writes.
+            uow.idempotency.purge(now - KEPT_FOR)
             uow.idempotency.add(
                 StoredResponse(
                     key=key,
@@ -69,14 +71,7 @@ class IdempotencyService:
                     headers=headers,
                     body=body,
                     created_at=now,
-                ),
-                expired_before=now - KEPT_FOR,
+                )
             )
 
         return record
-
-    def purge_expired(self) -> int:
-        with self._uow(write=True) as uow:
-            removed = uow.idempotency.purge(utcnow() - KEPT_FOR)
-            uow.commit()
-        return removed
