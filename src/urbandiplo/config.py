@@ -23,6 +23,9 @@ class Settings(BaseSettings):
         description="Website origins allowed to call the API from a browser, comma-separated.",
     )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    max_body_bytes: int = Field(
+        default=1_048_576, ge=1024, description="Largest request body accepted (413 above)."
+    )
     db_pool_size: int = Field(default=5, ge=1, le=100)
     threads: int = Field(
         default=4, ge=1, le=64, description="Worker threads per process for database calls."

@@ -22,9 +22,11 @@ from sqlalchemy import Engine
 from urbandiplo import __version__
 from urbandiplo.api import cities, health, partnerships, problems, taxonomies
 from urbandiplo.api.deps import Services
+from urbandiplo.api.limits import BodySizeLimit
+from urbandiplo.api.permissions import authorize
 from urbandiplo.config import Settings
 from urbandiplo.db.engine import make_engine
-from urbandiplo.db.migrate import schema_is_current
+from urbandiplo.db.migrate import current_revision, head_revision
 from urbandiplo.db.uow import SqlUnitOfWorkFactory
 from urbandiplo.domain.cities import CityService, HomeCity
 from urbandiplo.domain.idempotency import IdempotencyService
@@ -82,13 +84,15 @@ def install_docs(app: FastAPI) -> None:
 
 def build_services(settings: Settings, engine: Engine) -> Services:
     uow_factory = SqlUnitOfWorkFactory(engine)
-    city_service = CityService(uow_factory, HomeCity(settings.home_city, settings.home_country))
+    head = head_revision()  # read from the migration files once, not on every /readyz
+    home = HomeCity(settings.home_city, settings.home_country)
+    city_service = CityService(uow_factory, home)
     return Services(
         cities=city_service,
-        partnerships=PartnershipService(uow_factory, city_service),
+        partnerships=PartnershipService(uow_factory, home),
         api_keys=ApiKeyService(uow_factory),
         idempotency=IdempotencyService(uow_factory),
-        ready=lambda: schema_is_current(engine),
+        ready=lambda: current_revision(engine) == head,
     )
 
 
@@ -108,7 +112,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         version=__version__,
         description=DESCRIPTION,
         lifespan=lifespan,
-        dependencies=[Depends(refuse_credentials_in_query)],
+        dependencies=[Depends(refuse_credentials_in_query), Depends(authorize)],
         openapi_url="/openapi.json",
         docs_url=None,
         redoc_url=None,
@@ -117,6 +121,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.engine = engine
     app.state.services = build_services(settings, engine)
     problems.install(app)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -203,9 +208,11 @@ def contract(app: FastAPI) -> dict[str, Any]:
             if method == "get":
                 # Reads are open to anonymous callers, who get public records only.
                 operation["security"] = [{"ApiKey": []}, {}]
-            # Every operation refuses credentials in the URL and malformed JSON bodies, and
-            # any may fail unexpectedly: the app-wide handlers answer with problems.
-            for status, response in problems.problem_responses(400, 500).items():
+            # Every operation refuses credentials in the URL and malformed JSON bodies (and
+            # bodies too large or not JSON), and any may fail unexpectedly: the app-wide
+            # handlers answer with problems.
+            declared = (400, 413, 415, 500) if "requestBody" in operation else (400, 500)
+            for status, response in problems.problem_responses(*declared).items():
                 operation["responses"].setdefault(str(status), response)
             for parameter in operation.get("parameters", []):
                 _drop_null_branch(parameter["schema"])

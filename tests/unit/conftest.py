@@ -25,7 +25,7 @@ def cities(uow_factory: FakeUnitOfWorkFactory) -> CityService:
 
 @pytest.fixture
 def partnerships(uow_factory: FakeUnitOfWorkFactory, cities: CityService) -> PartnershipService:
-    return PartnershipService(uow_factory, cities)
+    return PartnershipService(uow_factory, HOME)
 
 
 @pytest.fixture

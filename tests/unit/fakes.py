@@ -28,7 +28,12 @@ from urbandiplo.domain.errors import DuplicatePartnership, FieldProblem, Invalid
 from urbandiplo.domain.geography import in_global_south
 from urbandiplo.domain.idempotency import IdempotencyKeyInUse
 from urbandiplo.domain.listing import Page, PageRequest, Position, Sort
-from urbandiplo.domain.partnerships import Partnership, PartnershipQuery, city_ref
+from urbandiplo.domain.partnerships import (
+    Partnership,
+    PartnershipQuery,
+    PartnershipStatus,
+    city_ref,
+)
 from urbandiplo.domain.ports import StoredApiKey, StoredResponse, UnitOfWorkFactory
 from urbandiplo.domain.values import Visibility, fold_for_search, fold_query
 
@@ -292,6 +297,7 @@ class FakePartnershipRepository:
         visible: Collection[Visibility],
         city_id: uuid.UUID | None,
         *,
+        not_ended_before: date,
         limit: int,
     ) -> list[Partnership]:
         found = [
@@ -300,6 +306,8 @@ class FakePartnershipRepository:
             if p.established_on is not None
             and any(start <= p.established_on <= end for start, end in ranges)
             and (city_id is None or city_id in _pair_of(p))
+            and p.status != PartnershipStatus.ENDED
+            and (p.ended_on is None or p.ended_on >= not_ended_before)
         ]
         return sorted(found, key=lambda p: (p.established_on or date.min, p.id))[:limit]
 
@@ -309,7 +317,7 @@ class FakePartnershipRepository:
             raise ValueError(f"partnership {partnership.id} exists")
         self._check_cities(partnership)
         if self.find_pair(partnership.city_id, partnership.partner_city_id) is not None:
-            raise DuplicatePartnership(None)  # the unique index on the ordered pair
+            raise DuplicatePartnership()  # the unique index on the ordered pair
         self._stored[partnership.id] = partnership
 
     def update(self, partnership: Partnership, expected_version: int) -> bool:
@@ -320,7 +328,7 @@ class FakePartnershipRepository:
         self._check_cities(partnership)
         existing = self.find_pair(partnership.city_id, partnership.partner_city_id)
         if existing is not None and existing != partnership.id:
-            raise DuplicatePartnership(None)
+            raise DuplicatePartnership()
         self._stored[partnership.id] = partnership
         return True
 

@@ -26,7 +26,7 @@ def test_a_created_key_authenticates_with_its_role(
     principal = api_keys.authenticate(plain)
     assert principal.role == Role.EDITOR
     assert not principal.is_anonymous
-    assert stored.prefix in principal.actor
+    assert principal.actor == f"api-key:{stored.id}"
     assert secret not in principal.actor
 
 
@@ -80,3 +80,10 @@ def test_a_key_needs_a_name(api_keys: ApiKeyService, uow_factory: FakeUnitOfWork
     with pytest.raises(InvalidData):
         api_keys.create("   ", Role.READER)
     assert uow_factory.stores.api_keys == {}
+
+
+def test_a_key_name_is_bounded(api_keys: ApiKeyService) -> None:
+    with pytest.raises(InvalidData):
+        api_keys.create("x" * 201, Role.READER)
+    with pytest.raises(InvalidData):
+        api_keys.create("   ", Role.READER)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -33,7 +34,7 @@ from urbandiplo.domain.partnerships import (
     anniversary_on,
 )
 from urbandiplo.domain.taxonomies import FieldOfAction
-from urbandiplo.domain.values import I18nText, Visibility
+from urbandiplo.domain.values import DatePrecision, I18nText, Visibility
 
 TWINNING = PartnershipKind.TWINNING
 FRIENDSHIP = PartnershipKind.FRIENDSHIP
@@ -252,16 +253,41 @@ def test_create_records_the_first_status(
     assert partnerships.get(READER, created.id).status_history == created.status_history
 
 
-def test_create_without_established_on_records_today(
+def test_create_without_established_on_invents_no_history(
     partnerships: PartnershipService, home: City, lyon: City
 ) -> None:
-    before = utc_today()
     created = add_partnership(partnerships, lyon)
-    after = utc_today()
+    assert created.status_history == ()
+
+
+def test_create_with_a_year_only_founding_records_it_as_such(
+    partnerships: PartnershipService, home: City, lyon: City
+) -> None:
+    created = add_partnership(
+        partnerships,
+        lyon,
+        established_on=date(1962, 1, 1),
+        established_precision=DatePrecision.YEAR,
+    )
     (entry,) = created.status_history
-    assert entry.changed_on in {before, after}
-    assert entry.status == PartnershipStatus.ACTIVE
-    assert entry.kind == TWINNING
+    assert (entry.changed_on, entry.precision) == (date(1962, 1, 1), DatePrecision.YEAR)
+    with pytest.raises(InvalidData) as caught:
+        add_partnership(
+            partnerships,
+            lyon,
+            established_on=date(1962, 5, 1),
+            established_precision=DatePrecision.YEAR,
+        )
+    assert problem_fields(caught.value) == {"established_on"}
+
+
+def test_the_history_must_agree_with_kind_and_status(
+    partnerships: PartnershipService, home: City, lyon: City
+) -> None:
+    history = (StatusChange(changed_on=date(1990, 1, 1), kind=PartnershipKind.FRIENDSHIP),)
+    with pytest.raises(InvalidData) as caught:
+        add_partnership(partnerships, lyon, status_history=history)
+    assert problem_fields(caught.value) == {"status_history"}
 
 
 def test_create_keeps_a_given_status_history(
@@ -570,10 +596,35 @@ def test_anniversary_of_29_february(
     assert in_common_year.on == date(2025, 2, 28)
 
 
-def test_anniversary_on() -> None:
-    assert anniversary_on(date(1976, 5, 1), 2026) == date(2026, 5, 1)
-    assert anniversary_on(date(2004, 2, 29), 2024) == date(2024, 2, 29)
-    assert anniversary_on(date(2000, 2, 29), 2025) == date(2025, 2, 28)
+def test_anniversary_on(partnerships: PartnershipService, home: City, lyon: City) -> None:
+    created = add_partnership(partnerships, lyon, established_on=date(1976, 5, 1))
+    assert anniversary_on(created, 2026) == date(2026, 5, 1)
+    leap = replace(created, established_on=date(2004, 2, 29))
+    assert anniversary_on(leap, 2024) == date(2024, 2, 29)
+    assert anniversary_on(replace(leap, established_on=date(2000, 2, 29)), 2025) == date(
+        2025, 2, 28
+    )
+    year_only = replace(created, established_precision=DatePrecision.YEAR)
+    assert anniversary_on(year_only, 2026) is None
+
+
+def test_ended_partnerships_have_no_anniversaries(
+    partnerships: PartnershipService, home: City, lyon: City
+) -> None:
+    add_partnership(
+        partnerships,
+        lyon,
+        established_on=date(1988, 1, 1),
+        status=PartnershipStatus.ENDED,
+        ended_on=date(2022, 1, 1),
+        status_history=(
+            StatusChange(
+                changed_on=date(1988, 1, 1), status=PartnershipStatus.ACTIVE, kind=TWINNING
+            ),
+            StatusChange(changed_on=date(2022, 1, 1), status=PartnershipStatus.ENDED),
+        ),
+    )
+    assert partnerships.anniversaries(READER, 2028) == []
 
 
 def test_anniversaries_respect_visibility_and_city(

@@ -19,7 +19,7 @@ from pydantic import (
 )
 
 from urbandiplo.domain.errors import InvalidData
-from urbandiplo.domain.listing import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+from urbandiplo.domain.listing import MAX_PAGE_SIZE
 from urbandiplo.domain.values import I18nText, check_country_code
 
 T = TypeVar("T")
@@ -84,8 +84,6 @@ Number = Annotated[StrictFloat, Field(json_schema_extra={"format": "double"})]
 Id = Annotated[uuid.UUID, Field(json_schema_extra={"maxLength": 36})]
 Day = Annotated[date, Field(json_schema_extra={"maxLength": 10})]
 Timestamp = Annotated[datetime, Field(json_schema_extra={"maxLength": 40})]
-Int32 = Annotated[int, Field(json_schema_extra={"format": "int32"})]
-Int64 = Annotated[int, Field(json_schema_extra={"format": "int64"})]
 
 CountryCode = Annotated[
     str,
@@ -182,4 +180,3 @@ SearchText = Annotated[
     str | None,
     Query(min_length=1, max_length=200, description="Text the record's public texts contain."),
 ]
-DEFAULT_LIMIT = DEFAULT_PAGE_SIZE

@@ -12,8 +12,8 @@ import orjson
 from fastapi import Request
 from starlette.responses import Response
 
-from urbandiplo.api.problems import problem
-from urbandiplo.domain.errors import FieldProblem, InvalidData
+from urbandiplo.domain.access import Principal
+from urbandiplo.domain.errors import invalid_cursor
 from urbandiplo.domain.listing import Position
 
 JSON = "application/json"
@@ -24,8 +24,10 @@ def etag_of(body: bytes) -> str:
     return '"' + hashlib.blake2b(body, digest_size=16).hexdigest() + '"'
 
 
-def _tags(header: str) -> set[str]:
-    return {tag.strip().removeprefix("W/") for tag in header.split(",") if tag.strip()}
+def _tags(header: str, *, weak: bool) -> set[str]:
+    """The entity tags of a header; `weak` comparison (RFC 9110 8.8.3.2) ignores W/."""
+    tags = {tag.strip() for tag in header.split(",") if tag.strip()}
+    return {tag.removeprefix("W/") for tag in tags} if weak else tags
 
 
 def none_match(request: Request, etag: str) -> bool:
@@ -33,7 +35,7 @@ def none_match(request: Request, etag: str) -> bool:
     header = request.headers.get("if-none-match")
     if header is None:
         return False
-    tags = _tags(header)
+    tags = _tags(header, weak=True)
     return "*" in tags or etag in tags
 
 
@@ -43,22 +45,37 @@ def if_match(request: Request, render: Callable[[Any], bytes]) -> Callable[[Any]
     header = request.headers.get("if-match")
     if header is None:
         return None
-    tags = _tags(header)
+    tags = _tags(header, weak=False)
     if "*" in tags:
         return lambda _record: True
     return lambda record: etag_of(render(record)) in tags
 
 
+# Responses differ by credential (staff or public view): shared caches must key on it, and
+# must never store a staff response.
+VARY = "X-API-Key"
+PUBLIC_CACHE = {"Cache-Control": "public, no-cache", "Vary": VARY}
+PRIVATE_CACHE = {"Cache-Control": "private, no-cache", "Vary": VARY}
+
+
+def _caching(principal: Principal | None) -> dict[str, str]:
+    if principal is None:
+        return {}
+    return PUBLIC_CACHE if principal.is_anonymous else PRIVATE_CACHE
+
+
 def json_response(
     body: bytes,
     request: Request,
+    principal: Principal | None,
     *,
     status_code: int = 200,
     headers: dict[str, str] | None = None,
 ) -> Response:
-    """A JSON response with its ETag, or 304 when the caller has it already."""
+    """A JSON response with its ETag and caching headers, or 304 when the caller has it
+    already. `principal` None means the body is the same for every caller."""
     etag = etag_of(body)
-    all_headers = {"ETag": etag, **(headers or {})}
+    all_headers = {"ETag": etag, **_caching(principal), **(headers or {})}
     if status_code == 200 and request.method == "GET" and none_match(request, etag):
         return Response(status_code=304, headers=all_headers)
     return Response(body, status_code=status_code, media_type=JSON, headers=all_headers)
@@ -80,9 +97,7 @@ def decode_cursor(cursor: str | None) -> Position | None:
         if value is not None and not isinstance(value, str):
             raise TypeError
     except (ValueError, TypeError, binascii.Error, orjson.JSONDecodeError) as error:
-        raise InvalidData(
-            "the cursor is not valid", [FieldProblem("query.cursor", "not a cursor of this API")]
-        ) from error
+        raise invalid_cursor() from error
     return Position(sort, value, last_id)
 
 
@@ -92,13 +107,3 @@ def next_link(request: Request, position: Position | None) -> dict[str, str]:
         return {}
     url = request.url.include_query_params(cursor=encode_cursor(position))
     return {"Link": f'<{url}>; rel="next"'}
-
-
-def reject_credentials_in_query(request: Request) -> Response | None:
-    """Keys in URLs end up in logs and browser histories: refuse them."""
-    for name in ("api_key", "apikey", "x-api-key", "access_token"):
-        if name in request.query_params:
-            return problem(
-                400, f"credentials are not accepted in the URL ({name}); send the X-API-Key header"
-            )
-    return None

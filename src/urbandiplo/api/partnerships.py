@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StringConstraints
 from starlette.responses import Response
 
 from urbandiplo.api import resource
@@ -16,7 +16,6 @@ from urbandiplo.api.common import (
     I18nTextIn,
     I18nTextOut,
     Id,
-    Integer,
     IsoDate,
     Limit,
     LocalNames,
@@ -50,13 +49,20 @@ from urbandiplo.domain.partnerships import (
     StatusChange,
 )
 from urbandiplo.domain.taxonomies import FieldOfAction
-from urbandiplo.domain.values import I18nText, Visibility
+from urbandiplo.domain.values import DatePrecision, I18nText, Visibility
 
 router = APIRouter(prefix="/v1/partnerships", tags=["partnerships"])
 
-SdgNumber = Annotated[Integer, Field(ge=1, le=17, description="UN Sustainable Development Goal")]
 Reference = Annotated[str, StringConstraints(min_length=1, max_length=100)]
-Sdg = Annotated[int, Field(ge=1, le=17, json_schema_extra={"format": "int32"})]
+Sdg = Annotated[
+    StrictInt,
+    Field(
+        ge=1,
+        le=17,
+        description="UN Sustainable Development Goal",
+        json_schema_extra={"format": "int32"},
+    ),
+]
 Years = Annotated[int, Field(ge=5, le=100, json_schema_extra={"format": "int32"})]
 Year = Annotated[int, Field(ge=1, le=9999, json_schema_extra={"format": "int32"})]
 
@@ -65,15 +71,18 @@ EXAMPLE_IN: dict[str, Any] = {
     "kind": "twinning",
     "status": "active",
     "established_on": "2024-08-28",
+    "established_precision": "day",
     "status_history": [
         {
             "changed_on": "2022-10-01",
+            "precision": "month",
             "kind": "project_partnership",
             "status": "active",
             "reason": {"de": "Projektpartnerschaft", "en": "Project partnership"},
         },
         {
             "changed_on": "2024-08-28",
+            "precision": "day",
             "kind": "twinning",
             "reason": {"de": "Städtepartnerschaft besiegelt", "en": "Twinning agreement signed"},
         },
@@ -115,8 +124,12 @@ EXAMPLE_OUT: dict[str, Any] = {
 }
 
 
+PRECISION = "How much of the date is known; a date known to the year is written YYYY-01-01"
+
+
 class StatusChangeIn(RequestModel):
     changed_on: IsoDate
+    precision: DatePrecision = Field(default=DatePrecision.DAY, description=PRECISION)
     status: PartnershipStatus | None = None
     kind: PartnershipKind | None = None
     reason: I18nTextIn | None = None
@@ -155,6 +168,7 @@ def _domain_value(name: str, value: Any) -> Any:
         return tuple(
             StatusChange(
                 changed_on=c.changed_on,
+                precision=c.precision,
                 status=c.status,
                 kind=c.kind,
                 reason=_text(c.reason),
@@ -194,6 +208,7 @@ class PartnershipCreate(RequestModel):
     kind: PartnershipKind
     status: PartnershipStatus = PartnershipStatus.ACTIVE
     established_on: IsoDate | None = None
+    established_precision: DatePrecision = Field(default=DatePrecision.DAY, description=PRECISION)
     ended_on: IsoDate | None = None
     status_history: list[StatusChangeIn] = Field(
         default_factory=list,
@@ -205,7 +220,7 @@ class PartnershipCreate(RequestModel):
     responsible_unit: ShortText | None = None
     associations: list[AssociationIn] = Field(default_factory=list, max_length=50)
     economic_profile: EconomicProfileIn | None = None
-    sdgs: list[SdgNumber] = Field(default_factory=list, max_length=17)
+    sdgs: list[Sdg] = Field(default_factory=list, max_length=17)
     fields_of_action: list[FieldOfAction] = Field(default_factory=list, max_length=11)
     description: I18nTextIn | None = None
     notes: Text | None = Field(default=None, description="Internal note, for staff only")
@@ -230,13 +245,14 @@ class PartnershipUpdate(PatchModel):
     kind: Omittable[PartnershipKind] = None
     status: Omittable[PartnershipStatus] = None
     established_on: IsoDate | None = None
+    established_precision: Omittable[DatePrecision] = None
     ended_on: IsoDate | None = None
     status_history: Omittable[Annotated[list[StatusChangeIn], Field(max_length=200)]] = None
     council_decisions: Omittable[Annotated[list[CouncilDecisionIn], Field(max_length=200)]] = None
     responsible_unit: ShortText | None = None
     associations: Omittable[Annotated[list[AssociationIn], Field(max_length=50)]] = None
     economic_profile: EconomicProfileIn | None = None
-    sdgs: Omittable[Annotated[list[SdgNumber], Field(max_length=17)]] = None
+    sdgs: Omittable[Annotated[list[Sdg], Field(max_length=17)]] = None
     fields_of_action: Omittable[Annotated[list[FieldOfAction], Field(max_length=11)]] = None
     description: I18nTextIn | None = None
     notes: Text | None = None
@@ -250,6 +266,7 @@ class StatusChangeOut(BaseModel):
     model_config = ConfigDict(title="StatusChange")
 
     changed_on: Day
+    precision: DatePrecision
     status: PartnershipStatus | None
     kind: PartnershipKind | None
     reason: I18nTextOut | None
@@ -302,13 +319,14 @@ class PartnershipPublic(BaseModel):
     kind: PartnershipKind
     status: PartnershipStatus
     established_on: Day | None
+    established_precision: DatePrecision
     ended_on: Day | None
     status_history: list[StatusChangeOut] = Field(max_length=200)
     council_decisions: list[CouncilDecisionOut] = Field(max_length=200)
     responsible_unit: ShortText | None
     associations: list[AssociationOut] = Field(max_length=50)
     economic_profile: EconomicProfileOut | None
-    sdgs: list[SdgNumber] = Field(max_length=17)
+    sdgs: list[Sdg] = Field(max_length=17)
     fields_of_action: list[FieldOfAction] = Field(max_length=11)
     description: I18nTextOut | None
     created_at: Timestamp
@@ -338,13 +356,16 @@ class PartnershipPublicPage(BaseModel):
 
 class Anniversary(BaseModel):
     years: Years
-    on: Day = Field(description="The day of the anniversary in the year asked for")
+    on: Day | None = Field(
+        description="The day of the anniversary in the year asked for; null where only the "
+        "year or month of the founding is known"
+    )
     partnership: Partnership
 
 
 class AnniversaryPublic(BaseModel):
     years: Years
-    on: Day
+    on: Day | None
     partnership: PartnershipPublic
 
 
@@ -399,7 +420,7 @@ def list_partnerships(
     ] = None,
     established_from: IsoDate | None = None,
     established_to: IsoDate | None = None,
-    sdg: Annotated[Sdg | None, Query()] = None,
+    sdg: Annotated[int | None, Query(ge=1, le=17, json_schema_extra={"format": "int32"})] = None,
     field_of_action: FieldOfAction | None = None,
     q: SearchText = None,
     modified_since: ModifiedSince = None,
@@ -448,7 +469,7 @@ def anniversaries(
     found = services.partnerships.anniversaries(principal, year, city_id)
     project = projector(ANNIVERSARY_VIEWS.for_caller(principal))
     body = dumps({"year": year, "items": [project(a) for a in found]})
-    return json_response(body, request)
+    return json_response(body, request, principal)
 
 
 @router.post(

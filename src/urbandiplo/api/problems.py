@@ -151,6 +151,10 @@ def domain_problem(error: DomainError) -> Response:
     return problem(status, error.detail, slug=slug, title=title, errors=errors, headers=headers)
 
 
+def _is_json(media_type: str) -> bool:
+    return media_type == "application/json" or media_type.endswith("+json")
+
+
 def _location(loc: tuple[int | str, ...]) -> str:
     return ".".join(str(part) for part in loc)
 
@@ -163,7 +167,12 @@ def install(app: FastAPI) -> None:
         return domain_problem(error)
 
     @app.exception_handler(RequestValidationError)
-    async def _validation(_request: Request, error: RequestValidationError) -> Response:
+    async def _validation(request: Request, error: RequestValidationError) -> Response:
+        content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if request.method in {"POST", "PATCH", "PUT"} and not _is_json(content_type):
+            return problem(415, "send the body as application/json")
+        if any(e.get("type") == "json_invalid" for e in error.errors()):
+            return problem(400, "the body is not valid JSON")
         errors = [{"field": _location(e["loc"]), "message": str(e["msg"])} for e in error.errors()]
         detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors[:5])
         return problem(422, detail, errors=errors)

@@ -26,7 +26,9 @@ def _default(value: Any) -> Any:
 
 
 def dumps(value: Any) -> bytes:
-    return orjson.dumps(value, default=_default)
+    # Sorted keys make equal content equal bytes, whatever order a database returns a JSON
+    # map's keys in (PostgreSQL's JSONB reorders them); ETags are hashes of these bytes.
+    return orjson.dumps(value, default=_default, option=orjson.OPT_SORT_KEYS)
 
 
 def _nested(annotation: Any) -> tuple[str, type[BaseModel]] | None:

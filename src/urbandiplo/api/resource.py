@@ -13,6 +13,7 @@ from starlette.responses import Response
 
 from urbandiplo.api.deps import Services
 from urbandiplo.api.http import (
+    PRIVATE_CACHE,
     encode_cursor,
     etag_of,
     if_match,
@@ -21,7 +22,8 @@ from urbandiplo.api.http import (
 )
 from urbandiplo.api.rendering import dumps, projector, render
 from urbandiplo.domain.access import Principal
-from urbandiplo.domain.idempotency import IdempotencyKeyInUse, IdempotencyService
+from urbandiplo.domain.errors import Conflict
+from urbandiplo.domain.idempotency import IdempotencyService
 from urbandiplo.domain.listing import Page
 from urbandiplo.domain.ports import StoredResponse, UnitOfWork
 
@@ -68,7 +70,7 @@ class Views:
 
 
 def one(request: Request, principal: Principal, views: Views, record: Any) -> Response:
-    return json_response(render(views.for_caller(principal), record), request)
+    return json_response(render(views.for_caller(principal), record), request, principal)
 
 
 def page(request: Request, principal: Principal, views: Views, found: Page[Any]) -> Response:
@@ -79,7 +81,7 @@ def page(request: Request, principal: Principal, views: Views, found: Page[Any])
             "next_cursor": encode_cursor(found.next) if found.next else None,
         }
     )
-    return json_response(body, request, headers=next_link(request, found.next))
+    return json_response(body, request, principal, headers=next_link(request, found.next))
 
 
 def _replay(stored: StoredResponse) -> Response:
@@ -87,7 +89,7 @@ def _replay(stored: StoredResponse) -> Response:
         stored.body,
         status_code=stored.status_code,
         media_type="application/json",
-        headers={**stored.headers, "Idempotent-Replayed": "true"},
+        headers={**PRIVATE_CACHE, **stored.headers, "Idempotent-Replayed": "true"},
     )
 
 
@@ -119,7 +121,9 @@ def create(
         return _replay(earlier)
     try:
         run(IdempotencyService.recorder(principal.actor, key, request_hash, respond))
-    except IdempotencyKeyInUse:
+    except Conflict:
+        # A retry racing the first request with this key loses on the key itself or on what
+        # the first one created (a partnership's pair): answer it as the first was answered.
         earlier = services.idempotency.earlier_response(principal.actor, key, request_hash)
         if earlier is None:
             raise

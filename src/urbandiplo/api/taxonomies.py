@@ -48,7 +48,7 @@ CACHED = {"Cache-Control": "public, max-age=86400"}
     responses={304: {"description": "Not modified"}, **problem_responses(422)},
 )
 def sdgs(request: Request, if_none_match: IfNoneMatch = None) -> Response:
-    return json_response(SDG_BODY, request, headers=CACHED)
+    return json_response(SDG_BODY, request, None, headers=CACHED)
 
 
 @router.get(
@@ -59,4 +59,4 @@ def sdgs(request: Request, if_none_match: IfNoneMatch = None) -> Response:
     responses={304: {"description": "Not modified"}, **problem_responses(422)},
 )
 def fields_of_action(request: Request, if_none_match: IfNoneMatch = None) -> Response:
-    return json_response(FIELDS_BODY, request, headers=CACHED)
+    return json_response(FIELDS_BODY, request, None, headers=CACHED)

@@ -9,11 +9,13 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, delete, func, insert, select, update
 from sqlalchemy.engine import Row
+from sqlalchemy.exc import IntegrityError
 
 from urbandiplo.db.listing import paginate
 from urbandiplo.db.models import CityRow, PartnershipRow, table_of
 from urbandiplo.db.search import contains_folded
 from urbandiplo.domain.cities import City, CityQuery
+from urbandiplo.domain.errors import Conflict
 from urbandiplo.domain.geography import DAC_ODA_RECIPIENTS
 from urbandiplo.domain.listing import Page, PageRequest, Sort
 from urbandiplo.domain.values import Visibility, fold_for_search
@@ -126,7 +128,10 @@ class SqlCityRepository:
         return result.rowcount == 1
 
     def delete(self, city_id: uuid.UUID) -> None:
-        self._connection.execute(delete(cities).where(cities.c.id == city_id))
+        try:
+            self._connection.execute(delete(cities).where(cities.c.id == city_id))
+        except IntegrityError as error:  # a partnership was added meanwhile
+            raise Conflict("other records still refer to the city; it cannot be deleted") from error
 
     def partnership_count(self, city_id: uuid.UUID) -> int:
         count = self._connection.execute(

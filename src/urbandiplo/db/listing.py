@@ -11,14 +11,10 @@ from typing import Any, TypeVar
 from sqlalchemy import ColumnElement, Connection, Select, and_, or_
 from sqlalchemy.engine import Row
 
-from urbandiplo.domain.errors import FieldProblem, InvalidData
+from urbandiplo.domain.errors import invalid_cursor
 from urbandiplo.domain.listing import Page, PageRequest, Position, Sort
 
 T = TypeVar("T")
-
-
-def _invalid_cursor() -> InvalidData:
-    return InvalidData("the cursor is not valid for this list", [FieldProblem("cursor", "invalid")])
 
 
 def _parse(value: str | None, example: Any) -> Any:
@@ -31,8 +27,6 @@ def _parse(value: str | None, example: Any) -> Any:
         return parsed
     if isinstance(example, date) or example is date:
         return date.fromisoformat(value)
-    if example is int:
-        return int(value)
     return value
 
 
@@ -64,12 +58,12 @@ def paginate(
     null_rank = column.is_(None)
     if page.after is not None:
         if page.after.sort != str(sort):
-            raise _invalid_cursor()
+            raise invalid_cursor()
         try:
             after_value = _parse(page.after.value, kind)
             after_id = uuid.UUID(page.after.id)
         except ValueError as error:
-            raise _invalid_cursor() from error
+            raise invalid_cursor() from error
         statement = statement.where(
             _after(column, after_value, id_column, after_id, sort.descending)
         )

@@ -33,7 +33,7 @@ from urbandiplo.db.models import (
     table_of,
 )
 from urbandiplo.db.search import contains_folded
-from urbandiplo.domain.errors import DuplicatePartnership
+from urbandiplo.domain.errors import Conflict, DuplicatePartnership
 from urbandiplo.domain.listing import Page, PageRequest, Sort
 from urbandiplo.domain.partnerships import (
     Association,
@@ -47,7 +47,7 @@ from urbandiplo.domain.partnerships import (
     StatusChange,
 )
 from urbandiplo.domain.taxonomies import FieldOfAction
-from urbandiplo.domain.values import I18nText, Visibility, fold_for_search
+from urbandiplo.domain.values import DatePrecision, I18nText, Visibility, fold_for_search
 
 partnerships = table_of(PartnershipRow)
 status_changes = table_of(PartnershipStatusChangeRow)
@@ -172,12 +172,15 @@ class SqlPartnershipRepository:
         visible: Collection[Visibility],
         city_id: uuid.UUID | None,
         *,
+        not_ended_before: date,
         limit: int,
     ) -> list[Partnership]:
         if not ranges:
             return []
         statement = self._select(visible).where(
-            or_(*(partnerships.c.established_on.between(start, end) for start, end in ranges))
+            or_(*(partnerships.c.established_on.between(start, end) for start, end in ranges)),
+            partnerships.c.status != PartnershipStatus.ENDED.value,
+            or_(partnerships.c.ended_on.is_(None), partnerships.c.ended_on >= not_ended_before),
         )
         if city_id is not None:
             statement = statement.where(_involves(city_id))
@@ -190,7 +193,7 @@ class SqlPartnershipRepository:
         try:
             self._connection.execute(insert(partnerships).values(_values(partnership)))
         except IntegrityError as error:
-            raise DuplicatePartnership(None) from error
+            raise _conflict(error) from error
         self._insert_children(partnership)
 
     def update(self, partnership: Partnership, expected_version: int) -> bool:
@@ -204,7 +207,7 @@ class SqlPartnershipRepository:
                 .values(_values(partnership))
             )
         except IntegrityError as error:
-            raise DuplicatePartnership(None) from error
+            raise _conflict(error) from error
         if result.rowcount != 1:
             return False
         for table in (status_changes, council_decisions, sdgs, fields_of_action):
@@ -226,6 +229,7 @@ class SqlPartnershipRepository:
                         "partnership_id": p.id,
                         "position": i,
                         "changed_on": c.changed_on,
+                        "precision": c.precision.value,
                         "status": c.status.value if c.status else None,
                         "kind": c.kind.value if c.kind else None,
                         "reason": dict(c.reason) if c.reason else None,
@@ -271,6 +275,7 @@ class SqlPartnershipRepository:
             ),
             lambda r: StatusChange(
                 changed_on=r.changed_on,
+                precision=DatePrecision(r.precision),
                 status=PartnershipStatus(r.status) if r.status else None,
                 kind=PartnershipKind(r.kind) if r.kind else None,
                 reason=_text(r.reason),
@@ -315,6 +320,7 @@ class SqlPartnershipRepository:
                     kind=PartnershipKind(values["kind"]),
                     status=PartnershipStatus(values["status"]),
                     established_on=values["established_on"],
+                    established_precision=DatePrecision(values["established_precision"]),
                     ended_on=values["ended_on"],
                     status_history=tuple(history.get(pid, ())),
                     council_decisions=tuple(decisions.get(pid, ())),
@@ -337,6 +343,13 @@ class SqlPartnershipRepository:
                 )
             )
         return result
+
+
+def _conflict(error: IntegrityError) -> Conflict:
+    """What a constraint violation means: a concurrent write took the pair, or deleted a city."""
+    if "pair_low_id" in str(error.orig):
+        return DuplicatePartnership()
+    return Conflict("a city of the pair changed meanwhile; read it again and retry")
 
 
 def _grouped(rows: Iterable[Any], build: Any) -> dict[uuid.UUID, list[Any]]:
@@ -399,7 +412,14 @@ def _conditions(query: PartnershipQuery) -> list[ColumnElement[bool]]:
             )
         )
     if query.modified_since is not None:
-        conditions.append(partnerships.c.updated_at >= query.modified_since)
+        # A renamed city changes the partnerships that show it.
+        conditions.append(
+            or_(
+                partnerships.c.updated_at >= query.modified_since,
+                city.c.updated_at >= query.modified_since,
+                partner.c.updated_at >= query.modified_since,
+            )
+        )
     return conditions
 
 
@@ -414,6 +434,7 @@ def _values(p: Partnership) -> dict[str, Any]:
         "kind": p.kind.value,
         "status": p.status.value,
         "established_on": p.established_on,
+        "established_precision": p.established_precision.value,
         "ended_on": p.ended_on,
         "responsible_unit": p.responsible_unit,
         "associations": [{"name": a.name, "website": a.website} for a in p.associations],

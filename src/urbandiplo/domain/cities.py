@@ -188,6 +188,8 @@ class CityService:
         with self._uow(write=True) as uow:
             city = visible_or_404(uow.cities.get(city_id), principal, "city", city_id)
             check_precondition(city, precondition)
+            if all(getattr(city, name) == value for name, value in changes.items()):
+                return city  # nothing changes: no new version, no new ETag
             changed = replace(city, **changes, updated_at=utcnow(), version=city.version + 1)
             check_may_assign(principal, changed.visibility)
             changed.checked()
@@ -207,6 +209,6 @@ class CityService:
             city = visible_or_404(uow.cities.get(city_id), principal, "city", city_id)
             check_precondition(city, precondition)
             if uow.cities.partnership_count(city_id):
-                raise Conflict("the city has partnerships; delete or change them first")
+                raise Conflict("other records still refer to the city; it cannot be deleted")
             uow.cities.delete(city_id)
             uow.commit()

@@ -39,6 +39,13 @@ class InvalidData(DomainError):
         self.problems = tuple(problems)
 
 
+def invalid_cursor() -> InvalidData:
+    return InvalidData(
+        "the cursor is not valid for this list",
+        [FieldProblem("query.cursor", "not a cursor this list handed out")],
+    )
+
+
 class Conflict(DomainError):
     """The change contradicts what is stored (a duplicate, a record still referred to)."""
 
@@ -46,8 +53,10 @@ class Conflict(DomainError):
 class DuplicatePartnership(Conflict):
     """The pair of cities already has a partnership, in either order."""
 
-    def __init__(self, existing_id: object) -> None:
-        super().__init__(f"these two cities already have a partnership ({existing_id})")
+    def __init__(self, existing_id: object | None = None) -> None:
+        """`existing_id` only where the caller may see that partnership."""
+        known = f" ({existing_id})" if existing_id is not None else ""
+        super().__init__(f"these two cities already have a partnership{known}")
         self.existing_id = existing_id
 
 

@@ -7,12 +7,13 @@ import hmac
 import secrets
 
 from urbandiplo.domain.access import ANONYMOUS, Permission, Principal, Role
-from urbandiplo.domain.errors import InvalidData, NotAuthenticated
+from urbandiplo.domain.errors import FieldProblem, InvalidData, NotAuthenticated
 from urbandiplo.domain.ids import new_id
 from urbandiplo.domain.ports import StoredApiKey, UnitOfWorkFactory
 from urbandiplo.domain.records import utcnow
 
 KEY_PREFIX = "ud"
+MAX_NAME = 200
 
 
 def _hash(secret: str) -> str:
@@ -26,8 +27,11 @@ class ApiKeyService:
 
     def create(self, name: str, role: Role) -> tuple[StoredApiKey, str]:
         """A new key; the plain key is returned once and never stored."""
-        if not name.strip():
-            raise InvalidData("a key needs a name")
+        if not name.strip() or len(name.strip()) > MAX_NAME:
+            raise InvalidData(
+                f"a key needs a name of 1 to {MAX_NAME} characters",
+                [FieldProblem("name", f"1 to {MAX_NAME} characters")],
+            )
         prefix = secrets.token_hex(6)
         secret = secrets.token_urlsafe(32)
         key = StoredApiKey(
@@ -64,6 +68,4 @@ class ApiKeyService:
         permissions = (
             frozenset({Permission.CONFIDENTIAL}) if key.role == Role.ADMIN else frozenset()
         )
-        return Principal(
-            actor=f"api-key:{key.prefix}:{key.name}", role=key.role, permissions=permissions
-        )
+        return Principal(actor=f"api-key:{key.id}", role=key.role, permissions=permissions)

@@ -10,7 +10,7 @@ from enum import StrEnum
 from typing import Any
 
 from urbandiplo.domain.access import Principal, Role
-from urbandiplo.domain.cities import City, CityService
+from urbandiplo.domain.cities import City, HomeCity
 from urbandiplo.domain.errors import (
     DuplicatePartnership,
     FieldProblem,
@@ -28,7 +28,7 @@ from urbandiplo.domain.records import (
     utcnow,
 )
 from urbandiplo.domain.taxonomies import FieldOfAction, check_fields_of_action, check_sdgs
-from urbandiplo.domain.values import I18nText, Visibility
+from urbandiplo.domain.values import DatePrecision, I18nText, Visibility, check_precision
 
 PARTNERSHIP_SORTS = ("established_on", "created_at", "updated_at")
 ROUND_ANNIVERSARIES = (5, 10, 15, 20, 25, 30, 40, 50, 60, 70, 75, 80, 90, 100)
@@ -59,6 +59,7 @@ class StatusChange:
     """A step in a partnership's history: from this day on, this kind and/or status."""
 
     changed_on: date
+    precision: DatePrecision = DatePrecision.DAY
     status: PartnershipStatus | None = None
     kind: PartnershipKind | None = None
     reason: I18nText | None = None
@@ -112,6 +113,7 @@ class PartnershipFields:
     city_id: uuid.UUID | None = None
     status: PartnershipStatus = PartnershipStatus.ACTIVE
     established_on: date | None = None
+    established_precision: DatePrecision = DatePrecision.DAY
     ended_on: date | None = None
     status_history: tuple[StatusChange, ...] = ()
     council_decisions: tuple[CouncilDecision, ...] = ()
@@ -165,12 +167,15 @@ class PartnershipQuery:
 class Anniversary:
     partnership: Partnership
     years: int
-    on: date
+    on: date | None  # None where only the year (or month) of the founding is known
 
 
-def anniversary_on(established_on: date, year: int) -> date:
+def anniversary_on(partnership: Partnership, year: int) -> date | None:
+    established = partnership.established_on
+    if established is None or partnership.established_precision != DatePrecision.DAY:
+        return None
     try:
-        return established_on.replace(year=year)
+        return established.replace(year=year)
     except ValueError:  # 29 February in a common year
         return date(year, 2, 28)
 
@@ -191,17 +196,49 @@ def _check_rules(data: PartnershipFields) -> None:
         problems.append(FieldProblem("partner_city_id", "a city cannot partner itself"))
     if data.established_on and data.ended_on and data.ended_on < data.established_on:
         problems.append(FieldProblem("ended_on", "must not be before established_on"))
-    problems.extend(
-        FieldProblem(f"status_history.{i}", "names neither a status nor a kind")
-        for i, change in enumerate(data.status_history)
-        if change.status is None and change.kind is None
-    )
+    if data.established_on is not None:
+        problems += check_precision(
+            data.established_on, data.established_precision, "established_on"
+        )
+    for i, change in enumerate(data.status_history):
+        if change.status is None and change.kind is None:
+            problems.append(
+                FieldProblem(f"status_history.{i}", "names neither a status nor a kind")
+            )
+        problems += check_precision(
+            change.changed_on, change.precision, f"status_history.{i}.changed_on"
+        )
+    problems += _history_agrees(data)
     try:
         check_sdgs(data.sdgs)
     except InvalidData as error:
         problems.extend(error.problems)
     if problems:
         raise InvalidData("the partnership's data is not valid", problems)
+
+
+def _history_agrees(data: PartnershipFields) -> list[FieldProblem]:
+    """The kind and status the history has reached by today are the partnership's own
+    (entries dated later are planned changes)."""
+    today = utcnow().date()
+    kind = status = None
+    for change in sorted(data.status_history, key=lambda c: c.changed_on):
+        if change.changed_on > today:
+            break
+        kind = change.kind or kind
+        status = change.status or status
+    problems = []
+    if kind is not None and kind != data.kind:
+        problems.append(
+            FieldProblem("status_history", f"its newest kind is {kind}, not {data.kind}")
+        )
+    if status is not None and status != data.status:
+        problems.append(
+            FieldProblem(
+                "status_history", f"the newest status in it is {status}, not {data.status}"
+            )
+        )
+    return problems
 
 
 def _normalised(data: PartnershipFields) -> dict[str, Any]:
@@ -216,9 +253,9 @@ def _normalised(data: PartnershipFields) -> dict[str, Any]:
 class PartnershipService:
     """Reading and changing partnerships, one unit of work per call."""
 
-    def __init__(self, uow_factory: UnitOfWorkFactory, cities: CityService) -> None:
+    def __init__(self, uow_factory: UnitOfWorkFactory, home: HomeCity) -> None:
         self._uow = uow_factory
-        self._cities = cities
+        self._home = home
 
     def get(self, principal: Principal, partnership_id: uuid.UUID) -> Partnership:
         with self._uow() as uow:
@@ -252,14 +289,19 @@ class PartnershipService:
         ]
         with self._uow() as uow:
             found = uow.partnerships.established_between(
-                ranges, principal.visible, city_id, limit=MAX_ANNIVERSARIES
+                ranges,
+                principal.visible,
+                city_id,
+                not_ended_before=date(year, 1, 1),
+                limit=MAX_ANNIVERSARIES,
             )
         result = [
-            Anniversary(p, year - p.established_on.year, anniversary_on(p.established_on, year))
+            Anniversary(p, year - p.established_on.year, anniversary_on(p, year))
             for p in found
             if p.established_on is not None
         ]
-        return sorted(result, key=lambda a: (a.on, a.partnership.id))
+        # By day; those known only to the year or month after them.
+        return sorted(result, key=lambda a: (a.on or date(year, 12, 31), a.on is None, a.years))
 
     def create(
         self,
@@ -275,7 +317,7 @@ class PartnershipService:
         now = utcnow()
         with self._uow(write=True) as uow:
             if data.city_id is None:
-                home = uow.cities.find(*self._cities_home())
+                home = uow.cities.find(self._home.name, self._home.country_code)
                 if home is None:
                     raise InvalidData(
                         "no home city is stored; give city_id",
@@ -285,17 +327,19 @@ class PartnershipService:
             city, partner = self._cities_for(
                 uow, principal, values["city_id"], data.partner_city_id
             )
-            if not values["status_history"]:
+            founded = data.established_on
+            if not values["status_history"] and founded is not None and founded <= now.date():
                 values["status_history"] = (
                     StatusChange(
-                        changed_on=data.established_on or now.date(),
+                        changed_on=founded,
+                        precision=data.established_precision,
                         status=data.status,
                         kind=data.kind,
                     ),
                 )
             existing = uow.partnerships.find_pair(city.id, partner.id)
             if existing is not None:
-                raise DuplicatePartnership(existing)
+                raise self._duplicate(uow, principal, existing)
             partnership = Partnership(
                 **values,
                 id=new_id(),
@@ -330,6 +374,8 @@ class PartnershipService:
         with self._uow(write=True) as uow:
             current = self._visible(uow, principal, partnership_id)
             check_precondition(current, precondition)
+            if all(getattr(current, name) == value for name, value in changes.items()):
+                return current  # nothing changes: no new version, no new ETag
             draft = replace(current, **changes)
             now = utcnow()
             if "status_history" not in changes and (
@@ -351,7 +397,7 @@ class PartnershipService:
                 )
                 existing = uow.partnerships.find_pair(city_record.id, partner_record.id)
                 if existing is not None and existing != current.id:
-                    raise DuplicatePartnership(existing)
+                    raise self._duplicate(uow, principal, existing)
                 city, partner = city_ref(city_record), city_ref(partner_record)
             changed = Partnership(
                 **values,
@@ -380,9 +426,14 @@ class PartnershipService:
             uow.partnerships.delete(partnership_id)
             uow.commit()
 
-    def _cities_home(self) -> tuple[str, str]:
-        home = self._cities.home
-        return home.name, home.country_code
+    @staticmethod
+    def _duplicate(
+        uow: UnitOfWork, principal: Principal, existing: uuid.UUID
+    ) -> DuplicatePartnership:
+        """The conflict, naming the existing partnership only to who may see it."""
+        found = uow.partnerships.get(existing)
+        shown = found is not None and found.visible_to(principal)
+        return DuplicatePartnership(existing if shown else None)
 
     @staticmethod
     def _visible(uow: UnitOfWork, principal: Principal, partnership_id: uuid.UUID) -> Partnership:

@@ -5,28 +5,12 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Protocol, TypeVar
 
 from urbandiplo.domain.access import Principal
 from urbandiplo.domain.errors import NotFound, PermissionDenied, StaleVersion
 from urbandiplo.domain.values import Visibility
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class RecordMeta:
-    """Bookkeeping of a stored record; `version` counts its changes (optimistic locking)."""
-
-    id: uuid.UUID
-    created_at: datetime
-    updated_at: datetime
-    version: int
-
-
-class Visible(Protocol):
-    @property
-    def visibility(self) -> Visibility: ...
 
 
 class Stored(Protocol):

@@ -6,6 +6,7 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Self
@@ -23,6 +24,23 @@ class Visibility(StrEnum):
     PUBLIC = "public"
     INTERNAL = "internal"
     CONFIDENTIAL = "confidential"
+
+
+class DatePrecision(StrEnum):
+    """How much of a date is known: sources often give only a year ("since 1962")."""
+
+    DAY = "day"
+    MONTH = "month"
+    YEAR = "year"
+
+
+def check_precision(day: date, precision: DatePrecision, field: str) -> list[FieldProblem]:
+    """A date known to the month or year is written as its first day (1962-01-01)."""
+    if precision == DatePrecision.YEAR and (day.month, day.day) != (1, 1):
+        return [FieldProblem(field, "a date known to the year is written YYYY-01-01")]
+    if precision == DatePrecision.MONTH and day.day != 1:
+        return [FieldProblem(field, "a date known to the month is written YYYY-MM-01")]
+    return []
 
 
 class I18nText(dict[str, str]):

@@ -1,0 +1,39 @@
+"""Which role each operation needs: one table, applied to every request before its body is
+read, and checked against the contract by a test. The domain services check again."""
+
+from __future__ import annotations
+
+from fastapi import Request
+
+from urbandiplo.api.deps import PrincipalDep
+from urbandiplo.domain.access import Role
+
+# None: open to anonymous callers, who see public records and fields only.
+OPERATION_ROLES: dict[str, Role | None] = {
+    "cities-list": None,
+    "cities-get": None,
+    "cities-create": Role.EDITOR,
+    "cities-update": Role.EDITOR,
+    "cities-delete": Role.EDITOR,
+    "partnerships-list": None,
+    "partnerships-get": None,
+    "partnerships-anniversaries": None,
+    "partnerships-create": Role.EDITOR,
+    "partnerships-update": Role.EDITOR,
+    "partnerships-delete": Role.EDITOR,
+    "taxonomies-sdgs": None,
+    "taxonomies-fields-of-action": None,
+    "health": None,
+    "readiness": None,
+}
+
+
+def authorize(request: Request, principal: PrincipalDep) -> None:
+    """Refuse the caller unless it holds the role the operation needs."""
+    route = request.scope.get("route")
+    operation_id = getattr(route, "operation_id", None)
+    if operation_id is None:  # the docs pages, outside the contract
+        return
+    needed = OPERATION_ROLES[operation_id]
+    if needed is not None:
+        principal.require(needed)

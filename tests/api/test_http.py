@@ -1,0 +1,188 @@
+"""HTTP behaviour shared by every resource: ETags from writes, caching headers, body limits,
+media types, and the role table."""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+
+from urbandiplo.api.permissions import OPERATION_ROLES
+from urbandiplo.config import Settings
+from urbandiplo.main import create_app
+
+PROBLEM = "application/problem+json"
+
+
+def city(client: TestClient, headers: dict[str, str], **fields: Any) -> dict[str, Any]:
+    response = client.post(
+        "/v1/cities", json={"name": "Köln", "country_code": "DE", **fields}, headers=headers
+    )
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def test_etags_from_writes_match_reads_and_work_as_if_match(
+    app_client: TestClient, keys: dict[str, dict[str, str]]
+) -> None:
+    editor = keys["editor"]
+    created = app_client.post(
+        "/v1/cities",
+        json={
+            "name": "Roma",
+            "country_code": "IT",
+            "names": {"it": "Roma", "de": "Rom", "en": "Rome"},
+        },
+        headers=editor,
+    )
+    url = created.headers["location"]
+    assert app_client.get(url, headers=editor).headers["etag"] == created.headers["etag"]
+    changed = app_client.patch(
+        url, json={"population": 2_750_000}, headers={**editor, "If-Match": created.headers["etag"]}
+    )
+    assert changed.status_code == 200
+    again = app_client.patch(
+        url, json={"population": 2_760_000}, headers={**editor, "If-Match": changed.headers["etag"]}
+    )
+    assert again.status_code == 200, "the ETag a PATCH returns is the current one"
+    weak = app_client.patch(
+        url, json={"population": 1}, headers={**editor, "If-Match": "W/" + again.headers["etag"]}
+    )
+    assert weak.status_code == 412, "If-Match compares strongly"
+
+
+def test_responses_say_how_they_may_be_cached(
+    app_client: TestClient, keys: dict[str, dict[str, str]]
+) -> None:
+    city(app_client, keys["editor"])
+    public = app_client.get("/v1/cities")
+    staff = app_client.get("/v1/cities", headers=keys["reader"])
+    assert public.headers["vary"] == staff.headers["vary"] == "X-API-Key"
+    assert public.headers["cache-control"] == "public, no-cache"
+    assert staff.headers["cache-control"] == "private, no-cache"
+
+
+def test_a_conflict_does_not_name_a_partnership_the_caller_cannot_see(
+    app_client: TestClient, keys: dict[str, dict[str, str]]
+) -> None:
+    home = city(app_client, keys["editor"])
+    partner = city(app_client, keys["editor"], name="Wien", country_code="AT")
+    secret = app_client.post(
+        "/v1/partnerships",
+        json={"partner_city_id": partner["id"], "kind": "contact", "visibility": "confidential"},
+        headers=keys["admin"],
+    )
+    assert secret.status_code == 201
+    clash = app_client.post(
+        "/v1/partnerships",
+        json={"city_id": partner["id"], "partner_city_id": home["id"], "kind": "twinning"},
+        headers=keys["editor"],
+    )
+    assert clash.status_code == 409
+    assert secret.json()["id"] not in clash.text
+    assert (
+        app_client.get(
+            f"/v1/partnerships/{secret.json()['id']}", headers=keys["editor"]
+        ).status_code
+        == 404
+    )
+
+
+def test_concurrent_retries_of_a_partnership_create_replay_the_first(
+    settings: Settings, db: Engine, keys: dict[str, dict[str, str]]
+) -> None:
+    app = create_app(settings, db)
+    with TestClient(app) as client:
+        city(client, keys["editor"])
+        partner = city(client, keys["editor"], name="Lille", country_code="FR")
+    headers = {**keys["editor"], "Idempotency-Key": "pair-burst"}
+    body = {"partner_city_id": partner["id"], "kind": "friendship"}
+    start = threading.Barrier(5)
+
+    def post(_: int) -> tuple[int, bytes]:
+        with TestClient(app) as client:
+            start.wait()
+            response = client.post("/v1/partnerships", json=body, headers=headers)
+            return response.status_code, response.content
+
+    with ThreadPoolExecutor(max_workers=5) as pool:
+        results = list(pool.map(post, range(5)))
+    assert [status for status, _ in results] == [201] * 5
+    assert len({content for _, content in results}) == 1
+
+
+def test_request_bodies_are_bounded(
+    app_client: TestClient, keys: dict[str, dict[str, str]]
+) -> None:
+    huge = {"name": "x", "country_code": "DE", "notes": "n" * 2_000_000}
+    response = app_client.post("/v1/cities", json=huge, headers=keys["editor"])
+    assert response.status_code == 413
+    assert response.headers["content-type"] == PROBLEM
+
+
+def test_write_checks_come_before_the_body(app_client: TestClient) -> None:
+    anonymous = app_client.post("/v1/cities", json={"not": "a city"})
+    assert anonymous.status_code == 401
+
+
+def test_bodies_must_be_json(app_client: TestClient, keys: dict[str, dict[str, str]]) -> None:
+    editor = keys["editor"]
+    as_text = app_client.post(
+        "/v1/cities",
+        content=b'{"name": "Roma", "country_code": "IT"}',
+        headers={**editor, "Content-Type": "text/plain"},
+    )
+    assert as_text.status_code == 415
+    broken = app_client.post(
+        "/v1/cities", content=b'{"name": ', headers={**editor, "Content-Type": "application/json"}
+    )
+    assert broken.status_code == 400
+    assert broken.headers["content-type"] == PROBLEM
+
+
+def test_the_role_table_covers_every_operation(app_client: TestClient) -> None:
+    schema = app_client.get("/openapi.json").json()
+    operations = {
+        operation["operationId"] for path in schema["paths"].values() for operation in path.values()
+    }
+    assert operations == set(OPERATION_ROLES)
+
+
+def test_every_operation_answers_each_role_as_the_table_says(
+    app_client: TestClient, keys: dict[str, dict[str, str]]
+) -> None:
+    """Writes need the editor role: anonymous is 401, a reader 403, an editor gets past."""
+    schema = app_client.get("/openapi.json").json()
+    missing = "0190a7c2-0000-7000-8000-000000000000"
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            needed = OPERATION_ROLES[operation["operationId"]]
+            url = path.replace("{city_id}", missing).replace("{partnership_id}", missing)
+            if "anniversaries" in url:
+                url += "?year=2026"
+            body = {} if "requestBody" in operation else None
+            for role, headers in [("anonymous", {}), *keys.items()]:
+                status = app_client.request(
+                    method.upper(), url, json=body, headers=headers
+                ).status_code
+                if needed is None or (role != "anonymous" and role != "reader"):
+                    assert status not in (401, 403), (method, path, role, status)
+                elif role == "anonymous":
+                    assert status == 401, (method, path, role, status)
+                else:
+                    assert status == 403, (method, path, role, status)
+
+
+def test_a_patch_that_changes_nothing_keeps_the_version(
+    app_client: TestClient, keys: dict[str, dict[str, str]]
+) -> None:
+    created = city(app_client, keys["editor"], population=1_000)
+    url = f"/v1/cities/{created['id']}"
+    before = app_client.get(url, headers=keys["editor"])
+    same = app_client.patch(url, json={"population": 1_000}, headers=keys["editor"])
+    assert same.status_code == 200
+    assert same.headers["etag"] == before.headers["etag"]
+    assert same.json()["updated_at"] == before.json()["updated_at"]
