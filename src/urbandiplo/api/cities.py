@@ -18,9 +18,9 @@ from urbandiplo.api.common import (
     Limit,
     LocalNames,
     ModifiedSince,
-    NextCursor,
     Number,
     Omittable,
+    Page,
     PatchModel,
     RequestModel,
     SearchText,
@@ -31,9 +31,10 @@ from urbandiplo.api.common import (
 from urbandiplo.api.deps import PrincipalDep, ServicesDep
 from urbandiplo.api.http import decode_cursor
 from urbandiplo.api.problems import problem_responses
-from urbandiplo.api.resource import IdempotencyKey, IfMatch, IfNoneMatch, Views
+from urbandiplo.api.resource import IfNoneMatch, Views
+from urbandiplo.api.routes import Resource, add_item_routes
 from urbandiplo.domain.cities import CITY_SORTS, CityFields, CityQuery
-from urbandiplo.domain.listing import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PageRequest, Sort
+from urbandiplo.domain.listing import DEFAULT_PAGE_SIZE, PageRequest, Sort
 from urbandiplo.domain.values import Visibility
 
 router = APIRouter(prefix="/v1/cities", tags=["cities"])
@@ -144,14 +145,12 @@ class City(CityPublic):
     visibility: Visibility
 
 
-class CityPage(BaseModel):
-    items: list[City] = Field(max_length=MAX_PAGE_SIZE)
-    next_cursor: NextCursor
+class CityPage(Page[City]):
+    pass
 
 
-class CityPublicPage(BaseModel):
-    items: list[CityPublic] = Field(max_length=MAX_PAGE_SIZE)
-    next_cursor: NextCursor
+class CityPublicPage(Page[CityPublic]):
+    pass
 
 
 VIEWS = Views(City, CityPublic)
@@ -163,18 +162,6 @@ SortParam = Annotated[
         description="Sort field, `-` for descending; ties are broken by id.",
     ),
 ]
-
-LINK_TO_GET = {
-    "GetCreatedCity": {
-        "operationId": "cities-get",
-        "parameters": {"city_id": "$response.body#/id"},
-        "description": "Read the city that was just created.",
-    }
-}
-
-
-def _location(city: Any) -> str:
-    return f"/v1/cities/{city.id}"
 
 
 @router.get(
@@ -208,97 +195,15 @@ def list_cities(
     return resource.page(request, principal, VIEWS, found)
 
 
-@router.post(
-    "",
-    operation_id="cities-create",
-    summary="Create a city",
-    status_code=201,
-    response_model=City,
-    responses={
-        201: {"description": "Created", "links": LINK_TO_GET},
-        **problem_responses(401, 403, 409, 422),
-    },
+add_item_routes(
+    router,
+    Resource(
+        collection="cities",
+        noun="city",
+        views=VIEWS,
+        create_model=CityCreate,
+        update_model=CityUpdate,
+        delete_conflicts=True,
+        service=lambda services: services.cities,
+    ),
 )
-def create_city(
-    request: Request,
-    services: ServicesDep,
-    principal: PrincipalDep,
-    body: CityCreate,
-    idempotency_key: IdempotencyKey = None,
-) -> Response:
-    return resource.create(
-        request,
-        services,
-        principal,
-        idempotency_key,
-        body,
-        VIEWS,
-        _location,
-        lambda before_commit: services.cities.create(
-            principal, body.to_fields(), before_commit=before_commit
-        ),
-    )
-
-
-@router.get(
-    "/{city_id:uuid}",
-    operation_id="cities-get",
-    summary="Read a city",
-    response_model=City | CityPublic,
-    responses={304: {"description": "Not modified"}, **problem_responses(401, 404, 422)},
-)
-def get_city(
-    request: Request,
-    services: ServicesDep,
-    principal: PrincipalDep,
-    city_id: Id,
-    if_none_match: IfNoneMatch = None,
-) -> Response:
-    return resource.one(request, principal, VIEWS, services.cities.get(principal, city_id))
-
-
-@router.patch(
-    "/{city_id:uuid}",
-    operation_id="cities-update",
-    summary="Change a city",
-    response_model=City,
-    responses=problem_responses(401, 403, 404, 412, 422),
-)
-def update_city(
-    request: Request,
-    services: ServicesDep,
-    principal: PrincipalDep,
-    city_id: Id,
-    body: CityUpdate,
-    if_match: IfMatch = None,
-) -> Response:
-    return resource.update(
-        request,
-        principal,
-        VIEWS,
-        lambda precondition: services.cities.update(
-            principal, city_id, body.changes(), precondition
-        ),
-    )
-
-
-@router.delete(
-    "/{city_id:uuid}",
-    operation_id="cities-delete",
-    summary="Delete a city",
-    status_code=204,
-    response_class=Response,
-    responses=problem_responses(401, 403, 404, 409, 412, 422),
-)
-def delete_city(
-    request: Request,
-    services: ServicesDep,
-    principal: PrincipalDep,
-    city_id: Id,
-    if_match: IfMatch = None,
-) -> Response:
-    return resource.delete(
-        request,
-        VIEWS,
-        lambda precondition: services.cities.delete(principal, city_id, precondition),
-    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Query
 from pydantic import (
@@ -180,3 +180,13 @@ SearchText = Annotated[
     str | None,
     Query(min_length=1, max_length=200, description="Text the record's public texts contain."),
 ]
+
+
+Item = TypeVar("Item", bound=BaseModel)
+
+
+class Page(BaseModel, Generic[Item]):
+    """One page of a list. Name each page schema: `class CityPage(Page[City]): ...`."""
+
+    items: list[Item] = Field(max_length=MAX_PAGE_SIZE)
+    next_cursor: NextCursor

@@ -20,8 +20,8 @@ from urbandiplo.api.common import (
     Limit,
     LocalNames,
     ModifiedSince,
-    NextCursor,
     Omittable,
+    Page,
     PatchModel,
     RequestModel,
     SearchText,
@@ -34,8 +34,9 @@ from urbandiplo.api.deps import PrincipalDep, ServicesDep
 from urbandiplo.api.http import decode_cursor, json_response
 from urbandiplo.api.problems import problem_responses
 from urbandiplo.api.rendering import dumps, projector
-from urbandiplo.api.resource import IdempotencyKey, IfMatch, IfNoneMatch, Views
-from urbandiplo.domain.listing import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PageRequest, Sort
+from urbandiplo.api.resource import IfNoneMatch, Views
+from urbandiplo.api.routes import Resource, add_item_routes
+from urbandiplo.domain.listing import DEFAULT_PAGE_SIZE, PageRequest, Sort
 from urbandiplo.domain.partnerships import (
     MAX_ANNIVERSARIES,
     PARTNERSHIP_SORTS,
@@ -344,16 +345,6 @@ class Partnership(PartnershipPublic):
     visibility: Visibility
 
 
-class PartnershipPage(BaseModel):
-    items: list[Partnership] = Field(max_length=MAX_PAGE_SIZE)
-    next_cursor: NextCursor
-
-
-class PartnershipPublicPage(BaseModel):
-    items: list[PartnershipPublic] = Field(max_length=MAX_PAGE_SIZE)
-    next_cursor: NextCursor
-
-
 class Anniversary(BaseModel):
     years: Years
     on: Day | None = Field(
@@ -379,6 +370,14 @@ class AnniversariesPublic(BaseModel):
     items: list[AnniversaryPublic] = Field(max_length=MAX_ANNIVERSARIES)
 
 
+class PartnershipPage(Page[Partnership]):
+    pass
+
+
+class PartnershipPublicPage(Page[PartnershipPublic]):
+    pass
+
+
 VIEWS = Views(Partnership, PartnershipPublic)
 ANNIVERSARY_VIEWS = Views(Anniversary, AnniversaryPublic)
 SortParam = Annotated[
@@ -389,13 +388,6 @@ SortParam = Annotated[
         description="Sort field, `-` for descending; empty values last, ties broken by id.",
     ),
 ]
-LINK_TO_GET = {
-    "GetCreatedPartnership": {
-        "operationId": "partnerships-get",
-        "parameters": {"partnership_id": "$response.body#/id"},
-        "description": "Read the partnership that was just created.",
-    }
-}
 
 
 @router.get(
@@ -472,99 +464,15 @@ def anniversaries(
     return json_response(body, request, principal)
 
 
-@router.post(
-    "",
-    operation_id="partnerships-create",
-    summary="Create a partnership",
-    status_code=201,
-    response_model=Partnership,
-    responses={
-        201: {"description": "Created", "links": LINK_TO_GET},
-        **problem_responses(401, 403, 409, 422),
-    },
+add_item_routes(
+    router,
+    Resource(
+        collection="partnerships",
+        noun="partnership",
+        views=VIEWS,
+        create_model=PartnershipCreate,
+        update_model=PartnershipUpdate,
+        update_conflicts=True,
+        service=lambda services: services.partnerships,
+    ),
 )
-def create_partnership(
-    request: Request,
-    services: ServicesDep,
-    principal: PrincipalDep,
-    body: PartnershipCreate,
-    idempotency_key: IdempotencyKey = None,
-) -> Response:
-    return resource.create(
-        request,
-        services,
-        principal,
-        idempotency_key,
-        body,
-        VIEWS,
-        lambda p: f"/v1/partnerships/{p.id}",
-        lambda before_commit: services.partnerships.create(
-            principal, body.to_fields(), before_commit=before_commit
-        ),
-    )
-
-
-@router.get(
-    "/{partnership_id:uuid}",
-    operation_id="partnerships-get",
-    summary="Read a partnership",
-    response_model=Partnership | PartnershipPublic,
-    responses={304: {"description": "Not modified"}, **problem_responses(401, 404, 422)},
-)
-def get_partnership(
-    request: Request,
-    services: ServicesDep,
-    principal: PrincipalDep,
-    partnership_id: Id,
-    if_none_match: IfNoneMatch = None,
-) -> Response:
-    return resource.one(
-        request, principal, VIEWS, services.partnerships.get(principal, partnership_id)
-    )
-
-
-@router.patch(
-    "/{partnership_id:uuid}",
-    operation_id="partnerships-update",
-    summary="Change a partnership",
-    response_model=Partnership,
-    responses=problem_responses(401, 403, 404, 409, 412, 422),
-)
-def update_partnership(
-    request: Request,
-    services: ServicesDep,
-    principal: PrincipalDep,
-    partnership_id: Id,
-    body: PartnershipUpdate,
-    if_match: IfMatch = None,
-) -> Response:
-    return resource.update(
-        request,
-        principal,
-        VIEWS,
-        lambda precondition: services.partnerships.update(
-            principal, partnership_id, body.changes(), precondition
-        ),
-    )
-
-
-@router.delete(
-    "/{partnership_id:uuid}",
-    operation_id="partnerships-delete",
-    summary="Delete a partnership",
-    status_code=204,
-    response_class=Response,
-    responses=problem_responses(401, 403, 404, 412, 422),
-)
-def delete_partnership(
-    request: Request,
-    services: ServicesDep,
-    principal: PrincipalDep,
-    partnership_id: Id,
-    if_match: IfMatch = None,
-) -> Response:
-    return resource.delete(
-        request,
-        VIEWS,
-        lambda precondition: services.partnerships.delete(principal, partnership_id, precondition),
-    )
