@@ -4,24 +4,17 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, fields, replace
+from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
-from urbandiplo.domain.access import Principal, Role
-from urbandiplo.domain.errors import Conflict, FieldProblem, InvalidData, StaleVersion
+from urbandiplo.domain.access import Principal
+from urbandiplo.domain.errors import Conflict, FieldProblem, InvalidData
 from urbandiplo.domain.geography import in_global_south
-from urbandiplo.domain.ids import new_id
-from urbandiplo.domain.listing import Page, PageRequest, Sort
-from urbandiplo.domain.ports import UnitOfWork, UnitOfWorkFactory
-from urbandiplo.domain.records import (
-    Precondition,
-    check_may_assign,
-    check_precondition,
-    utcnow,
-    visible_or_404,
-)
+from urbandiplo.domain.ports import Repository, UnitOfWork, UnitOfWorkFactory
+from urbandiplo.domain.records import RecordService
 from urbandiplo.domain.values import (
     LANGUAGE_CODE,
     Visibility,
@@ -99,15 +92,17 @@ class City(CityFields):
         return in_global_south(self.country_code)
 
 
-CITY_FIELD_NAMES = frozenset(f.name for f in fields(CityFields))
-
-
 @dataclass(frozen=True, slots=True)
 class CityQuery:
     country_code: str | None = None
     q: str | None = None
     modified_since: datetime | None = None
     global_south: bool | None = None
+
+
+class CityRepository(Repository[City, CityQuery], Protocol):
+    def find(self, name: str, country_code: str) -> City | None: ...
+    def partnership_count(self, city_id: uuid.UUID) -> int: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,12 +113,34 @@ class HomeCity:
     country_code: str
 
 
-class CityService:
-    """Reading and changing cities, one unit of work per call."""
+class CityService(RecordService[CityFields, City, CityQuery]):
+    """Reading and changing cities."""
+
+    record_type = "city"
+    fields_type = CityFields
+    record_class = City
 
     def __init__(self, uow_factory: UnitOfWorkFactory, home: HomeCity) -> None:
-        self._uow = uow_factory
+        super().__init__(uow_factory)
         self.home = home
+
+    def repository(self, uow: UnitOfWork) -> CityRepository:
+        return uow.cities
+
+    def prepare(
+        self,
+        uow: UnitOfWork,
+        principal: Principal,
+        draft: CityFields,
+        current: City | None,
+        changed: AbstractSet[str],
+    ) -> dict[str, Any]:
+        draft.checked()
+        return super().prepare(uow, principal, draft, current, changed)
+
+    def before_delete(self, uow: UnitOfWork, record: City) -> None:
+        if uow.cities.partnership_count(record.id):
+            raise Conflict("other records still refer to the city; it cannot be deleted")
 
     def is_home(self, city: CityFields) -> bool:
         return city.name == self.home.name and city.country_code == self.home.country_code
@@ -132,83 +149,7 @@ class CityService:
         with self._uow() as uow:
             return uow.cities.find(self.home.name, self.home.country_code)
 
-    def get(self, principal: Principal, city_id: uuid.UUID) -> City:
-        with self._uow() as uow:
-            return visible_or_404(uow.cities.get(city_id), principal, "city", city_id)
-
     def find(self, principal: Principal, name: str, country_code: str) -> City | None:
         with self._uow() as uow:
             city = uow.cities.find(name, country_code)
         return city if city is not None and principal.may_see(city.visibility) else None
-
-    def list_page(
-        self, principal: Principal, query: CityQuery, sort: Sort, page: PageRequest
-    ) -> Page[City]:
-        with self._uow() as uow:
-            return uow.cities.list_page(query, principal.visible, sort, page)
-
-    def create(
-        self,
-        principal: Principal,
-        data: CityFields,
-        *,
-        before_commit: Callable[[UnitOfWork, City], None] | None = None,
-    ) -> City:
-        principal.require(Role.EDITOR)
-        check_may_assign(principal, data.visibility)
-        data.checked()
-        now = utcnow()
-        city = City(
-            **{name: getattr(data, name) for name in CITY_FIELD_NAMES},
-            id=new_id(),
-            created_at=now,
-            updated_at=now,
-            version=1,
-        )
-        with self._uow(write=True) as uow:
-            uow.cities.add(city)
-            if before_commit is not None:
-                before_commit(uow, city)
-            uow.commit()
-        return city
-
-    def update(
-        self,
-        principal: Principal,
-        city_id: uuid.UUID,
-        changes: Mapping[str, Any],
-        precondition: Precondition[City] | None = None,
-    ) -> City:
-        principal.require(Role.EDITOR)
-        unknown = set(changes) - CITY_FIELD_NAMES
-        if unknown:
-            raise InvalidData(
-                "unknown fields", [FieldProblem(name, "not a field of a city") for name in unknown]
-            )
-        with self._uow(write=True) as uow:
-            city = visible_or_404(uow.cities.get(city_id), principal, "city", city_id)
-            check_precondition(city, precondition)
-            if all(getattr(city, name) == value for name, value in changes.items()):
-                return city  # nothing changes: no new version, no new ETag
-            changed = replace(city, **changes, updated_at=utcnow(), version=city.version + 1)
-            check_may_assign(principal, changed.visibility)
-            changed.checked()
-            if not uow.cities.update(changed, expected_version=city.version):
-                raise StaleVersion()
-            uow.commit()
-        return changed
-
-    def delete(
-        self,
-        principal: Principal,
-        city_id: uuid.UUID,
-        precondition: Precondition[City] | None = None,
-    ) -> None:
-        principal.require(Role.EDITOR)
-        with self._uow(write=True) as uow:
-            city = visible_or_404(uow.cities.get(city_id), principal, "city", city_id)
-            check_precondition(city, precondition)
-            if uow.cities.partnership_count(city_id):
-                raise Conflict("other records still refer to the city; it cannot be deleted")
-            uow.cities.delete(city_id)
-            uow.commit()

@@ -3,30 +3,22 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Collection, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, fields, replace
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol
 
-from urbandiplo.domain.access import Principal, Role
+from urbandiplo.domain.access import Principal
 from urbandiplo.domain.cities import City, HomeCity
 from urbandiplo.domain.errors import (
     DuplicatePartnership,
     FieldProblem,
     InvalidData,
-    NotFound,
-    StaleVersion,
 )
-from urbandiplo.domain.ids import new_id
-from urbandiplo.domain.listing import Page, PageRequest, Sort
-from urbandiplo.domain.ports import UnitOfWork, UnitOfWorkFactory
-from urbandiplo.domain.records import (
-    Precondition,
-    check_may_assign,
-    check_precondition,
-    utcnow,
-)
+from urbandiplo.domain.ports import Repository, UnitOfWork, UnitOfWorkFactory
+from urbandiplo.domain.records import RecordService, utcnow
 from urbandiplo.domain.taxonomies import FieldOfAction, check_fields_of_action, check_sdgs
 from urbandiplo.domain.values import DatePrecision, I18nText, Visibility, check_precision
 
@@ -163,6 +155,20 @@ class PartnershipQuery:
     modified_since: datetime | None = None
 
 
+class PartnershipRepository(Repository[Partnership, PartnershipQuery], Protocol):
+    def find_pair(self, city_a: uuid.UUID, city_b: uuid.UUID) -> uuid.UUID | None: ...
+    def established_between(
+        self,
+        ranges: Collection[tuple[date, date]],
+        visible: Collection[Visibility],
+        city_id: uuid.UUID | None,
+        *,
+        not_ended_before: date,
+        limit: int,
+    ) -> list[Partnership]:
+        """Partnerships founded in one of the date ranges, not ended before the given day."""
+
+
 @dataclass(frozen=True, slots=True)
 class Anniversary:
     partnership: Partnership
@@ -250,16 +256,79 @@ def _normalised(data: PartnershipFields) -> dict[str, Any]:
     return values
 
 
-class PartnershipService:
-    """Reading and changing partnerships, one unit of work per call."""
+class PartnershipService(RecordService[PartnershipFields, Partnership, PartnershipQuery]):
+    """Reading and changing partnerships."""
+
+    record_type = "partnership"
+    fields_type = PartnershipFields
+    record_class = Partnership
 
     def __init__(self, uow_factory: UnitOfWorkFactory, home: HomeCity) -> None:
-        self._uow = uow_factory
+        super().__init__(uow_factory)
         self._home = home
 
-    def get(self, principal: Principal, partnership_id: uuid.UUID) -> Partnership:
-        with self._uow() as uow:
-            return self._visible(uow, principal, partnership_id)
+    def repository(self, uow: UnitOfWork) -> PartnershipRepository:
+        return uow.partnerships
+
+    def visible_to(self, record: Partnership, principal: Principal) -> bool:
+        return record.visible_to(principal)
+
+    def prepare(
+        self,
+        uow: UnitOfWork,
+        principal: Principal,
+        draft: PartnershipFields,
+        current: Partnership | None,
+        changed: AbstractSet[str],
+    ) -> dict[str, Any]:
+        today = utcnow().date()
+        if (
+            current is not None
+            and "status_history" not in changed
+            and (draft.status != current.status or draft.kind != current.kind)
+        ):
+            # A change of kind or status goes into the history by itself.
+            entry = StatusChange(
+                changed_on=today,
+                status=draft.status if draft.status != current.status else None,
+                kind=draft.kind if draft.kind != current.kind else None,
+            )
+            draft = replace(draft, status_history=(*current.status_history, entry))
+        _check_rules(draft)
+        values = _normalised(draft)
+        if draft.city_id is None:
+            if current is not None:
+                raise InvalidData(
+                    "city_id cannot be emptied", [FieldProblem("city_id", "required")]
+                )
+            home = uow.cities.find(self._home.name, self._home.country_code)
+            if home is None:
+                raise InvalidData(
+                    "no home city is stored; give city_id",
+                    [FieldProblem("city_id", "required while the home city is not stored")],
+                )
+            values["city_id"] = home.id
+        if current is None or {"city_id", "partner_city_id"} & changed:
+            city, partner = self._cities_for(
+                uow, principal, values["city_id"], values["partner_city_id"]
+            )
+            existing = uow.partnerships.find_pair(city.id, partner.id)
+            if existing is not None and (current is None or existing != current.id):
+                raise self._duplicate(uow, principal, existing)
+            values["city"], values["partner_city"] = city_ref(city), city_ref(partner)
+        else:
+            values["city"], values["partner_city"] = current.city, current.partner_city
+        founded = draft.established_on
+        if current is None and not values["status_history"] and founded and founded <= today:
+            values["status_history"] = (
+                StatusChange(
+                    changed_on=founded,
+                    precision=draft.established_precision,
+                    status=draft.status,
+                    kind=draft.kind,
+                ),
+            )
+        return values
 
     def find_pair(
         self, principal: Principal, city_a: uuid.UUID, city_b: uuid.UUID
@@ -271,12 +340,6 @@ class PartnershipService:
                 return None
             partnership = uow.partnerships.get(found)
         return found if partnership is not None and partnership.visible_to(principal) else None
-
-    def list_page(
-        self, principal: Principal, query: PartnershipQuery, sort: Sort, page: PageRequest
-    ) -> Page[Partnership]:
-        with self._uow() as uow:
-            return uow.partnerships.list_page(query, principal.visible, sort, page)
 
     def anniversaries(
         self, principal: Principal, year: int, city_id: uuid.UUID | None = None
@@ -303,129 +366,6 @@ class PartnershipService:
         # By day; those known only to the year or month after them.
         return sorted(result, key=lambda a: (a.on or date(year, 12, 31), a.on is None, a.years))
 
-    def create(
-        self,
-        principal: Principal,
-        data: PartnershipFields,
-        *,
-        before_commit: Callable[[UnitOfWork, Partnership], None] | None = None,
-    ) -> Partnership:
-        principal.require(Role.EDITOR)
-        check_may_assign(principal, data.visibility)
-        _check_rules(data)
-        values = _normalised(data)
-        now = utcnow()
-        with self._uow(write=True) as uow:
-            if data.city_id is None:
-                home = uow.cities.find(self._home.name, self._home.country_code)
-                if home is None:
-                    raise InvalidData(
-                        "no home city is stored; give city_id",
-                        [FieldProblem("city_id", "required while the home city is not stored")],
-                    )
-                values["city_id"] = home.id
-            city, partner = self._cities_for(
-                uow, principal, values["city_id"], data.partner_city_id
-            )
-            founded = data.established_on
-            if not values["status_history"] and founded is not None and founded <= now.date():
-                values["status_history"] = (
-                    StatusChange(
-                        changed_on=founded,
-                        precision=data.established_precision,
-                        status=data.status,
-                        kind=data.kind,
-                    ),
-                )
-            existing = uow.partnerships.find_pair(city.id, partner.id)
-            if existing is not None:
-                raise self._duplicate(uow, principal, existing)
-            partnership = Partnership(
-                **values,
-                id=new_id(),
-                created_at=now,
-                updated_at=now,
-                version=1,
-                city=city_ref(city),
-                partner_city=city_ref(partner),
-            )
-            uow.partnerships.add(partnership)
-            if before_commit is not None:
-                before_commit(uow, partnership)
-            uow.commit()
-        return partnership
-
-    def update(
-        self,
-        principal: Principal,
-        partnership_id: uuid.UUID,
-        changes: Mapping[str, Any],
-        precondition: Precondition[Partnership] | None = None,
-    ) -> Partnership:
-        principal.require(Role.EDITOR)
-        unknown = set(changes) - PARTNERSHIP_FIELD_NAMES
-        if unknown:
-            raise InvalidData(
-                "unknown fields",
-                [FieldProblem(name, "not a field of a partnership") for name in unknown],
-            )
-        if "city_id" in changes and changes["city_id"] is None:
-            raise InvalidData("city_id cannot be emptied", [FieldProblem("city_id", "required")])
-        with self._uow(write=True) as uow:
-            current = self._visible(uow, principal, partnership_id)
-            check_precondition(current, precondition)
-            if all(getattr(current, name) == value for name, value in changes.items()):
-                return current  # nothing changes: no new version, no new ETag
-            draft = replace(current, **changes)
-            now = utcnow()
-            if "status_history" not in changes and (
-                draft.status != current.status or draft.kind != current.kind
-            ):
-                change = StatusChange(
-                    changed_on=now.date(),
-                    status=draft.status if draft.status != current.status else None,
-                    kind=draft.kind if draft.kind != current.kind else None,
-                )
-                draft = replace(draft, status_history=(*current.status_history, change))
-            check_may_assign(principal, draft.visibility)
-            _check_rules(draft)
-            values = _normalised(draft)
-            city, partner = current.city, current.partner_city
-            if {"city_id", "partner_city_id"} & set(changes):
-                city_record, partner_record = self._cities_for(
-                    uow, principal, values["city_id"], values["partner_city_id"]
-                )
-                existing = uow.partnerships.find_pair(city_record.id, partner_record.id)
-                if existing is not None and existing != current.id:
-                    raise self._duplicate(uow, principal, existing)
-                city, partner = city_ref(city_record), city_ref(partner_record)
-            changed = Partnership(
-                **values,
-                id=current.id,
-                created_at=current.created_at,
-                updated_at=now,
-                version=current.version + 1,
-                city=city,
-                partner_city=partner,
-            )
-            if not uow.partnerships.update(changed, expected_version=current.version):
-                raise StaleVersion()
-            uow.commit()
-        return changed
-
-    def delete(
-        self,
-        principal: Principal,
-        partnership_id: uuid.UUID,
-        precondition: Precondition[Partnership] | None = None,
-    ) -> None:
-        principal.require(Role.EDITOR)
-        with self._uow(write=True) as uow:
-            current = self._visible(uow, principal, partnership_id)
-            check_precondition(current, precondition)
-            uow.partnerships.delete(partnership_id)
-            uow.commit()
-
     @staticmethod
     def _duplicate(
         uow: UnitOfWork, principal: Principal, existing: uuid.UUID
@@ -434,13 +374,6 @@ class PartnershipService:
         found = uow.partnerships.get(existing)
         shown = found is not None and found.visible_to(principal)
         return DuplicatePartnership(existing if shown else None)
-
-    @staticmethod
-    def _visible(uow: UnitOfWork, principal: Principal, partnership_id: uuid.UUID) -> Partnership:
-        partnership = uow.partnerships.get(partnership_id)
-        if partnership is None or not partnership.visible_to(principal):
-            raise NotFound("partnership", partnership_id)
-        return partnership
 
     @staticmethod
     def _cities_for(

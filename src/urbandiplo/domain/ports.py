@@ -5,55 +5,33 @@ from __future__ import annotations
 import uuid
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from types import TracebackType
-from typing import TYPE_CHECKING, Protocol, Self
+from typing import TYPE_CHECKING, Protocol, Self, TypeVar
 
 from urbandiplo.domain.access import Role
 from urbandiplo.domain.listing import Page, PageRequest, Sort
 from urbandiplo.domain.values import Visibility
 
-if TYPE_CHECKING:  # the entity modules import this one
-    from urbandiplo.domain.cities import City, CityQuery
-    from urbandiplo.domain.partnerships import Partnership, PartnershipQuery
+if TYPE_CHECKING:  # each resource's module defines its repository port and imports this one
+    from urbandiplo.domain.cities import CityRepository
+    from urbandiplo.domain.partnerships import PartnershipRepository
 
 
-class CityRepository(Protocol):
-    def get(self, city_id: uuid.UUID) -> City | None: ...
-    def find(self, name: str, country_code: str) -> City | None: ...
+RecordT = TypeVar("RecordT")
+QueryT_contra = TypeVar("QueryT_contra", contravariant=True)
+
+
+class Repository(Protocol[RecordT, QueryT_contra]):
+    """What every resource's repository offers; a resource's port adds what is special."""
+
+    def get(self, record_id: uuid.UUID) -> RecordT | None: ...
     def list_page(
-        self, query: CityQuery, visible: Collection[Visibility], sort: Sort, page: PageRequest
-    ) -> Page[City]: ...
-    def add(self, city: City) -> None: ...
-    def update(self, city: City, expected_version: int) -> bool: ...
-    def delete(self, city_id: uuid.UUID) -> None: ...
-    def partnership_count(self, city_id: uuid.UUID) -> int: ...
-
-
-class PartnershipRepository(Protocol):
-    def get(self, partnership_id: uuid.UUID) -> Partnership | None: ...
-    def find_pair(self, city_a: uuid.UUID, city_b: uuid.UUID) -> uuid.UUID | None: ...
-    def list_page(
-        self,
-        query: PartnershipQuery,
-        visible: Collection[Visibility],
-        sort: Sort,
-        page: PageRequest,
-    ) -> Page[Partnership]: ...
-    def established_between(
-        self,
-        ranges: Collection[tuple[date, date]],
-        visible: Collection[Visibility],
-        city_id: uuid.UUID | None,
-        *,
-        not_ended_before: date,
-        limit: int,
-    ) -> list[Partnership]:
-        """Partnerships founded in one of the date ranges, not ended before the given day."""
-
-    def add(self, partnership: Partnership) -> None: ...
-    def update(self, partnership: Partnership, expected_version: int) -> bool: ...
-    def delete(self, partnership_id: uuid.UUID) -> None: ...
+        self, query: QueryT_contra, visible: Collection[Visibility], sort: Sort, page: PageRequest
+    ) -> Page[RecordT]: ...
+    def add(self, record: RecordT) -> None: ...
+    def update(self, record: RecordT, expected_version: int) -> bool: ...
+    def delete(self, record_id: uuid.UUID) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)

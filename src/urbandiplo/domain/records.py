@@ -4,12 +4,24 @@ they share: who sees a record, stale-copy checks, timestamps."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Mapping
+from collections.abc import Set as AbstractSet
+from dataclasses import fields, replace
 from datetime import UTC, datetime
-from typing import Protocol, TypeVar
+from typing import Any, ClassVar, Generic, Protocol, TypeVar, cast
 
-from urbandiplo.domain.access import Principal
-from urbandiplo.domain.errors import NotFound, PermissionDenied, StaleVersion
+from urbandiplo.domain.access import Principal, Role
+from urbandiplo.domain.errors import (
+    FieldProblem,
+    InvalidData,
+    NotFound,
+    PermissionDenied,
+    StaleVersion,
+)
+from urbandiplo.domain.ids import new_id
+from urbandiplo.domain.listing import Page, PageRequest, Sort
+from urbandiplo.domain.ports import Repository, UnitOfWork, UnitOfWorkFactory
 from urbandiplo.domain.values import Visibility
 
 
@@ -22,6 +34,9 @@ class Stored(Protocol):
 
 
 R = TypeVar("R", bound=Stored)
+RecordT = TypeVar("RecordT", bound=Stored)
+FieldsT = TypeVar("FieldsT")
+QueryT = TypeVar("QueryT")
 
 # A check of the caller's copy of a record (from `If-Match`), run inside the transaction that
 # changes it; False means the copy is stale.
@@ -51,3 +66,130 @@ def check_may_assign(principal: Principal, visibility: Visibility) -> None:
 def check_precondition(record: R, precondition: Precondition[R] | None) -> None:
     if precondition is not None and not precondition(record):
         raise StaleVersion()
+
+
+class RecordService(ABC, Generic[FieldsT, RecordT, QueryT]):
+    """Reading and changing one kind of record, one unit of work per call.
+
+    A resource names its types and its repository and says, in `prepare`, how staff's input
+    becomes a valid record; reading, visibility, roles, preconditions, versions and
+    timestamps work the same for every resource."""
+
+    record_type: ClassVar[str]  # "city", in messages
+    fields_type: ClassVar[type[Any]]  # the fields staff enter, a dataclass
+    record_class: ClassVar[type[Any]]  # the stored record: the fields and its bookkeeping
+
+    def __init__(self, uow_factory: UnitOfWorkFactory) -> None:
+        self._uow = uow_factory
+        self.field_names = frozenset(f.name for f in fields(self.fields_type))
+
+    @abstractmethod
+    def repository(self, uow: UnitOfWork) -> Repository[RecordT, QueryT]:
+        """This resource's repository in the unit of work."""
+
+    def visible_to(self, record: RecordT, principal: Principal) -> bool:
+        return principal.may_see(record.visibility)
+
+    def prepare(
+        self,
+        uow: UnitOfWork,
+        principal: Principal,
+        draft: FieldsT,
+        current: RecordT | None,
+        changed: AbstractSet[str],
+    ) -> dict[str, Any]:
+        """The record's values, bookkeeping aside, from `draft` (new on create, the stored
+        record with `changed` fields replaced on update); raises InvalidData for broken
+        rules. By default the draft's fields as they are."""
+        return {name: getattr(draft, name) for name in self.field_names}
+
+    def before_delete(self, uow: UnitOfWork, record: RecordT) -> None:
+        """Refuse (Conflict) to delete a record that others still need."""
+
+    def get(self, principal: Principal, record_id: uuid.UUID) -> RecordT:
+        with self._uow() as uow:
+            return self._visible(uow, principal, record_id)
+
+    def list_page(
+        self, principal: Principal, query: QueryT, sort: Sort, page: PageRequest
+    ) -> Page[RecordT]:
+        with self._uow() as uow:
+            return self.repository(uow).list_page(query, principal.visible, sort, page)
+
+    def create(
+        self,
+        principal: Principal,
+        data: FieldsT,
+        *,
+        before_commit: Callable[[UnitOfWork, RecordT], None] | None = None,
+    ) -> RecordT:
+        principal.require(Role.EDITOR)
+        check_may_assign(principal, getattr(data, "visibility"))  # noqa: B009
+        now = utcnow()
+        with self._uow(write=True) as uow:
+            values = self.prepare(uow, principal, data, None, self.field_names)
+            record: RecordT = self.record_class(
+                **values, id=new_id(), created_at=now, updated_at=now, version=1
+            )
+            self.repository(uow).add(record)
+            if before_commit is not None:
+                before_commit(uow, record)
+            uow.commit()
+        return record
+
+    def update(
+        self,
+        principal: Principal,
+        record_id: uuid.UUID,
+        changes: Mapping[str, Any],
+        precondition: Precondition[RecordT] | None = None,
+    ) -> RecordT:
+        principal.require(Role.EDITOR)
+        unknown = set(changes) - self.field_names
+        if unknown:
+            raise InvalidData(
+                "unknown fields",
+                [FieldProblem(name, f"not a field of a {self.record_type}") for name in unknown],
+            )
+        with self._uow(write=True) as uow:
+            current = self._visible(uow, principal, record_id)
+            check_precondition(current, precondition)
+            if all(getattr(current, name) == value for name, value in changes.items()):
+                return current  # nothing changes: no new version, no new ETag
+            draft = replace(current, **changes)  # type: ignore[type-var]
+            check_may_assign(principal, draft.visibility)
+            values = self.prepare(uow, principal, cast(FieldsT, draft), current, set(changes))
+            changed: RecordT = self.record_class(
+                **values,
+                id=current.id,
+                created_at=getattr(current, "created_at"),  # noqa: B009
+                updated_at=utcnow(),
+                version=getattr(current, "version") + 1,  # noqa: B009
+            )
+            if not self.repository(uow).update(
+                changed,
+                expected_version=getattr(current, "version"),  # noqa: B009
+            ):
+                raise StaleVersion()
+            uow.commit()
+        return changed
+
+    def delete(
+        self,
+        principal: Principal,
+        record_id: uuid.UUID,
+        precondition: Precondition[RecordT] | None = None,
+    ) -> None:
+        principal.require(Role.EDITOR)
+        with self._uow(write=True) as uow:
+            current = self._visible(uow, principal, record_id)
+            check_precondition(current, precondition)
+            self.before_delete(uow, current)
+            self.repository(uow).delete(record_id)
+            uow.commit()
+
+    def _visible(self, uow: UnitOfWork, principal: Principal, record_id: uuid.UUID) -> RecordT:
+        record = self.repository(uow).get(record_id)
+        if record is None or not self.visible_to(record, principal):
+            raise NotFound(self.record_type, record_id)
+        return record
