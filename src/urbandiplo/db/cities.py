@@ -3,27 +3,25 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, delete, func, insert, select, update
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.engine import Row
 from sqlalchemy.exc import IntegrityError
 
-from urbandiplo.db.listing import paginate
 from urbandiplo.db.models import CityRow, PartnershipRow, table_of
+from urbandiplo.db.records import SqlRepository
 from urbandiplo.db.search import contains_folded
 from urbandiplo.domain.cities import City, CityQuery
-from urbandiplo.domain.errors import Conflict
+from urbandiplo.domain.errors import Conflict, DomainError
 from urbandiplo.domain.geography import DAC_ODA_RECIPIENTS
-from urbandiplo.domain.listing import Page, PageRequest, Sort
 from urbandiplo.domain.values import Visibility, fold_for_search
 
 cities = table_of(CityRow)
 partnerships = table_of(PartnershipRow)
 
-CITY_COLUMNS = [c for c in cities.c if c.name != "search_text"]
 SORT_COLUMNS: dict[str, tuple[ColumnElement[Any], type]] = {
     "name": (cities.c.name, str),
     "country_code": (cities.c.country_code, str),
@@ -75,63 +73,40 @@ def city_values(city: City) -> dict[str, Any]:
     }
 
 
-class SqlCityRepository:
-    def __init__(self, connection: Connection) -> None:
-        self._connection = connection
+class SqlCityRepository(SqlRepository[City, CityQuery]):
+    table = cities
+    sort_columns = SORT_COLUMNS
 
-    def get(self, city_id: uuid.UUID) -> City | None:
-        row = self._connection.execute(select(*CITY_COLUMNS).where(cities.c.id == city_id)).first()
-        return city_from_row(row) if row is not None else None
+    def build(self, rows: Sequence[Row[Any]]) -> list[City]:
+        return [city_from_row(row) for row in rows]
+
+    def values(self, record: City) -> dict[str, Any]:
+        return city_values(record)
+
+    def conditions(self, query: CityQuery) -> list[ColumnElement[bool]]:
+        conditions: list[ColumnElement[bool]] = []
+        if query.country_code is not None:
+            conditions.append(cities.c.country_code == query.country_code)
+        if query.global_south is not None:
+            in_list = cities.c.country_code.in_(sorted(DAC_ODA_RECIPIENTS))
+            conditions.append(in_list if query.global_south else ~in_list)
+        if query.q:
+            conditions.append(contains_folded(cities.c.search_text, query.q))
+        if query.modified_since is not None:
+            conditions.append(cities.c.updated_at >= query.modified_since)
+        return conditions
+
+    def conflict(self, error: IntegrityError) -> DomainError:
+        return Conflict("other records still refer to the city; it cannot be deleted")
 
     def find(self, name: str, country_code: str) -> City | None:
         row = self._connection.execute(
-            select(*CITY_COLUMNS)
+            self.select()
             .where(cities.c.name == name, cities.c.country_code == country_code)
             .order_by(cities.c.created_at)
             .limit(1)
         ).first()
         return city_from_row(row) if row is not None else None
-
-    def list_page(
-        self, query: CityQuery, visible: Collection[Visibility], sort: Sort, page: PageRequest
-    ) -> Page[City]:
-        statement = select(*CITY_COLUMNS).where(cities.c.visibility.in_([v.value for v in visible]))
-        if query.country_code is not None:
-            statement = statement.where(cities.c.country_code == query.country_code)
-        if query.global_south is not None:
-            in_list = cities.c.country_code.in_(sorted(DAC_ODA_RECIPIENTS))
-            statement = statement.where(in_list if query.global_south else ~in_list)
-        if query.q:
-            statement = statement.where(contains_folded(cities.c.search_text, query.q))
-        if query.modified_since is not None:
-            statement = statement.where(cities.c.updated_at >= query.modified_since)
-        return paginate(
-            self._connection,
-            statement,
-            sort=sort,
-            columns=SORT_COLUMNS,
-            id_column=cities.c.id,
-            page=page,
-            build=_build,
-            position_of=lambda city: (getattr(city, sort.field), city.id),
-        )
-
-    def add(self, city: City) -> None:
-        self._connection.execute(insert(cities).values(city_values(city)))
-
-    def update(self, city: City, expected_version: int) -> bool:
-        result = self._connection.execute(
-            update(cities)
-            .where(cities.c.id == city.id, cities.c.version == expected_version)
-            .values(city_values(city))
-        )
-        return result.rowcount == 1
-
-    def delete(self, city_id: uuid.UUID) -> None:
-        try:
-            self._connection.execute(delete(cities).where(cities.c.id == city_id))
-        except IntegrityError as error:  # a partnership was added meanwhile
-            raise Conflict("other records still refer to the city; it cannot be deleted") from error
 
     def partnership_count(self, city_id: uuid.UUID) -> int:
         count = self._connection.execute(
@@ -142,7 +117,3 @@ class SqlCityRepository:
             )
         ).scalar_one()
         return int(count)
-
-
-def _build(rows: Sequence[Row[Any]]) -> list[City]:
-    return [city_from_row(row) for row in rows]

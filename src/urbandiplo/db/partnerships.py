@@ -8,21 +8,10 @@ from collections.abc import Collection, Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import (
-    ColumnElement,
-    Connection,
-    and_,
-    delete,
-    exists,
-    insert,
-    or_,
-    select,
-    update,
-)
+from sqlalchemy import ColumnElement, Select, Table, and_, exists, or_, select
 from sqlalchemy.engine import Row
 from sqlalchemy.exc import IntegrityError
 
-from urbandiplo.db.listing import paginate
 from urbandiplo.db.models import (
     CityRow,
     CouncilDecisionRow,
@@ -32,9 +21,9 @@ from urbandiplo.db.models import (
     PartnershipStatusChangeRow,
     table_of,
 )
+from urbandiplo.db.records import SqlRepository
 from urbandiplo.db.search import contains_folded
-from urbandiplo.domain.errors import Conflict, DuplicatePartnership
-from urbandiplo.domain.listing import Page, PageRequest, Sort
+from urbandiplo.domain.errors import Conflict, DomainError, DuplicatePartnership
 from urbandiplo.domain.partnerships import (
     Association,
     CityRef,
@@ -110,31 +99,40 @@ def _search_text(p: Partnership) -> str:
     return fold_for_search(" ".join(parts))
 
 
-class SqlPartnershipRepository:
-    def __init__(self, connection: Connection) -> None:
-        self._connection = connection
+class SqlPartnershipRepository(SqlRepository[Partnership, PartnershipQuery]):
+    table = partnerships
+    sort_columns = SORT_COLUMNS
+    child_tables = (status_changes, council_decisions, sdgs, fields_of_action)
+    child_key = "partnership_id"
 
-    def _select(self, visible: Collection[Visibility] | None = None) -> Any:
-        statement = (
+    def select(self) -> Select[Any]:
+        return (
             select(*SELECTED)
             .select_from(partnerships)
             .join(city, city.c.id == partnerships.c.city_id)
             .join(partner, partner.c.id == partnerships.c.partner_city_id)
         )
-        if visible is not None:
-            values = [v.value for v in visible]
-            statement = statement.where(
-                partnerships.c.visibility.in_(values),
-                city.c.visibility.in_(values),
-                partner.c.visibility.in_(values),
-            )
-        return statement
 
-    def get(self, partnership_id: uuid.UUID) -> Partnership | None:
-        row = self._connection.execute(
-            self._select().where(partnerships.c.id == partnership_id)
-        ).first()
-        return self._build([row])[0] if row is not None else None
+    def visible_only(self, statement: Select[Any], visible: Collection[Visibility]) -> Select[Any]:
+        """A partnership shows only where the caller may see it and both of its cities."""
+        values = [v.value for v in visible]
+        return statement.where(
+            partnerships.c.visibility.in_(values),
+            city.c.visibility.in_(values),
+            partner.c.visibility.in_(values),
+        )
+
+    def conditions(self, query: PartnershipQuery) -> list[ColumnElement[bool]]:
+        return _conditions(query)
+
+    def values(self, record: Partnership) -> dict[str, Any]:
+        return _values(record)
+
+    def conflict(self, error: IntegrityError) -> DomainError:
+        """A concurrent write took the pair, or deleted one of the cities."""
+        if "pair_low_id" in str(error.orig):
+            return DuplicatePartnership()
+        return Conflict("a city of the pair changed meanwhile; read it again and retry")
 
     def find_pair(self, city_a: uuid.UUID, city_b: uuid.UUID) -> uuid.UUID | None:
         low, high = sorted((city_a, city_b))
@@ -144,27 +142,6 @@ class SqlPartnershipRepository:
             )
         ).scalar()
         return found
-
-    def list_page(
-        self,
-        query: PartnershipQuery,
-        visible: Collection[Visibility],
-        sort: Sort,
-        page: PageRequest,
-    ) -> Page[Partnership]:
-        statement = self._select(visible)
-        for condition in _conditions(query):
-            statement = statement.where(condition)
-        return paginate(
-            self._connection,
-            statement,
-            sort=sort,
-            columns=SORT_COLUMNS,
-            id_column=partnerships.c.id,
-            page=page,
-            build=self._build,
-            position_of=lambda p: (getattr(p, sort.field), p.id),
-        )
 
     def established_between(
         self,
@@ -177,7 +154,7 @@ class SqlPartnershipRepository:
     ) -> list[Partnership]:
         if not ranges:
             return []
-        statement = self._select(visible).where(
+        statement = self.visible_only(self.select(), visible).where(
             or_(*(partnerships.c.established_on.between(start, end) for start, end in ranges)),
             partnerships.c.status != PartnershipStatus.ENDED.value,
             or_(partnerships.c.ended_on.is_(None), partnerships.c.ended_on >= not_ended_before),
@@ -187,41 +164,10 @@ class SqlPartnershipRepository:
         rows = self._connection.execute(
             statement.order_by(partnerships.c.established_on, partnerships.c.id).limit(limit)
         ).all()
-        return self._build(rows)
+        return self.build(rows)
 
-    def add(self, partnership: Partnership) -> None:
-        try:
-            self._connection.execute(insert(partnerships).values(_values(partnership)))
-        except IntegrityError as error:
-            raise _conflict(error) from error
-        self._insert_children(partnership)
-
-    def update(self, partnership: Partnership, expected_version: int) -> bool:
-        try:
-            result = self._connection.execute(
-                update(partnerships)
-                .where(
-                    partnerships.c.id == partnership.id,
-                    partnerships.c.version == expected_version,
-                )
-                .values(_values(partnership))
-            )
-        except IntegrityError as error:
-            raise _conflict(error) from error
-        if result.rowcount != 1:
-            return False
-        for table in (status_changes, council_decisions, sdgs, fields_of_action):
-            self._connection.execute(delete(table).where(table.c.partnership_id == partnership.id))
-        self._insert_children(partnership)
-        return True
-
-    def delete(self, partnership_id: uuid.UUID) -> None:
-        for table in (status_changes, council_decisions, sdgs, fields_of_action):
-            self._connection.execute(delete(table).where(table.c.partnership_id == partnership_id))
-        self._connection.execute(delete(partnerships).where(partnerships.c.id == partnership_id))
-
-    def _insert_children(self, p: Partnership) -> None:
-        children: list[tuple[Any, list[dict[str, Any]]]] = [
+    def child_rows(self, p: Partnership) -> list[tuple[Table, list[dict[str, Any]]]]:
+        children: list[tuple[Table, list[dict[str, Any]]]] = [
             (
                 status_changes,
                 [
@@ -258,11 +204,9 @@ class SqlPartnershipRepository:
                 [{"partnership_id": p.id, "field_of_action": f.value} for f in p.fields_of_action],
             ),
         ]
-        for table, rows in children:
-            if rows:
-                self._connection.execute(insert(table), rows)
+        return children
 
-    def _build(self, rows: Sequence[Row[Any]]) -> list[Partnership]:
+    def build(self, rows: Sequence[Row[Any]]) -> list[Partnership]:
         """Partnerships from their rows, with related rows loaded in one query per table."""
         if not rows:
             return []
@@ -343,13 +287,6 @@ class SqlPartnershipRepository:
                 )
             )
         return result
-
-
-def _conflict(error: IntegrityError) -> Conflict:
-    """What a constraint violation means: a concurrent write took the pair, or deleted a city."""
-    if "pair_low_id" in str(error.orig):
-        return DuplicatePartnership()
-    return Conflict("a city of the pair changed meanwhile; read it again and retry")
 
 
 def _grouped(rows: Iterable[Any], build: Any) -> dict[uuid.UUID, list[Any]]:

@@ -1,0 +1,123 @@
+"""The SQL repository every resource's repository builds on: reads as rows (no ORM objects),
+keyset pages, version-checked updates, and child tables rewritten with their record."""
+
+from __future__ import annotations
+
+import uuid
+from abc import ABC, abstractmethod
+from collections.abc import Collection, Mapping, Sequence
+from typing import Any, ClassVar, Generic, TypeVar
+
+from sqlalchemy import ColumnElement, Connection, Select, Table, delete, insert, select, update
+from sqlalchemy.engine import Row
+from sqlalchemy.exc import IntegrityError
+
+from urbandiplo.db.listing import paginate
+from urbandiplo.domain.errors import Conflict, DomainError
+from urbandiplo.domain.listing import Page, PageRequest, Sort
+from urbandiplo.domain.values import Visibility
+
+RecordT = TypeVar("RecordT")
+QueryT = TypeVar("QueryT")
+
+# Columns kept for queries only, never part of a record.
+QUERY_ONLY = frozenset({"search_text"})
+
+
+class SqlRepository(ABC, Generic[RecordT, QueryT]):
+    """Implements domain.ports.Repository for one table and its child tables."""
+
+    table: ClassVar[Table]
+    sort_columns: ClassVar[Mapping[str, tuple[ColumnElement[Any], type]]]
+    # Tables holding a record's lists (history, members, ...), keyed by `child_key`; they are
+    # rewritten whenever the record is, and go with it (ON DELETE CASCADE).
+    child_tables: ClassVar[tuple[Table, ...]] = ()
+    child_key: ClassVar[str] = ""
+
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+
+    # -- what each resource says ---------------------------------------------------------
+
+    @abstractmethod
+    def build(self, rows: Sequence[Row[Any]]) -> list[RecordT]:
+        """Records from their rows, loading related rows in one query per table."""
+
+    @abstractmethod
+    def values(self, record: RecordT) -> dict[str, Any]:
+        """The table row of a record."""
+
+    @abstractmethod
+    def conditions(self, query: QueryT) -> list[ColumnElement[bool]]:
+        """The WHERE conditions of a list's filters."""
+
+    def child_rows(self, record: RecordT) -> list[tuple[Table, list[dict[str, Any]]]]:
+        return []
+
+    def select(self) -> Select[Any]:
+        return select(*(c for c in self.table.c if c.name not in QUERY_ONLY))
+
+    def visible_only(self, statement: Select[Any], visible: Collection[Visibility]) -> Select[Any]:
+        return statement.where(self.table.c.visibility.in_([v.value for v in visible]))
+
+    def conflict(self, error: IntegrityError) -> DomainError:
+        """What a constraint violation on write means for this resource."""
+        return Conflict("the change clashes with another record; read it again and retry")
+
+    # -- the same for every resource -----------------------------------------------------
+
+    def get(self, record_id: uuid.UUID) -> RecordT | None:
+        row = self._connection.execute(self.select().where(self.table.c.id == record_id)).first()
+        return self.build([row])[0] if row is not None else None
+
+    def list_page(
+        self, query: QueryT, visible: Collection[Visibility], sort: Sort, page: PageRequest
+    ) -> Page[RecordT]:
+        statement = self.visible_only(self.select(), visible)
+        for condition in self.conditions(query):
+            statement = statement.where(condition)
+        return paginate(
+            self._connection,
+            statement,
+            sort=sort,
+            columns=self.sort_columns,
+            id_column=self.table.c.id,
+            page=page,
+            build=self.build,
+            position_of=lambda record: (getattr(record, sort.field), getattr(record, "id")),  # noqa: B009
+        )
+
+    def add(self, record: RecordT) -> None:
+        try:
+            self._connection.execute(insert(self.table).values(self.values(record)))
+        except IntegrityError as error:
+            raise self.conflict(error) from error
+        self._insert_children(record)
+
+    def update(self, record: RecordT, expected_version: int) -> bool:
+        values = self.values(record)
+        try:
+            result = self._connection.execute(
+                update(self.table)
+                .where(self.table.c.id == values["id"], self.table.c.version == expected_version)
+                .values(values)
+            )
+        except IntegrityError as error:
+            raise self.conflict(error) from error
+        if result.rowcount != 1:
+            return False
+        for table in self.child_tables:
+            self._connection.execute(delete(table).where(table.c[self.child_key] == values["id"]))
+        self._insert_children(record)
+        return True
+
+    def delete(self, record_id: uuid.UUID) -> None:
+        try:
+            self._connection.execute(delete(self.table).where(self.table.c.id == record_id))
+        except IntegrityError as error:  # something came to refer to it meanwhile
+            raise self.conflict(error) from error
+
+    def _insert_children(self, record: RecordT) -> None:
+        for table, rows in self.child_rows(record):
+            if rows:
+                self._connection.execute(insert(table), rows)
