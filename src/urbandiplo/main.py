@@ -20,7 +20,7 @@ from pydantic import BaseModel
 from sqlalchemy import Engine
 
 from urbandiplo import __version__
-from urbandiplo.api import cities, health, partnerships, problems, taxonomies
+from urbandiplo.api import cities, health, organisations, partnerships, problems, taxonomies
 from urbandiplo.api.deps import Services
 from urbandiplo.api.limits import BodySizeLimit
 from urbandiplo.api.permissions import authorize
@@ -31,6 +31,7 @@ from urbandiplo.db.uow import SqlUnitOfWorkFactory
 from urbandiplo.domain.cities import CityService, HomeCity
 from urbandiplo.domain.idempotency import IdempotencyService
 from urbandiplo.domain.keys import ApiKeyService
+from urbandiplo.domain.organisations import OrganisationService
 from urbandiplo.domain.partnerships import PartnershipService
 
 DESCRIPTION = """\
@@ -90,6 +91,7 @@ def build_services(settings: Settings, engine: Engine) -> Services:
     return Services(
         cities=city_service,
         partnerships=PartnershipService(uow_factory, home),
+        organisations=OrganisationService(uow_factory),
         api_keys=ApiKeyService(uow_factory),
         idempotency=IdempotencyService(uow_factory),
         ready=lambda: current_revision(engine) == head,
@@ -136,7 +138,13 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
             ],
             expose_headers=["ETag", "Link", "Location"],
         )
-    for router in (cities.router, partnerships.router, taxonomies.router, health.router):
+    for router in (
+        cities.router,
+        partnerships.router,
+        organisations.router,
+        taxonomies.router,
+        health.router,
+    ):
         app.include_router(router)
     install_docs(app)
 
@@ -196,6 +204,7 @@ def contract(app: FastAPI) -> dict[str, Any]:
         tags=[
             {"name": "cities", "description": "Municipalities: partners and the home city"},
             {"name": "partnerships", "description": "Relations between two cities"},
+            {"name": "organisations", "description": "Actors the office works with"},
             {"name": "taxonomies", "description": "SDGs and fields of action"},
             {"name": "operations", "description": "Health and readiness"},
         ],

@@ -28,13 +28,10 @@ from urbandiplo.domain.errors import DuplicatePartnership, FieldProblem, Invalid
 from urbandiplo.domain.geography import in_global_south
 from urbandiplo.domain.idempotency import IdempotencyKeyInUse
 from urbandiplo.domain.listing import Page, PageRequest, Position, Sort
-from urbandiplo.domain.partnerships import (
-    Partnership,
-    PartnershipQuery,
-    PartnershipStatus,
-    city_ref,
-)
+from urbandiplo.domain.organisations import Organisation, OrganisationQuery
+from urbandiplo.domain.partnerships import Partnership, PartnershipQuery, PartnershipStatus
 from urbandiplo.domain.ports import StoredApiKey, StoredResponse, UnitOfWorkFactory
+from urbandiplo.domain.refs import city_ref, organisation_ref
 from urbandiplo.domain.values import Visibility, fold_for_search, fold_query
 
 T = TypeVar("T")
@@ -46,6 +43,7 @@ class Stores:
 
     cities: dict[uuid.UUID, City] = field(default_factory=dict)
     partnerships: dict[uuid.UUID, Partnership] = field(default_factory=dict)
+    organisations: dict[uuid.UUID, Organisation] = field(default_factory=dict)
     api_keys: dict[str, StoredApiKey] = field(default_factory=dict)
     idempotency: dict[tuple[str, str], StoredResponse] = field(default_factory=dict)
 
@@ -54,6 +52,7 @@ class Stores:
         return Stores(
             cities=dict(self.cities),
             partnerships=dict(self.partnerships),
+            organisations=dict(self.organisations),
             api_keys=dict(self.api_keys),
             idempotency=dict(self.idempotency),
         )
@@ -172,11 +171,7 @@ def city_search_text(city: City) -> str:
 
 
 def partnership_search_text(partnership: Partnership) -> str:
-    parts = [
-        *(partnership.description or {}).values(),
-        *(association.name for association in partnership.associations),
-    ]
-    return fold_for_search(" ".join(parts))
+    return fold_for_search(" ".join((partnership.description or {}).values()))
 
 
 class FakeCityRepository:
@@ -255,10 +250,12 @@ class FakePartnershipRepository:
     def _read(self, stored: Partnership) -> Partnership:
         """The partnership with its cities as they are now (the repository's join)."""
         cities = self._tx.stores.cities
+        organisations = self._tx.stores.organisations
         return replace(
             stored,
             city=city_ref(cities[stored.city_id]),
             partner_city=city_ref(cities[stored.partner_city_id]),
+            associations=tuple(organisation_ref(organisations[i]) for i in stored.association_ids),
         )
 
     def _all(self, visible: Collection[Visibility]) -> list[Partnership]:
@@ -380,6 +377,83 @@ class FakePartnershipRepository:
         return all(checks)
 
 
+ORGANISATION_SORT_KINDS: dict[str, type] = {
+    "name": str,
+    "created_at": datetime,
+    "updated_at": datetime,
+}
+
+
+class FakeOrganisationRepository:
+    def __init__(self, transaction: _Transaction) -> None:
+        self._tx = transaction
+
+    @property
+    def _stored(self) -> dict[uuid.UUID, Organisation]:
+        return self._tx.stores.organisations
+
+    def _read(self, stored: Organisation) -> Organisation:
+        cities = self._tx.stores.cities
+        city = city_ref(cities[stored.city_id]) if stored.city_id is not None else None
+        return replace(stored, city=city)
+
+    def get(self, record_id: uuid.UUID) -> Organisation | None:
+        stored = self._stored.get(record_id)
+        return self._read(stored) if stored is not None else None
+
+    def find_by_name(self, name: str) -> Organisation | None:
+        found = [o for o in self._stored.values() if o.name == name]
+        return self._read(min(found, key=lambda o: (o.created_at, o.id))) if found else None
+
+    def list_page(
+        self,
+        query: OrganisationQuery,
+        visible: Collection[Visibility],
+        sort: Sort,
+        page: PageRequest,
+    ) -> Page[Organisation]:
+        chosen = [
+            o
+            for o in map(self._read, self._stored.values())
+            if o.visibility in visible
+            and (o.city is None or o.city.visibility in visible)
+            and (query.kind is None or o.kind == query.kind)
+            and (query.city_id is None or o.city_id == query.city_id)
+            and (
+                not query.q
+                or fold_query(query.q)
+                in fold_for_search(" ".join([o.name, *(o.description or {}).values()]))
+            )
+            and (query.modified_since is None or o.updated_at >= query.modified_since)
+        ]
+        return paginate(
+            chosen, sort=sort, kinds=ORGANISATION_SORT_KINDS, id_of=lambda o: o.id, page=page
+        )
+
+    def add(self, record: Organisation) -> None:
+        self._tx.check_write()
+        self._stored[record.id] = record
+
+    def update(self, record: Organisation, expected_version: int) -> bool:
+        self._tx.check_write()
+        stored = self._stored.get(record.id)
+        if stored is None or stored.version != expected_version:
+            return False
+        self._stored[record.id] = record
+        return True
+
+    def delete(self, record_id: uuid.UUID) -> None:
+        self._tx.check_write()
+        if self.reference_count(record_id):
+            raise ValueError("foreign key: a partnership names the organisation")
+        self._stored.pop(record_id, None)
+
+    def reference_count(self, organisation_id: uuid.UUID) -> int:
+        return sum(
+            1 for p in self._tx.stores.partnerships.values() if organisation_id in p.association_ids
+        )
+
+
 class FakeApiKeyRepository:
     def __init__(self, transaction: _Transaction) -> None:
         self._tx = transaction
@@ -444,6 +518,10 @@ class FakeUnitOfWork:
     @property
     def partnerships(self) -> FakePartnershipRepository:
         return FakePartnershipRepository(self._open())
+
+    @property
+    def organisations(self) -> FakeOrganisationRepository:
+        return FakeOrganisationRepository(self._open())
 
     @property
     def api_keys(self) -> FakeApiKeyRepository:

@@ -94,6 +94,7 @@ CountryCode = Annotated[
 LanguageCode = Annotated[str, StringConstraints(pattern=r"^[a-z]{2}$", min_length=2, max_length=2)]
 Text = Annotated[str, StringConstraints(max_length=10_000)]
 ShortText = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+OrganisationName = Annotated[str, StringConstraints(min_length=1, max_length=300)]
 Url = Annotated[str, StringConstraints(pattern=r"^https?://\S+$", max_length=2000)]
 LocalNames = Annotated[
     dict[LanguageCode, Annotated[str, StringConstraints(min_length=1, max_length=200)]],

@@ -13,6 +13,7 @@ from urbandiplo.domain.access import Principal
 from urbandiplo.domain.cities import CityService
 from urbandiplo.domain.idempotency import IdempotencyService
 from urbandiplo.domain.keys import ApiKeyService
+from urbandiplo.domain.organisations import OrganisationService
 from urbandiplo.domain.partnerships import PartnershipService
 
 
@@ -22,6 +23,7 @@ class Services:
 
     cities: CityService
     partnerships: PartnershipService
+    organisations: OrganisationService
     api_keys: ApiKeyService
     idempotency: IdempotencyService
     ready: Callable[[], bool]

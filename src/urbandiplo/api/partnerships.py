@@ -18,7 +18,6 @@ from urbandiplo.api.common import (
     Id,
     IsoDate,
     Limit,
-    LocalNames,
     ModifiedSince,
     Omittable,
     Page,
@@ -33,6 +32,7 @@ from urbandiplo.api.common import (
 from urbandiplo.api.deps import PrincipalDep, ServicesDep
 from urbandiplo.api.http import decode_cursor, json_response
 from urbandiplo.api.problems import problem_responses
+from urbandiplo.api.refs import CityRef, OrganisationRef
 from urbandiplo.api.rendering import dumps, projector
 from urbandiplo.api.resource import IfNoneMatch, Views
 from urbandiplo.api.routes import Resource, add_item_routes
@@ -40,7 +40,6 @@ from urbandiplo.domain.listing import DEFAULT_PAGE_SIZE, PageRequest, Sort
 from urbandiplo.domain.partnerships import (
     MAX_ANNIVERSARIES,
     PARTNERSHIP_SORTS,
-    Association,
     CouncilDecision,
     EconomicProfile,
     PartnershipFields,
@@ -88,7 +87,7 @@ EXAMPLE_IN: dict[str, Any] = {
             "reason": {"de": "Städtepartnerschaft besiegelt", "en": "Twinning agreement signed"},
         },
     ],
-    "associations": [{"name": "Freundeskreis Köln-Dnipro e.V."}],
+    "association_ids": ["019a8f0e-3c4b-7d21-9e5f-0a1b2c3d4e70"],
     "sdgs": [3, 16],
     "fields_of_action": ["city_and_project_partnerships"],
     "description": {"de": "Städtepartnerschaft mit Dnipro", "en": "Twinning with Dnipro"},
@@ -118,7 +117,14 @@ EXAMPLE_OUT: dict[str, Any] = {
     ],
     "council_decisions": [],
     "responsible_unit": None,
-    "associations": [{"name": "Freundeskreis Köln-Dnipro e.V.", "website": None}],
+    "associations": [
+        {
+            "id": "019a8f0e-3c4b-7d21-9e5f-0a1b2c3d4e70",
+            "name": "Freundeskreis Köln-Dnipro e.V.",
+            "kind": "association",
+            "website": None,
+        }
+    ],
     "economic_profile": None,
     "created_at": "2026-11-21T09:00:00+00:00",
     "updated_at": "2026-11-21T09:00:00+00:00",
@@ -144,11 +150,6 @@ class CouncilDecisionIn(RequestModel):
     decided_on: IsoDate | None = None
     url: Url | None = Field(default=None, description="The council system's document (OParl)")
     subject: I18nTextIn | None = None
-
-
-class AssociationIn(RequestModel):
-    name: ShortText
-    website: Url | None = None
 
 
 class EconomicProfileIn(RequestModel):
@@ -184,8 +185,6 @@ def _domain_value(name: str, value: Any) -> Any:
             )
             for d in value
         )
-    if name == "associations":
-        return tuple(Association(name=a.name, website=a.website) for a in value)
     if name == "economic_profile":
         return EconomicProfile(
             sectors=tuple(value.sectors),
@@ -194,7 +193,7 @@ def _domain_value(name: str, value: Any) -> Any:
         )
     if name in {"description"}:
         return _text(value)
-    if name in {"sdgs", "fields_of_action"}:
+    if name in {"sdgs", "fields_of_action", "association_ids"}:
         return tuple(value)
     return value
 
@@ -219,7 +218,9 @@ class PartnershipCreate(RequestModel):
     )
     council_decisions: list[CouncilDecisionIn] = Field(default_factory=list, max_length=200)
     responsible_unit: ShortText | None = None
-    associations: list[AssociationIn] = Field(default_factory=list, max_length=50)
+    association_ids: list[Id] = Field(
+        default_factory=list, max_length=50, description="Partnership associations (organisations)"
+    )
     economic_profile: EconomicProfileIn | None = None
     sdgs: list[Sdg] = Field(default_factory=list, max_length=17)
     fields_of_action: list[FieldOfAction] = Field(default_factory=list, max_length=11)
@@ -251,7 +252,7 @@ class PartnershipUpdate(PatchModel):
     status_history: Omittable[Annotated[list[StatusChangeIn], Field(max_length=200)]] = None
     council_decisions: Omittable[Annotated[list[CouncilDecisionIn], Field(max_length=200)]] = None
     responsible_unit: ShortText | None = None
-    associations: Omittable[Annotated[list[AssociationIn], Field(max_length=50)]] = None
+    association_ids: Omittable[Annotated[list[Id], Field(max_length=50)]] = None
     economic_profile: EconomicProfileIn | None = None
     sdgs: Omittable[Annotated[list[Sdg], Field(max_length=17)]] = None
     fields_of_action: Omittable[Annotated[list[FieldOfAction], Field(max_length=11)]] = None
@@ -283,28 +284,12 @@ class CouncilDecisionOut(BaseModel):
     subject: I18nTextOut | None
 
 
-class AssociationOut(BaseModel):
-    model_config = ConfigDict(title="Association")
-
-    name: ShortText
-    website: Url | None
-
-
 class EconomicProfileOut(BaseModel):
     model_config = ConfigDict(title="EconomicProfile")
 
     sectors: list[ShortText] = Field(max_length=50)
     clusters: list[ShortText] = Field(max_length=50)
     entry_point: I18nTextOut | None
-
-
-class CityRef(BaseModel):
-    """The city on one side of the partnership, in brief."""
-
-    id: Id
-    name: ShortText
-    names: LocalNames
-    country_code: CountryCode
 
 
 class PartnershipPublic(BaseModel):
@@ -325,7 +310,8 @@ class PartnershipPublic(BaseModel):
     status_history: list[StatusChangeOut] = Field(max_length=200)
     council_decisions: list[CouncilDecisionOut] = Field(max_length=200)
     responsible_unit: ShortText | None
-    associations: list[AssociationOut] = Field(max_length=50)
+    association_ids: list[Id] = Field(max_length=50)
+    associations: list[OrganisationRef] = Field(max_length=50)
     economic_profile: EconomicProfileOut | None
     sdgs: list[Sdg] = Field(max_length=17)
     fields_of_action: list[FieldOfAction] = Field(max_length=11)

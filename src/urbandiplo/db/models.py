@@ -93,7 +93,6 @@ class PartnershipRow(RecordColumns, Base):
     established_precision: Mapped[str] = mapped_column(String(8))
     ended_on: Mapped[date | None] = mapped_column(Date)
     responsible_unit: Mapped[str | None] = mapped_column(String(200))
-    associations: Mapped[list[dict[str, Any]]] = mapped_column(json_type())
     economic_profile: Mapped[dict[str, Any] | None] = mapped_column(json_type())
     description: Mapped[dict[str, str] | None] = mapped_column(json_type())
     notes: Mapped[str | None] = mapped_column(Text)
@@ -107,6 +106,42 @@ class PartnershipRow(RecordColumns, Base):
         Index("ix_partnerships_updated_at_id", "updated_at", "id"),
         Index("ix_partnerships_kind_status", "kind", "status"),
     )
+
+
+class OrganisationRow(RecordColumns, Base):
+    __tablename__ = "organisations"
+
+    name: Mapped[str] = mapped_column(String(300))
+    kind: Mapped[str] = mapped_column(String(40))
+    city_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("cities.id", ondelete="RESTRICT"))
+    website: Mapped[str | None] = mapped_column(String(2000))
+    email: Mapped[str | None] = mapped_column(String(320))
+    description: Mapped[dict[str, str] | None] = mapped_column(json_type())
+    notes: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (
+        Index("ix_organisations_name", "name"),
+        Index("ix_organisations_kind", "kind"),
+        Index("ix_organisations_city_id", "city_id"),
+        Index("ix_organisations_created_at_id", "created_at", "id"),
+        Index("ix_organisations_updated_at_id", "updated_at", "id"),
+    )
+
+
+class PartnershipAssociationRow(Base):
+    """A partnership's associations (Freundeskreise), in the order staff gave them."""
+
+    __tablename__ = "partnership_associations"
+
+    partnership_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("partnerships.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organisation_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("organisations.id", ondelete="RESTRICT")
+    )
+
+    __table_args__ = (Index("ix_partnership_associations_organisation_id", "organisation_id"),)
 
 
 class PartnershipStatusChangeRow(Base):

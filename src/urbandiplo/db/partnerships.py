@@ -15,6 +15,8 @@ from sqlalchemy.exc import IntegrityError
 from urbandiplo.db.models import (
     CityRow,
     CouncilDecisionRow,
+    OrganisationRow,
+    PartnershipAssociationRow,
     PartnershipFieldOfActionRow,
     PartnershipRow,
     PartnershipSdgRow,
@@ -22,11 +24,10 @@ from urbandiplo.db.models import (
     table_of,
 )
 from urbandiplo.db.records import SqlRepository
+from urbandiplo.db.refs import city_ref_columns, city_ref_from
 from urbandiplo.db.search import contains_folded
 from urbandiplo.domain.errors import Conflict, DomainError, DuplicatePartnership
 from urbandiplo.domain.partnerships import (
-    Association,
-    CityRef,
     CouncilDecision,
     EconomicProfile,
     Partnership,
@@ -35,6 +36,7 @@ from urbandiplo.domain.partnerships import (
     PartnershipStatus,
     StatusChange,
 )
+from urbandiplo.domain.refs import OrganisationRef
 from urbandiplo.domain.taxonomies import FieldOfAction
 from urbandiplo.domain.values import DatePrecision, I18nText, Visibility, fold_for_search
 
@@ -43,14 +45,15 @@ status_changes = table_of(PartnershipStatusChangeRow)
 council_decisions = table_of(CouncilDecisionRow)
 sdgs = table_of(PartnershipSdgRow)
 fields_of_action = table_of(PartnershipFieldOfActionRow)
+associations = table_of(PartnershipAssociationRow)
+organisations = table_of(OrganisationRow)
 city = table_of(CityRow).alias("city")
 partner = table_of(CityRow).alias("partner")
 
-REF_COLUMNS = ("id", "name", "names", "country_code", "visibility")
 SELECTED = [
     *(c for c in partnerships.c if c.name not in {"search_text", "pair_low_id", "pair_high_id"}),
-    *(city.c[name].label(f"city__{name}") for name in REF_COLUMNS),
-    *(partner.c[name].label(f"partner__{name}") for name in REF_COLUMNS),
+    *city_ref_columns(city, "city"),
+    *city_ref_columns(partner, "partner"),
 ]
 SORT_COLUMNS: dict[str, tuple[ColumnElement[Any], type]] = {
     "established_on": (partnerships.c.established_on, date),
@@ -61,16 +64,6 @@ SORT_COLUMNS: dict[str, tuple[ColumnElement[Any], type]] = {
 
 def _text(value: dict[str, str] | None) -> I18nText | None:
     return I18nText(value) if value else None
-
-
-def _ref(values: Any, prefix: str) -> CityRef:
-    return CityRef(
-        id=values[f"{prefix}__id"],
-        name=values[f"{prefix}__name"],
-        names=values[f"{prefix}__names"] or {},
-        country_code=values[f"{prefix}__country_code"],
-        visibility=Visibility(values[f"{prefix}__visibility"]),
-    )
 
 
 def _profile(value: dict[str, Any] | None) -> EconomicProfile | None:
@@ -95,14 +88,14 @@ def _profile_value(profile: EconomicProfile | None) -> dict[str, Any] | None:
 
 def _search_text(p: Partnership) -> str:
     # Public fields only: a `q` filter must not reveal what the caller cannot read.
-    parts: list[str] = [*(p.description or {}).values(), *(a.name for a in p.associations)]
+    parts: list[str] = [*(p.description or {}).values()]
     return fold_for_search(" ".join(parts))
 
 
 class SqlPartnershipRepository(SqlRepository[Partnership, PartnershipQuery]):
     table = partnerships
     sort_columns = SORT_COLUMNS
-    child_tables = (status_changes, council_decisions, sdgs, fields_of_action)
+    child_tables = (status_changes, council_decisions, sdgs, fields_of_action, associations)
     child_key = "partnership_id"
 
     def select(self) -> Select[Any]:
@@ -200,6 +193,13 @@ class SqlPartnershipRepository(SqlRepository[Partnership, PartnershipQuery]):
             ),
             (sdgs, [{"partnership_id": p.id, "sdg": n} for n in p.sdgs]),
             (
+                associations,
+                [
+                    {"partnership_id": p.id, "position": i, "organisation_id": organisation_id}
+                    for i, organisation_id in enumerate(p.association_ids)
+                ],
+            ),
+            (
                 fields_of_action,
                 [{"partnership_id": p.id, "field_of_action": f.value} for f in p.fields_of_action],
             ),
@@ -251,6 +251,28 @@ class SqlPartnershipRepository(SqlRepository[Partnership, PartnershipQuery]):
             ),
             lambda r: FieldOfAction(r.field_of_action),
         )
+        linked = _grouped(
+            self._connection.execute(
+                select(
+                    associations.c.partnership_id,
+                    organisations.c.id,
+                    organisations.c.name,
+                    organisations.c.kind,
+                    organisations.c.website,
+                    organisations.c.visibility,
+                )
+                .join(organisations, organisations.c.id == associations.c.organisation_id)
+                .where(associations.c.partnership_id.in_(ids))
+                .order_by(associations.c.partnership_id, associations.c.position)
+            ),
+            lambda r: OrganisationRef(
+                id=r.id,
+                name=r.name,
+                kind=r.kind,
+                website=r.website,
+                visibility=Visibility(r.visibility),
+            ),
+        )
         order = {f: i for i, f in enumerate(FieldOfAction)}
         result = []
         for row in rows:
@@ -269,10 +291,8 @@ class SqlPartnershipRepository(SqlRepository[Partnership, PartnershipQuery]):
                     status_history=tuple(history.get(pid, ())),
                     council_decisions=tuple(decisions.get(pid, ())),
                     responsible_unit=values["responsible_unit"],
-                    associations=tuple(
-                        Association(name=a["name"], website=a.get("website"))
-                        for a in values["associations"] or ()
-                    ),
+                    association_ids=tuple(a.id for a in linked.get(pid, ())),
+                    associations=tuple(linked.get(pid, ())),
                     economic_profile=_profile(values["economic_profile"]),
                     sdgs=tuple(goals.get(pid, ())),
                     fields_of_action=tuple(sorted(fields.get(pid, ()), key=order.__getitem__)),
@@ -282,8 +302,8 @@ class SqlPartnershipRepository(SqlRepository[Partnership, PartnershipQuery]):
                     created_at=values["created_at"],
                     updated_at=values["updated_at"],
                     version=values["version"],
-                    city=_ref(values, "city"),
-                    partner_city=_ref(values, "partner"),
+                    city=city_ref_from(values, "city"),
+                    partner_city=city_ref_from(values, "partner"),
                 )
             )
         return result
@@ -374,7 +394,6 @@ def _values(p: Partnership) -> dict[str, Any]:
         "established_precision": p.established_precision.value,
         "ended_on": p.ended_on,
         "responsible_unit": p.responsible_unit,
-        "associations": [{"name": a.name, "website": a.website} for a in p.associations],
         "economic_profile": _profile_value(p.economic_profile),
         "description": dict(p.description) if p.description else None,
         "notes": p.notes,

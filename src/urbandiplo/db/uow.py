@@ -9,6 +9,7 @@ from sqlalchemy import Connection, Engine
 
 from urbandiplo.db.access import SqlApiKeyRepository, SqlIdempotencyRepository
 from urbandiplo.db.cities import SqlCityRepository
+from urbandiplo.db.organisations import SqlOrganisationRepository
 from urbandiplo.db.partnerships import SqlPartnershipRepository
 
 
@@ -17,6 +18,7 @@ class SqlUnitOfWork:
 
     cities: SqlCityRepository
     partnerships: SqlPartnershipRepository
+    organisations: SqlOrganisationRepository
     api_keys: SqlApiKeyRepository
     idempotency: SqlIdempotencyRepository
 
@@ -33,6 +35,7 @@ class SqlUnitOfWork:
         self._connection = connection
         self.cities = SqlCityRepository(connection)
         self.partnerships = SqlPartnershipRepository(connection)
+        self.organisations = SqlOrganisationRepository(connection)
         self.api_keys = SqlApiKeyRepository(connection)
         self.idempotency = SqlIdempotencyRepository(connection)
         return self

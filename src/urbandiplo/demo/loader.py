@@ -4,18 +4,22 @@ Loading twice adds nothing: records found by their natural keys are left as they
 from __future__ import annotations
 
 import json
+import uuid
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
 from urbandiplo.api.cities import CityCreate
+from urbandiplo.api.organisations import OrganisationCreate
 from urbandiplo.api.partnerships import PartnershipCreate
 from urbandiplo.domain.access import SYSTEM
 from urbandiplo.domain.cities import CityService
+from urbandiplo.domain.organisations import OrganisationService
 from urbandiplo.domain.partnerships import PartnershipService
 
-# Keys in the data files that say where a fact comes from; they are not record fields.
-BOOKKEEPING = ("key", "source", "city", "partner_city")
+# Keys in the data files that are not record fields: the record's own key, where a fact comes
+# from, and references by key, which the loader turns into ids.
+BOOKKEEPING = ("key", "source", "city", "partner_city", "associations")
 
 
 @dataclass
@@ -38,9 +42,11 @@ def _fields(record: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in record.items() if k not in BOOKKEEPING}
 
 
-def load(cities: CityService, partnerships: PartnershipService) -> LoadReport:
+def load(
+    cities: CityService, partnerships: PartnershipService, organisations: OrganisationService
+) -> LoadReport:
     report = LoadReport()
-    city_ids = {}
+    city_ids: dict[str, uuid.UUID] = {}
     for record in read("cities.json"):
         data = CityCreate.model_validate(_fields(record)).to_fields()
         city = cities.find(SYSTEM, data.name, data.country_code)
@@ -48,6 +54,15 @@ def load(cities: CityService, partnerships: PartnershipService) -> LoadReport:
         if city is None:
             city = cities.create(SYSTEM, data)
         city_ids[record["key"]] = city.id
+    organisation_ids: dict[str, uuid.UUID] = {}
+    for record in read("organisations.json"):
+        values = {**_fields(record), "city_id": _id(city_ids, record.get("city"))}
+        organisation = organisations.find_by_name(SYSTEM, record["name"])
+        report.count("organisations", created=organisation is None)
+        if organisation is None:
+            fields = OrganisationCreate.model_validate(values).to_fields()
+            organisation = organisations.create(SYSTEM, fields)
+        organisation_ids[record["key"]] = organisation.id
     for record in read("partnerships.json"):
         city_id, partner_id = city_ids[record["city"]], city_ids[record["partner_city"]]
         exists = partnerships.find_pair(SYSTEM, city_id, partner_id) is not None
@@ -57,6 +72,11 @@ def load(cities: CityService, partnerships: PartnershipService) -> LoadReport:
                 **_fields(record),
                 "city_id": str(city_id),
                 "partner_city_id": str(partner_id),
+                "association_ids": [str(organisation_ids[k]) for k in record["associations"]],
             }
             partnerships.create(SYSTEM, PartnershipCreate.model_validate(values).to_fields())
     return report
+
+
+def _id(ids: dict[str, uuid.UUID], key: str | None) -> str | None:
+    return str(ids[key]) if key is not None else None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection, Mapping
+from collections.abc import Collection
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, fields, replace
 from datetime import date, datetime
@@ -19,6 +19,7 @@ from urbandiplo.domain.errors import (
 )
 from urbandiplo.domain.ports import Repository, UnitOfWork, UnitOfWorkFactory
 from urbandiplo.domain.records import RecordService, utcnow
+from urbandiplo.domain.refs import CityRef, OrganisationRef, city_ref, organisation_ref
 from urbandiplo.domain.taxonomies import FieldOfAction, check_fields_of_action, check_sdgs
 from urbandiplo.domain.values import DatePrecision, I18nText, Visibility, check_precision
 
@@ -69,31 +70,12 @@ class CouncilDecision:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Association:
-    """A partnership association (Freundeskreis). Becomes a reference to an organisation."""
-
-    name: str
-    website: str | None = None
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
 class EconomicProfile:
     """Where economic cooperation with the partner city can start (seed 004)."""
 
     sectors: tuple[str, ...] = ()
     clusters: tuple[str, ...] = ()
     entry_point: I18nText | None = None
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CityRef:
-    """The few facts about a city that a partnership shows with it."""
-
-    id: uuid.UUID
-    name: str
-    names: Mapping[str, str]
-    country_code: str
-    visibility: Visibility
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -110,7 +92,7 @@ class PartnershipFields:
     status_history: tuple[StatusChange, ...] = ()
     council_decisions: tuple[CouncilDecision, ...] = ()
     responsible_unit: str | None = None
-    associations: tuple[Association, ...] = ()
+    association_ids: tuple[uuid.UUID, ...] = ()  # partnership associations (organisations)
     economic_profile: EconomicProfile | None = None
     sdgs: tuple[int, ...] = ()
     fields_of_action: tuple[FieldOfAction, ...] = ()
@@ -128,6 +110,7 @@ class Partnership(PartnershipFields):
     version: int
     city: CityRef
     partner_city: CityRef
+    associations: tuple[OrganisationRef, ...]
 
     def visible_to(self, principal: Principal) -> bool:
         """A partnership shows only where the caller may see it and both of its cities."""
@@ -184,16 +167,6 @@ def anniversary_on(partnership: Partnership, year: int) -> date | None:
         return established.replace(year=year)
     except ValueError:  # 29 February in a common year
         return date(year, 2, 28)
-
-
-def city_ref(city: City) -> CityRef:
-    return CityRef(
-        id=city.id,
-        name=city.name,
-        names=city.names,
-        country_code=city.country_code,
-        visibility=city.visibility,
-    )
 
 
 def _check_rules(data: PartnershipFields) -> None:
@@ -318,6 +291,11 @@ class PartnershipService(RecordService[PartnershipFields, Partnership, Partnersh
             values["city"], values["partner_city"] = city_ref(city), city_ref(partner)
         else:
             values["city"], values["partner_city"] = current.city, current.partner_city
+        if current is None or "association_ids" in changed:
+            values["association_ids"] = tuple(dict.fromkeys(draft.association_ids))
+            values["associations"] = self._associations(uow, principal, values["association_ids"])
+        else:
+            values["associations"] = current.associations
         founded = draft.established_on
         if current is None and not values["status_history"] and founded and founded <= today:
             values["status_history"] = (
@@ -365,6 +343,29 @@ class PartnershipService(RecordService[PartnershipFields, Partnership, Partnersh
         ]
         # By day; those known only to the year or month after them.
         return sorted(result, key=lambda a: (a.on or date(year, 12, 31), a.on is None, a.years))
+
+    def shown_to(self, record: Partnership, principal: Principal) -> Partnership:
+        """Associations the caller may not see are left out."""
+        shown = tuple(a for a in record.associations if principal.may_see(a.visibility))
+        if len(shown) == len(record.associations):
+            return record
+        return replace(record, associations=shown, association_ids=tuple(a.id for a in shown))
+
+    @staticmethod
+    def _associations(
+        uow: UnitOfWork, principal: Principal, ids: tuple[uuid.UUID, ...]
+    ) -> tuple[OrganisationRef, ...]:
+        refs = []
+        problems = []
+        for i, organisation_id in enumerate(ids):
+            found = uow.organisations.get(organisation_id)
+            if found is None or not principal.may_see(found.visibility):
+                problems.append(FieldProblem(f"association_ids.{i}", "no such organisation"))
+            else:
+                refs.append(organisation_ref(found))
+        if problems:
+            raise InvalidData("unknown associations", problems)
+        return tuple(refs)
 
     @staticmethod
     def _duplicate(

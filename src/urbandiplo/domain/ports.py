@@ -15,6 +15,7 @@ from urbandiplo.domain.values import Visibility
 
 if TYPE_CHECKING:  # each resource's module defines its repository port and imports this one
     from urbandiplo.domain.cities import CityRepository
+    from urbandiplo.domain.organisations import OrganisationRepository
     from urbandiplo.domain.partnerships import PartnershipRepository
 
 
@@ -76,6 +77,8 @@ class UnitOfWork(Protocol):
     def cities(self) -> CityRepository: ...
     @property
     def partnerships(self) -> PartnershipRepository: ...
+    @property
+    def organisations(self) -> OrganisationRepository: ...
     @property
     def api_keys(self) -> ApiKeyRepository: ...
     @property

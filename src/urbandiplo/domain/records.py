@@ -106,15 +106,20 @@ class RecordService(ABC, Generic[FieldsT, RecordT, QueryT]):
     def before_delete(self, uow: UnitOfWork, record: RecordT) -> None:
         """Refuse (Conflict) to delete a record that others still need."""
 
+    def shown_to(self, record: RecordT, principal: Principal) -> RecordT:
+        """The record as the caller may see it: embedded records hidden from them left out."""
+        return record
+
     def get(self, principal: Principal, record_id: uuid.UUID) -> RecordT:
         with self._uow() as uow:
-            return self._visible(uow, principal, record_id)
+            return self.shown_to(self._visible(uow, principal, record_id), principal)
 
     def list_page(
         self, principal: Principal, query: QueryT, sort: Sort, page: PageRequest
     ) -> Page[RecordT]:
         with self._uow() as uow:
-            return self.repository(uow).list_page(query, principal.visible, sort, page)
+            found = self.repository(uow).list_page(query, principal.visible, sort, page)
+        return Page([self.shown_to(record, principal) for record in found.items], found.next)
 
     def create(
         self,
@@ -132,10 +137,11 @@ class RecordService(ABC, Generic[FieldsT, RecordT, QueryT]):
                 **values, id=new_id(), created_at=now, updated_at=now, version=1
             )
             self.repository(uow).add(record)
+            shown = self.shown_to(record, principal)
             if before_commit is not None:
-                before_commit(uow, record)
+                before_commit(uow, shown)
             uow.commit()
-        return record
+        return shown
 
     def update(
         self,
@@ -153,9 +159,10 @@ class RecordService(ABC, Generic[FieldsT, RecordT, QueryT]):
             )
         with self._uow(write=True) as uow:
             current = self._visible(uow, principal, record_id)
-            check_precondition(current, precondition)
+            # The caller's copy is the record as shown to them.
+            check_precondition(self.shown_to(current, principal), precondition)
             if all(getattr(current, name) == value for name, value in changes.items()):
-                return current  # nothing changes: no new version, no new ETag
+                return self.shown_to(current, principal)  # no change: no new version
             draft = replace(current, **changes)  # type: ignore[type-var]
             check_may_assign(principal, draft.visibility)
             values = self.prepare(uow, principal, cast(FieldsT, draft), current, set(changes))
@@ -172,7 +179,7 @@ class RecordService(ABC, Generic[FieldsT, RecordT, QueryT]):
             ):
                 raise StaleVersion()
             uow.commit()
-        return changed
+        return self.shown_to(changed, principal)
 
     def delete(
         self,
@@ -183,7 +190,7 @@ class RecordService(ABC, Generic[FieldsT, RecordT, QueryT]):
         principal.require(Role.EDITOR)
         with self._uow(write=True) as uow:
             current = self._visible(uow, principal, record_id)
-            check_precondition(current, precondition)
+            check_precondition(self.shown_to(current, principal), precondition)
             self.before_delete(uow, current)
             self.repository(uow).delete(record_id)
             uow.commit()

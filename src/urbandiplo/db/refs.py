@@ -1,0 +1,28 @@
+"""Embedded references read with their record in one query: the columns to select from an
+aliased table, and the reference built from them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import ColumnElement, FromClause
+
+from urbandiplo.domain.refs import CityRef
+from urbandiplo.domain.values import Visibility
+
+CITY_REF_FIELDS = ("id", "name", "names", "country_code", "visibility")
+
+
+def city_ref_columns(table: FromClause, prefix: str) -> list[ColumnElement[Any]]:
+    """The columns of a city reference, labelled `prefix__name`."""
+    return [table.c[name].label(f"{prefix}__{name}") for name in CITY_REF_FIELDS]
+
+
+def city_ref_from(values: Any, prefix: str) -> CityRef:
+    return CityRef(
+        id=values[f"{prefix}__id"],
+        name=values[f"{prefix}__name"],
+        names=values[f"{prefix}__names"] or {},
+        country_code=values[f"{prefix}__country_code"],
+        visibility=Visibility(values[f"{prefix}__visibility"]),
+    )
