@@ -65,7 +65,7 @@ def _load_demo(settings: Settings) -> None:
     engine = make_engine(settings.database_url)
     try:
         services = build_services(settings, engine)
-        report = load(services.cities, services.partnerships, services.organisations)
+        report = load(services)
     finally:
         engine.dispose()
     print(f"demo data: created {report.created}, already there {report.existing}")

@@ -20,7 +20,15 @@ from pydantic import BaseModel
 from sqlalchemy import Engine
 
 from urbandiplo import __version__
-from urbandiplo.api import cities, health, organisations, partnerships, problems, taxonomies
+from urbandiplo.api import (
+    cities,
+    health,
+    organisations,
+    partnerships,
+    people,
+    problems,
+    taxonomies,
+)
 from urbandiplo.api.deps import Services
 from urbandiplo.api.limits import BodySizeLimit
 from urbandiplo.api.permissions import authorize
@@ -33,6 +41,7 @@ from urbandiplo.domain.idempotency import IdempotencyService
 from urbandiplo.domain.keys import ApiKeyService
 from urbandiplo.domain.organisations import OrganisationService
 from urbandiplo.domain.partnerships import PartnershipService
+from urbandiplo.domain.people import PersonService
 
 DESCRIPTION = """\
 The API of a city's office for Europe and international affairs: partner cities and
@@ -92,6 +101,7 @@ def build_services(settings: Settings, engine: Engine) -> Services:
         cities=city_service,
         partnerships=PartnershipService(uow_factory, home),
         organisations=OrganisationService(uow_factory),
+        people=PersonService(uow_factory),
         api_keys=ApiKeyService(uow_factory),
         idempotency=IdempotencyService(uow_factory),
         ready=lambda: current_revision(engine) == head,
@@ -142,6 +152,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         cities.router,
         partnerships.router,
         organisations.router,
+        people.router,
         taxonomies.router,
         health.router,
     ):
@@ -205,6 +216,7 @@ def contract(app: FastAPI) -> dict[str, Any]:
             {"name": "cities", "description": "Municipalities: partners and the home city"},
             {"name": "partnerships", "description": "Relations between two cities"},
             {"name": "organisations", "description": "Actors the office works with"},
+            {"name": "people", "description": "Contacts, protection and erasure (GDPR)"},
             {"name": "taxonomies", "description": "SDGs and fields of action"},
             {"name": "operations", "description": "Health and readiness"},
         ],

@@ -110,11 +110,9 @@ def test_demo_data_anniversaries_and_visibility(
     app_client: TestClient, settings: Settings, db: Engine, keys: dict[str, dict[str, str]]
 ) -> None:
     services = build_services(settings, db)
-    report = load(services.cities, services.partnerships, services.organisations)
+    report = load(services)
     assert report.created["partnerships"] >= 15
-    assert load(services.cities, services.partnerships, services.organisations).created == {}, (
-        "loading twice adds nothing"
-    )
+    assert load(services).created == {}, "loading twice adds nothing"
 
     public = app_client.get("/v1/partnerships", params={"limit": 200}).json()["items"]
     staff = app_client.get("/v1/partnerships", params={"limit": 200}, headers=keys["reader"])

@@ -30,6 +30,7 @@ from urbandiplo.domain.idempotency import IdempotencyKeyInUse
 from urbandiplo.domain.listing import Page, PageRequest, Position, Sort
 from urbandiplo.domain.organisations import Organisation, OrganisationQuery
 from urbandiplo.domain.partnerships import Partnership, PartnershipQuery, PartnershipStatus
+from urbandiplo.domain.people import Person, PersonQuery
 from urbandiplo.domain.ports import StoredApiKey, StoredResponse, UnitOfWorkFactory
 from urbandiplo.domain.refs import city_ref, organisation_ref
 from urbandiplo.domain.values import Visibility, fold_for_search, fold_query
@@ -44,6 +45,7 @@ class Stores:
     cities: dict[uuid.UUID, City] = field(default_factory=dict)
     partnerships: dict[uuid.UUID, Partnership] = field(default_factory=dict)
     organisations: dict[uuid.UUID, Organisation] = field(default_factory=dict)
+    people: dict[uuid.UUID, Person] = field(default_factory=dict)
     api_keys: dict[str, StoredApiKey] = field(default_factory=dict)
     idempotency: dict[tuple[str, str], StoredResponse] = field(default_factory=dict)
 
@@ -53,6 +55,7 @@ class Stores:
             cities=dict(self.cities),
             partnerships=dict(self.partnerships),
             organisations=dict(self.organisations),
+            people=dict(self.people),
             api_keys=dict(self.api_keys),
             idempotency=dict(self.idempotency),
         )
@@ -454,6 +457,87 @@ class FakeOrganisationRepository:
         )
 
 
+PERSON_SORT_KINDS: dict[str, type] = {"name": str, "created_at": datetime, "updated_at": datetime}
+
+
+class FakePersonRepository:
+    def __init__(self, transaction: _Transaction) -> None:
+        self._tx = transaction
+
+    @property
+    def _stored(self) -> dict[uuid.UUID, Person]:
+        return self._tx.stores.people
+
+    def _read(self, stored: Person) -> Person:
+        organisations = self._tx.stores.organisations
+        organisation = (
+            organisation_ref(organisations[stored.organisation_id])
+            if stored.organisation_id is not None
+            else None
+        )
+        return replace(stored, organisation=organisation)
+
+    def get(self, record_id: uuid.UUID) -> Person | None:
+        stored = self._stored.get(record_id)
+        return self._read(stored) if stored is not None else None
+
+    def find_by_name(self, name: str) -> Person | None:
+        found = [p for p in self._stored.values() if p.name == name]
+        return self._read(min(found, key=lambda p: (p.created_at, p.id))) if found else None
+
+    def list_page(
+        self, query: PersonQuery, visible: Collection[Visibility], sort: Sort, page: PageRequest
+    ) -> Page[Person]:
+        chosen = [
+            p
+            for p in map(self._read, self._stored.values())
+            if p.visibility in visible
+            and p.erased_on is None
+            and (query.organisation_id is None or p.organisation_id == query.organisation_id)
+            and (
+                not query.q
+                or fold_query(query.q) in fold_for_search(f"{p.name} {p.function or ''}")
+            )
+            and (query.modified_since is None or p.updated_at >= query.modified_since)
+        ]
+        return paginate(chosen, sort=sort, kinds=PERSON_SORT_KINDS, id_of=lambda p: p.id, page=page)
+
+    def add(self, record: Person) -> None:
+        self._tx.check_write()
+        self._stored[record.id] = record
+
+    def update(self, record: Person, expected_version: int) -> bool:
+        self._tx.check_write()
+        stored = self._stored.get(record.id)
+        if stored is None or stored.version != expected_version:
+            return False
+        self._stored[record.id] = record
+        return True
+
+    def delete(self, record_id: uuid.UUID) -> None:
+        self._tx.check_write()
+        self._stored.pop(record_id, None)
+
+    def erase(self, person_id: uuid.UUID, erased_on: date, updated_at: datetime) -> None:
+        self._tx.check_write()
+        stored = self._stored[person_id]
+        self._stored[person_id] = replace(
+            stored,
+            name="",
+            function=None,
+            organisation_id=None,
+            email=None,
+            phone=None,
+            languages=(),
+            consent_on=None,
+            retain_until=None,
+            notes=None,
+            erased_on=erased_on,
+            updated_at=updated_at,
+            version=stored.version + 1,
+        )
+
+
 class FakeApiKeyRepository:
     def __init__(self, transaction: _Transaction) -> None:
         self._tx = transaction
@@ -486,6 +570,13 @@ class FakeIdempotencyRepository:
         if slot in self._stored:
             raise IdempotencyKeyInUse()
         self._stored[slot] = response
+
+    def forget(self, text: str) -> int:
+        self._tx.check_write()
+        mentioning = [slot for slot, r in self._stored.items() if text.encode() in r.body]
+        for slot in mentioning:
+            del self._stored[slot]
+        return len(mentioning)
 
     def purge(self, before: datetime) -> int:
         self._tx.check_write()
@@ -522,6 +613,10 @@ class FakeUnitOfWork:
     @property
     def organisations(self) -> FakeOrganisationRepository:
         return FakeOrganisationRepository(self._open())
+
+    @property
+    def people(self) -> FakePersonRepository:
+        return FakePersonRepository(self._open())
 
     @property
     def api_keys(self) -> FakeApiKeyRepository:

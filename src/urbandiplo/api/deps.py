@@ -15,6 +15,7 @@ from urbandiplo.domain.idempotency import IdempotencyService
 from urbandiplo.domain.keys import ApiKeyService
 from urbandiplo.domain.organisations import OrganisationService
 from urbandiplo.domain.partnerships import PartnershipService
+from urbandiplo.domain.people import PersonService
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,7 @@ class Services:
     cities: CityService
     partnerships: PartnershipService
     organisations: OrganisationService
+    people: PersonService
     api_keys: ApiKeyService
     idempotency: IdempotencyService
     ready: Callable[[], bool]

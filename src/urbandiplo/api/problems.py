@@ -24,6 +24,7 @@ from urbandiplo.domain.errors import (
     StaleVersion,
 )
 from urbandiplo.domain.idempotency import IdempotencyKeyReused
+from urbandiplo.domain.people import Erased
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 log = logging.getLogger("urbandiplo.api")
@@ -71,6 +72,7 @@ class Problem(BaseModel):
 # The one table from domain errors to HTTP: status, problem type, title. Most specific first.
 DOMAIN_ERRORS: list[tuple[type[DomainError], int, str, str]] = [
     (NotFound, 404, "not-found", "Not found"),
+    (Erased, 410, "erased", "Erased"),
     (
         IdempotencyKeyReused,
         422,
@@ -94,6 +96,7 @@ HTTP_PROBLEMS: dict[int, tuple[str, str]] = {
     405: ("method-not-allowed", "Method not allowed"),
     406: ("not-acceptable", "Not acceptable"),
     409: ("conflict", "Conflict"),
+    410: ("erased", "Erased"),
     412: ("precondition-failed", "Precondition failed"),
     413: ("payload-too-large", "Request body too large"),
     415: ("unsupported-media-type", "Unsupported media type"),

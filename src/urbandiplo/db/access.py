@@ -89,6 +89,21 @@ class SqlIdempotencyRepository:
         except IntegrityError as error:
             raise IdempotencyKeyInUse() from error
 
+    def forget(self, text: str) -> int:
+        # Kept responses live a day, so there are few; bodies are bytes, searched here.
+        needle = text.encode()
+        rows = self._connection.execute(
+            select(idempotency_keys.c.principal, idempotency_keys.c.key, idempotency_keys.c.body)
+        ).all()
+        mentioning = [(r.principal, r.key) for r in rows if needle in bytes(r.body)]
+        for principal, key in mentioning:
+            self._connection.execute(
+                delete(idempotency_keys).where(
+                    idempotency_keys.c.principal == principal, idempotency_keys.c.key == key
+                )
+            )
+        return len(mentioning)
+
     def purge(self, before: datetime) -> int:
         result = self._connection.execute(
             delete(idempotency_keys).where(idempotency_keys.c.created_at < before)

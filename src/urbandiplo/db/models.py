@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     Date,
     Float,
     ForeignKey,
@@ -125,6 +126,32 @@ class OrganisationRow(RecordColumns, Base):
         Index("ix_organisations_city_id", "city_id"),
         Index("ix_organisations_created_at_id", "created_at", "id"),
         Index("ix_organisations_updated_at_id", "updated_at", "id"),
+    )
+
+
+class PersonRow(RecordColumns, Base):
+    __tablename__ = "people"
+
+    name: Mapped[str] = mapped_column(String(200))
+    function: Mapped[str | None] = mapped_column(String(300))
+    organisation_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("organisations.id", ondelete="RESTRICT")
+    )
+    email: Mapped[str | None] = mapped_column(String(320))
+    phone: Mapped[str | None] = mapped_column(String(50))
+    languages: Mapped[list[str]] = mapped_column(json_type())
+    protected: Mapped[bool] = mapped_column(Boolean)
+    legal_basis: Mapped[str] = mapped_column(String(40))
+    consent_on: Mapped[date | None] = mapped_column(Date)
+    retain_until: Mapped[date | None] = mapped_column(Date)
+    notes: Mapped[str | None] = mapped_column(Text)
+    erased_on: Mapped[date | None] = mapped_column(Date)
+
+    __table_args__ = (
+        Index("ix_people_name", "name"),
+        Index("ix_people_organisation_id", "organisation_id"),
+        Index("ix_people_created_at_id", "created_at", "id"),
+        Index("ix_people_updated_at_id", "updated_at", "id"),
     )
 
 

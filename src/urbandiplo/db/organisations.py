@@ -15,6 +15,7 @@ from urbandiplo.db.models import (
     CityRow,
     OrganisationRow,
     PartnershipAssociationRow,
+    PersonRow,
     table_of,
 )
 from urbandiplo.db.records import QUERY_ONLY, SqlRepository
@@ -26,6 +27,7 @@ from urbandiplo.domain.values import I18nText, Visibility, fold_for_search
 
 organisations = table_of(OrganisationRow)
 associations = table_of(PartnershipAssociationRow)
+people = table_of(PersonRow)
 city = table_of(CityRow).alias("city")
 
 SORT_COLUMNS: dict[str, tuple[ColumnElement[Any], type]] = {
@@ -96,12 +98,15 @@ class SqlOrganisationRepository(SqlRepository[Organisation, OrganisationQuery]):
         return _organisation(row._mapping) if row is not None else None
 
     def reference_count(self, organisation_id: uuid.UUID) -> int:
-        count = self._connection.execute(
+        """How many records refer to the organisation (associations, people)."""
+        counts = [
             select(func.count())
-            .select_from(associations)
-            .where(associations.c.organisation_id == organisation_id)
-        ).scalar_one()
-        return int(count)
+            .select_from(table)
+            .where(table.c.organisation_id == organisation_id)
+            .scalar_subquery()
+            for table in (associations, people)
+        ]
+        return int(self._connection.execute(select(sum(counts[1:], counts[0]))).scalar_one())
 
 
 def _organisation(values: Any) -> Organisation:

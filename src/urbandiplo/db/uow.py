@@ -11,6 +11,7 @@ from urbandiplo.db.access import SqlApiKeyRepository, SqlIdempotencyRepository
 from urbandiplo.db.cities import SqlCityRepository
 from urbandiplo.db.organisations import SqlOrganisationRepository
 from urbandiplo.db.partnerships import SqlPartnershipRepository
+from urbandiplo.db.people import SqlPersonRepository
 
 
 class SqlUnitOfWork:
@@ -19,6 +20,7 @@ class SqlUnitOfWork:
     cities: SqlCityRepository
     partnerships: SqlPartnershipRepository
     organisations: SqlOrganisationRepository
+    people: SqlPersonRepository
     api_keys: SqlApiKeyRepository
     idempotency: SqlIdempotencyRepository
 
@@ -36,6 +38,7 @@ class SqlUnitOfWork:
         self.cities = SqlCityRepository(connection)
         self.partnerships = SqlPartnershipRepository(connection)
         self.organisations = SqlOrganisationRepository(connection)
+        self.people = SqlPersonRepository(connection)
         self.api_keys = SqlApiKeyRepository(connection)
         self.idempotency = SqlIdempotencyRepository(connection)
         return self

@@ -7,19 +7,34 @@ import json
 import uuid
 from dataclasses import dataclass, field
 from importlib import resources
-from typing import Any
+from typing import Any, Protocol
 
 from urbandiplo.api.cities import CityCreate
 from urbandiplo.api.organisations import OrganisationCreate
 from urbandiplo.api.partnerships import PartnershipCreate
+from urbandiplo.api.people import PersonCreate
 from urbandiplo.domain.access import SYSTEM
 from urbandiplo.domain.cities import CityService
 from urbandiplo.domain.organisations import OrganisationService
 from urbandiplo.domain.partnerships import PartnershipService
+from urbandiplo.domain.people import PersonService
 
 # Keys in the data files that are not record fields: the record's own key, where a fact comes
 # from, and references by key, which the loader turns into ids.
-BOOKKEEPING = ("key", "source", "city", "partner_city", "associations")
+BOOKKEEPING = ("key", "source", "city", "partner_city", "associations", "organisation")
+
+
+class DemoServices(Protocol):
+    """The domain services the demo data goes through (main.Services has them)."""
+
+    @property
+    def cities(self) -> CityService: ...
+    @property
+    def partnerships(self) -> PartnershipService: ...
+    @property
+    def organisations(self) -> OrganisationService: ...
+    @property
+    def people(self) -> PersonService: ...
 
 
 @dataclass
@@ -42,9 +57,9 @@ def _fields(record: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in record.items() if k not in BOOKKEEPING}
 
 
-def load(
-    cities: CityService, partnerships: PartnershipService, organisations: OrganisationService
-) -> LoadReport:
+def load(services: DemoServices) -> LoadReport:
+    cities, partnerships = services.cities, services.partnerships
+    organisations, people = services.organisations, services.people
     report = LoadReport()
     city_ids: dict[str, uuid.UUID] = {}
     for record in read("cities.json"):
@@ -63,6 +78,17 @@ def load(
             fields = OrganisationCreate.model_validate(values).to_fields()
             organisation = organisations.create(SYSTEM, fields)
         organisation_ids[record["key"]] = organisation.id
+    person_ids: dict[str, uuid.UUID] = {}
+    for record in read("people.json"):
+        values = {
+            **_fields(record),
+            "organisation_id": _id(organisation_ids, record.get("organisation")),
+        }
+        person = people.find_by_name(SYSTEM, record["name"])
+        report.count("people", created=person is None)
+        if person is None:
+            person = people.create(SYSTEM, PersonCreate.model_validate(values).to_fields())
+        person_ids[record["key"]] = person.id
     for record in read("partnerships.json"):
         city_id, partner_id = city_ids[record["city"]], city_ids[record["partner_city"]]
         exists = partnerships.find_pair(SYSTEM, city_id, partner_id) is not None

@@ -17,6 +17,7 @@ if TYPE_CHECKING:  # each resource's module defines its repository port and impo
     from urbandiplo.domain.cities import CityRepository
     from urbandiplo.domain.organisations import OrganisationRepository
     from urbandiplo.domain.partnerships import PartnershipRepository
+    from urbandiplo.domain.people import PersonRepository
 
 
 RecordT = TypeVar("RecordT")
@@ -68,6 +69,8 @@ class IdempotencyRepository(Protocol):
     def get(self, principal: str, key: str, not_before: datetime) -> StoredResponse | None: ...
     def add(self, response: StoredResponse) -> None: ...
     def purge(self, before: datetime) -> int: ...
+    def forget(self, text: str) -> int:
+        """Delete kept responses that mention `text` (an erased person's id)."""
 
 
 class UnitOfWork(Protocol):
@@ -79,6 +82,8 @@ class UnitOfWork(Protocol):
     def partnerships(self) -> PartnershipRepository: ...
     @property
     def organisations(self) -> OrganisationRepository: ...
+    @property
+    def people(self) -> PersonRepository: ...
     @property
     def api_keys(self) -> ApiKeyRepository: ...
     @property
