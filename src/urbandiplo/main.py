@@ -23,6 +23,7 @@ from urbandiplo import __version__
 from urbandiplo.api import (
     cities,
     health,
+    networks,
     organisations,
     partnerships,
     people,
@@ -39,6 +40,7 @@ from urbandiplo.db.uow import SqlUnitOfWorkFactory
 from urbandiplo.domain.cities import CityService, HomeCity
 from urbandiplo.domain.idempotency import IdempotencyService
 from urbandiplo.domain.keys import ApiKeyService
+from urbandiplo.domain.networks import NetworkService
 from urbandiplo.domain.organisations import OrganisationService
 from urbandiplo.domain.partnerships import PartnershipService
 from urbandiplo.domain.people import PersonService
@@ -102,6 +104,7 @@ def build_services(settings: Settings, engine: Engine) -> Services:
         partnerships=PartnershipService(uow_factory, home),
         organisations=OrganisationService(uow_factory),
         people=PersonService(uow_factory),
+        networks=NetworkService(uow_factory),
         api_keys=ApiKeyService(uow_factory),
         idempotency=IdempotencyService(uow_factory),
         ready=lambda: current_revision(engine) == head,
@@ -153,6 +156,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         partnerships.router,
         organisations.router,
         people.router,
+        networks.router,
         taxonomies.router,
         health.router,
     ):
@@ -217,6 +221,7 @@ def contract(app: FastAPI) -> dict[str, Any]:
             {"name": "partnerships", "description": "Relations between two cities"},
             {"name": "organisations", "description": "Actors the office works with"},
             {"name": "people", "description": "Contacts, protection and erasure (GDPR)"},
+            {"name": "networks", "description": "City networks and the city's memberships"},
             {"name": "taxonomies", "description": "SDGs and fields of action"},
             {"name": "operations", "description": "Health and readiness"},
         ],

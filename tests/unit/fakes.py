@@ -28,6 +28,7 @@ from urbandiplo.domain.errors import DuplicatePartnership, FieldProblem, Invalid
 from urbandiplo.domain.geography import in_global_south
 from urbandiplo.domain.idempotency import IdempotencyKeyInUse
 from urbandiplo.domain.listing import Page, PageRequest, Position, Sort
+from urbandiplo.domain.networks import Network, NetworkQuery
 from urbandiplo.domain.organisations import Organisation, OrganisationQuery
 from urbandiplo.domain.partnerships import Partnership, PartnershipQuery, PartnershipStatus
 from urbandiplo.domain.people import Person, PersonQuery
@@ -46,6 +47,7 @@ class Stores:
     partnerships: dict[uuid.UUID, Partnership] = field(default_factory=dict)
     organisations: dict[uuid.UUID, Organisation] = field(default_factory=dict)
     people: dict[uuid.UUID, Person] = field(default_factory=dict)
+    networks: dict[uuid.UUID, Network] = field(default_factory=dict)
     api_keys: dict[str, StoredApiKey] = field(default_factory=dict)
     idempotency: dict[tuple[str, str], StoredResponse] = field(default_factory=dict)
 
@@ -56,6 +58,7 @@ class Stores:
             partnerships=dict(self.partnerships),
             organisations=dict(self.organisations),
             people=dict(self.people),
+            networks=dict(self.networks),
             api_keys=dict(self.api_keys),
             idempotency=dict(self.idempotency),
         )
@@ -518,6 +521,14 @@ class FakePersonRepository:
         self._tx.check_write()
         self._stored.pop(record_id, None)
 
+    def reference_count(self, person_id: uuid.UUID) -> int:
+        return sum(
+            1
+            for n in self._tx.stores.networks.values()
+            for seat in (n.membership.representatives if n.membership else ())
+            if seat.person_id == person_id
+        )
+
     def erase(self, person_id: uuid.UUID, erased_on: date, updated_at: datetime) -> None:
         self._tx.check_write()
         stored = self._stored[person_id]
@@ -536,6 +547,49 @@ class FakePersonRepository:
             updated_at=updated_at,
             version=stored.version + 1,
         )
+
+
+class FakeNetworkRepository:
+    """Networks as stored; only what the network service's tests need."""
+
+    def __init__(self, transaction: _Transaction) -> None:
+        self._tx = transaction
+
+    @property
+    def _stored(self) -> dict[uuid.UUID, Network]:
+        return self._tx.stores.networks
+
+    def get(self, record_id: uuid.UUID) -> Network | None:
+        return self._stored.get(record_id)
+
+    def find_by_name(self, name: str) -> Network | None:
+        return next((n for n in self._stored.values() if n.name == name), None)
+
+    def list_page(
+        self, query: NetworkQuery, visible: Collection[Visibility], sort: Sort, page: PageRequest
+    ) -> Page[Network]:
+        chosen = [
+            n
+            for n in self._stored.values()
+            if n.visibility in visible and (query.scope is None or n.scope == query.scope)
+        ]
+        return paginate(chosen, sort=sort, kinds=PERSON_SORT_KINDS, id_of=lambda n: n.id, page=page)
+
+    def add(self, record: Network) -> None:
+        self._tx.check_write()
+        self._stored[record.id] = record
+
+    def update(self, record: Network, expected_version: int) -> bool:
+        self._tx.check_write()
+        stored = self._stored.get(record.id)
+        if stored is None or stored.version != expected_version:
+            return False
+        self._stored[record.id] = record
+        return True
+
+    def delete(self, record_id: uuid.UUID) -> None:
+        self._tx.check_write()
+        self._stored.pop(record_id, None)
 
 
 class FakeApiKeyRepository:
@@ -617,6 +671,10 @@ class FakeUnitOfWork:
     @property
     def people(self) -> FakePersonRepository:
         return FakePersonRepository(self._open())
+
+    @property
+    def networks(self) -> FakeNetworkRepository:
+        return FakeNetworkRepository(self._open())
 
     @property
     def api_keys(self) -> FakeApiKeyRepository:

@@ -16,11 +16,12 @@ from pydantic import (
     StrictFloat,
     StrictInt,
     StringConstraints,
+    field_validator,
 )
 
 from urbandiplo.domain.errors import InvalidData
 from urbandiplo.domain.listing import MAX_PAGE_SIZE
-from urbandiplo.domain.values import I18nText, check_country_code
+from urbandiplo.domain.values import I18nText, Money, check_country_code
 
 T = TypeVar("T")
 
@@ -119,6 +120,44 @@ class RequestModel(BaseModel):
     """Request bodies refuse fields they do not know."""
 
     model_config = ConfigDict(extra="forbid")
+
+
+Amount = Annotated[
+    str,
+    StringConstraints(pattern=r"^-?[0-9]{1,12}(\.[0-9]{1,2})?$", max_length=16),
+    Field(description="A decimal amount as a string, never a float", examples=["10000.00"]),
+]
+CurrencyCode = Annotated[
+    str,
+    StringConstraints(pattern=r"^[A-Z]{3}$", min_length=3, max_length=3),
+    Field(description="ISO 4217 currency code", examples=["EUR"]),
+]
+
+
+class MoneyIn(RequestModel):
+    model_config = ConfigDict(extra="forbid", title="MoneyIn")
+
+    amount: Amount
+    currency: CurrencyCode
+
+    @field_validator("currency")
+    @classmethod
+    def _known_currency(cls, code: str) -> str:
+        try:
+            Money.of("0", code)
+        except InvalidData as error:
+            raise ValueError(error.detail) from error
+        return code
+
+    def to_domain(self) -> Money:
+        return Money.of(self.amount, self.currency)
+
+
+class MoneyOut(BaseModel):
+    model_config = ConfigDict(title="Money")
+
+    amount: Amount
+    currency: CurrencyCode
 
 
 class PatchModel(RequestModel):

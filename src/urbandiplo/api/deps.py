@@ -13,6 +13,7 @@ from urbandiplo.domain.access import Principal
 from urbandiplo.domain.cities import CityService
 from urbandiplo.domain.idempotency import IdempotencyService
 from urbandiplo.domain.keys import ApiKeyService
+from urbandiplo.domain.networks import NetworkService
 from urbandiplo.domain.organisations import OrganisationService
 from urbandiplo.domain.partnerships import PartnershipService
 from urbandiplo.domain.people import PersonService
@@ -26,6 +27,7 @@ class Services:
     partnerships: PartnershipService
     organisations: OrganisationService
     people: PersonService
+    networks: NetworkService
     api_keys: ApiKeyService
     idempotency: IdempotencyService
     ready: Callable[[], bool]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
@@ -16,6 +17,7 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     MetaData,
+    Numeric,
     String,
     Table,
     Text,
@@ -153,6 +155,57 @@ class PersonRow(RecordColumns, Base):
         Index("ix_people_created_at_id", "created_at", "id"),
         Index("ix_people_updated_at_id", "updated_at", "id"),
     )
+
+
+class NetworkRow(RecordColumns, Base):
+    __tablename__ = "networks"
+
+    name: Mapped[str] = mapped_column(String(300))
+    acronym: Mapped[str | None] = mapped_column(String(50))
+    scope: Mapped[str] = mapped_column(String(16))
+    themes: Mapped[list[str]] = mapped_column(json_type())
+    website: Mapped[str | None] = mapped_column(String(2000))
+    description: Mapped[dict[str, str] | None] = mapped_column(json_type())
+    notes: Mapped[str | None] = mapped_column(Text)
+    # The city's membership; no status means the city is not a member.
+    membership_status: Mapped[str | None] = mapped_column(String(16))
+    joined_on: Mapped[date | None] = mapped_column(Date)
+    joined_precision: Mapped[str | None] = mapped_column(String(8))
+    left_on: Mapped[date | None] = mapped_column(Date)
+    annual_fee_amount: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    annual_fee_currency: Mapped[str | None] = mapped_column(String(3))
+    working_groups: Mapped[list[dict[str, Any]]] = mapped_column(json_type())
+    commitments: Mapped[list[dict[str, Any]]] = mapped_column(json_type())
+
+    __table_args__ = (
+        Index("ix_networks_name", "name"),
+        Index("ix_networks_scope", "scope"),
+        Index("ix_networks_membership_status", "membership_status"),
+        Index("ix_networks_created_at_id", "created_at", "id"),
+        Index("ix_networks_updated_at_id", "updated_at", "id"),
+    )
+
+
+class NetworkRepresentativeRow(Base):
+    """A seat the city holds in a network's body."""
+
+    __tablename__ = "network_representatives"
+
+    network_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("networks.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("people.id", ondelete="RESTRICT")
+    )
+    name: Mapped[str | None] = mapped_column(String(200))
+    role: Mapped[str | None] = mapped_column(String(300))
+    body: Mapped[str | None] = mapped_column(String(200))
+    from_on: Mapped[date | None] = mapped_column(Date)
+    to_on: Mapped[date | None] = mapped_column(Date)
+    precision: Mapped[str] = mapped_column(String(8))
+
+    __table_args__ = (Index("ix_network_representatives_person_id", "person_id"),)
 
 
 class PartnershipAssociationRow(Base):

@@ -7,11 +7,11 @@ from collections.abc import Collection, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, select, update
+from sqlalchemy import ColumnElement, Select, func, select, update
 from sqlalchemy.engine import Row
 from sqlalchemy.exc import IntegrityError
 
-from urbandiplo.db.models import OrganisationRow, PersonRow, table_of
+from urbandiplo.db.models import NetworkRepresentativeRow, OrganisationRow, PersonRow, table_of
 from urbandiplo.db.records import QUERY_ONLY, SqlRepository
 from urbandiplo.db.search import contains_folded
 from urbandiplo.domain.errors import Conflict, DomainError
@@ -20,6 +20,7 @@ from urbandiplo.domain.refs import OrganisationRef
 from urbandiplo.domain.values import Visibility, fold_for_search
 
 people = table_of(PersonRow)
+seats = table_of(NetworkRepresentativeRow)
 organisation = table_of(OrganisationRow).alias("organisation")
 
 SORT_COLUMNS: dict[str, tuple[ColumnElement[Any], type]] = {
@@ -89,6 +90,13 @@ class SqlPersonRepository(SqlRepository[Person, PersonQuery]):
             self.select().where(people.c.name == name).order_by(people.c.created_at)
         ).first()
         return _person(row._mapping) if row is not None else None
+
+    def reference_count(self, person_id: uuid.UUID) -> int:
+        """How many records refer to the person (network seats)."""
+        count = self._connection.execute(
+            select(func.count()).select_from(seats).where(seats.c.person_id == person_id)
+        ).scalar_one()
+        return int(count)
 
     def erase(self, person_id: uuid.UUID, erased_on: date, updated_at: datetime) -> None:
         self._connection.execute(

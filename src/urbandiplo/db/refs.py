@@ -3,12 +3,16 @@ aliased table, and the reference built from them."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, FromClause
 
 from urbandiplo.domain.refs import CityRef
 from urbandiplo.domain.values import Visibility
+
+T = TypeVar("T")
 
 CITY_REF_FIELDS = ("id", "name", "names", "country_code", "visibility")
 
@@ -26,3 +30,11 @@ def city_ref_from(values: Any, prefix: str) -> CityRef:
         country_code=values[f"{prefix}__country_code"],
         visibility=Visibility(values[f"{prefix}__visibility"]),
     )
+
+
+def grouped(rows: Iterable[Any], key: str, build: Callable[[Any], T]) -> dict[Any, list[T]]:
+    """Related rows by the record they belong to, in the order the query gave them."""
+    result: dict[Any, list[T]] = defaultdict(list)
+    for row in rows:
+        result[getattr(row, key)].append(build(row))
+    return result

@@ -9,6 +9,7 @@ from sqlalchemy import Connection, Engine
 
 from urbandiplo.db.access import SqlApiKeyRepository, SqlIdempotencyRepository
 from urbandiplo.db.cities import SqlCityRepository
+from urbandiplo.db.networks import SqlNetworkRepository
 from urbandiplo.db.organisations import SqlOrganisationRepository
 from urbandiplo.db.partnerships import SqlPartnershipRepository
 from urbandiplo.db.people import SqlPersonRepository
@@ -21,6 +22,7 @@ class SqlUnitOfWork:
     partnerships: SqlPartnershipRepository
     organisations: SqlOrganisationRepository
     people: SqlPersonRepository
+    networks: SqlNetworkRepository
     api_keys: SqlApiKeyRepository
     idempotency: SqlIdempotencyRepository
 
@@ -39,6 +41,7 @@ class SqlUnitOfWork:
         self.partnerships = SqlPartnershipRepository(connection)
         self.organisations = SqlOrganisationRepository(connection)
         self.people = SqlPersonRepository(connection)
+        self.networks = SqlNetworkRepository(connection)
         self.api_keys = SqlApiKeyRepository(connection)
         self.idempotency = SqlIdempotencyRepository(connection)
         return self

@@ -10,11 +10,13 @@ from importlib import resources
 from typing import Any, Protocol
 
 from urbandiplo.api.cities import CityCreate
+from urbandiplo.api.networks import NetworkCreate
 from urbandiplo.api.organisations import OrganisationCreate
 from urbandiplo.api.partnerships import PartnershipCreate
 from urbandiplo.api.people import PersonCreate
 from urbandiplo.domain.access import SYSTEM
 from urbandiplo.domain.cities import CityService
+from urbandiplo.domain.networks import NetworkService
 from urbandiplo.domain.organisations import OrganisationService
 from urbandiplo.domain.partnerships import PartnershipService
 from urbandiplo.domain.people import PersonService
@@ -35,6 +37,8 @@ class DemoServices(Protocol):
     def organisations(self) -> OrganisationService: ...
     @property
     def people(self) -> PersonService: ...
+    @property
+    def networks(self) -> NetworkService: ...
 
 
 @dataclass
@@ -60,6 +64,7 @@ def _fields(record: dict[str, Any]) -> dict[str, Any]:
 def load(services: DemoServices) -> LoadReport:
     cities, partnerships = services.cities, services.partnerships
     organisations, people = services.organisations, services.people
+    networks = services.networks
     report = LoadReport()
     city_ids: dict[str, uuid.UUID] = {}
     for record in read("cities.json"):
@@ -89,6 +94,21 @@ def load(services: DemoServices) -> LoadReport:
         if person is None:
             person = people.create(SYSTEM, PersonCreate.model_validate(values).to_fields())
         person_ids[record["key"]] = person.id
+    for record in read("networks.json"):
+        values = _fields(record)
+        membership = values.get("membership")
+        if membership is not None:
+            membership["representatives"] = [
+                {
+                    **{k: v for k, v in seat.items() if k != "person"},
+                    "person_id": _id(person_ids, seat.get("person")),
+                }
+                for seat in membership["representatives"]
+            ]
+        network = networks.find_by_name(SYSTEM, record["name"])
+        report.count("networks", created=network is None)
+        if network is None:
+            networks.create(SYSTEM, NetworkCreate.model_validate(values).to_fields())
     for record in read("partnerships.json"):
         city_id, partner_id = city_ids[record["city"]], city_ids[record["partner_city"]]
         exists = partnerships.find_pair(SYSTEM, city_id, partner_id) is not None

@@ -14,7 +14,7 @@ from enum import StrEnum
 from typing import Any, Protocol
 
 from urbandiplo.domain.access import Permission, Principal, Role
-from urbandiplo.domain.errors import DomainError, FieldProblem, InvalidData, NotFound
+from urbandiplo.domain.errors import Conflict, DomainError, FieldProblem, InvalidData, NotFound
 from urbandiplo.domain.organisations import EMAIL
 from urbandiplo.domain.ports import Repository, UnitOfWork, UnitOfWorkFactory
 from urbandiplo.domain.records import RecordService, check_may_assign, utcnow
@@ -72,6 +72,7 @@ class PersonQuery:
 
 class PersonRepository(Repository[Person, PersonQuery], Protocol):
     def find_by_name(self, name: str) -> Person | None: ...
+    def reference_count(self, person_id: uuid.UUID) -> int: ...
     def erase(self, person_id: uuid.UUID, erased_on: date, updated_at: datetime) -> None:
         """Overwrite the person's personal data for good, keeping the id and the date."""
 
@@ -147,6 +148,12 @@ class PersonService(RecordService[PersonFields, Person, PersonQuery]):
         values["languages"] = tuple(dict.fromkeys(draft.languages))
         values["organisation"] = organisation
         return values
+
+    def before_delete(self, uow: UnitOfWork, record: Person) -> None:
+        if uow.people.reference_count(record.id):
+            raise Conflict(
+                "other records still refer to the person; erase the person's data instead"
+            )
 
     def find_by_name(self, principal: Principal, name: str) -> Person | None:
         with self._uow() as uow:

@@ -7,11 +7,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from urbandiplo.domain.access import Permission
 from urbandiplo.domain.values import Visibility
 
 if TYPE_CHECKING:
+    from urbandiplo.domain.access import Principal
     from urbandiplo.domain.cities import City
     from urbandiplo.domain.organisations import Organisation
+    from urbandiplo.domain.people import Person
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -54,3 +57,43 @@ def organisation_ref(organisation: Organisation) -> OrganisationRef:
         website=organisation.website,
         visibility=organisation.visibility,
     )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PersonRef:
+    """A person in brief, as other records (delegations, network seats) show them.
+
+    `withheld`: the caller may not see who this is (a protected or non-public person); id,
+    name and function are then empty. `erased`: the person's data was erased."""
+
+    id: uuid.UUID | None
+    name: str | None
+    function: str | None
+    visibility: Visibility = Visibility.CONFIDENTIAL
+    protected: bool = False
+    erased: bool = False
+    withheld: bool = False
+
+
+WITHHELD = PersonRef(id=None, name=None, function=None, withheld=True)
+
+
+def person_ref(person: Person) -> PersonRef:
+    if person.erased_on is not None:
+        return PersonRef(id=person.id, name=None, function=None, erased=True)
+    return PersonRef(
+        id=person.id,
+        name=person.name,
+        function=person.function,
+        visibility=person.visibility,
+        protected=person.protected,
+    )
+
+
+def shown_person(ref: PersonRef, principal: Principal) -> PersonRef:
+    """The reference as the caller may see it: a placeholder where they may not see who."""
+    if ref.erased or ref.withheld:
+        return ref
+    if ref.protected and Permission.CONFIDENTIAL not in principal.permissions:
+        return WITHHELD
+    return ref if principal.may_see(ref.visibility) else WITHHELD
