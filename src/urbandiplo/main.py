@@ -22,6 +22,7 @@ from sqlalchemy import Engine
 from urbandiplo import __version__
 from urbandiplo.api import (
     cities,
+    delegations,
     health,
     networks,
     organisations,
@@ -38,6 +39,7 @@ from urbandiplo.db.engine import make_engine
 from urbandiplo.db.migrate import current_revision, head_revision
 from urbandiplo.db.uow import SqlUnitOfWorkFactory
 from urbandiplo.domain.cities import CityService, HomeCity
+from urbandiplo.domain.delegations import DelegationService
 from urbandiplo.domain.idempotency import IdempotencyService
 from urbandiplo.domain.keys import ApiKeyService
 from urbandiplo.domain.networks import NetworkService
@@ -105,6 +107,7 @@ def build_services(settings: Settings, engine: Engine) -> Services:
         organisations=OrganisationService(uow_factory),
         people=PersonService(uow_factory),
         networks=NetworkService(uow_factory),
+        delegations=DelegationService(uow_factory),
         api_keys=ApiKeyService(uow_factory),
         idempotency=IdempotencyService(uow_factory),
         ready=lambda: current_revision(engine) == head,
@@ -157,6 +160,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         organisations.router,
         people.router,
         networks.router,
+        delegations.router,
         taxonomies.router,
         health.router,
     ):
@@ -222,6 +226,7 @@ def contract(app: FastAPI) -> dict[str, Any]:
             {"name": "organisations", "description": "Actors the office works with"},
             {"name": "people", "description": "Contacts, protection and erasure (GDPR)"},
             {"name": "networks", "description": "City networks and the city's memberships"},
+            {"name": "delegations", "description": "Official visits made and received"},
             {"name": "taxonomies", "description": "SDGs and fields of action"},
             {"name": "operations", "description": "Health and readiness"},
         ],

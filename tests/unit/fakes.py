@@ -24,6 +24,7 @@ from types import TracebackType
 from typing import Any, Self, TypeVar
 
 from urbandiplo.domain.cities import City, CityQuery
+from urbandiplo.domain.delegations import Delegation, DelegationQuery
 from urbandiplo.domain.errors import DuplicatePartnership, FieldProblem, InvalidData
 from urbandiplo.domain.geography import in_global_south
 from urbandiplo.domain.idempotency import IdempotencyKeyInUse
@@ -48,6 +49,7 @@ class Stores:
     organisations: dict[uuid.UUID, Organisation] = field(default_factory=dict)
     people: dict[uuid.UUID, Person] = field(default_factory=dict)
     networks: dict[uuid.UUID, Network] = field(default_factory=dict)
+    delegations: dict[uuid.UUID, Delegation] = field(default_factory=dict)
     api_keys: dict[str, StoredApiKey] = field(default_factory=dict)
     idempotency: dict[tuple[str, str], StoredResponse] = field(default_factory=dict)
 
@@ -59,6 +61,7 @@ class Stores:
             organisations=dict(self.organisations),
             people=dict(self.people),
             networks=dict(self.networks),
+            delegations=dict(self.delegations),
             api_keys=dict(self.api_keys),
             idempotency=dict(self.idempotency),
         )
@@ -221,11 +224,11 @@ class FakeCityRepository:
 
     def delete(self, city_id: uuid.UUID) -> None:
         self._tx.check_write()
-        if self.partnership_count(city_id):
+        if self.reference_count(city_id):
             raise ValueError("foreign key: the city has partnerships")
         self._cities.pop(city_id, None)
 
-    def partnership_count(self, city_id: uuid.UUID) -> int:
+    def reference_count(self, city_id: uuid.UUID) -> int:
         return sum(1 for p in self._tx.stores.partnerships.values() if city_id in _pair_of(p))
 
 
@@ -592,6 +595,50 @@ class FakeNetworkRepository:
         self._stored.pop(record_id, None)
 
 
+class FakeDelegationRepository:
+    """Delegations as stored; only what the delegation service's tests need."""
+
+    def __init__(self, transaction: _Transaction) -> None:
+        self._tx = transaction
+
+    @property
+    def _stored(self) -> dict[uuid.UUID, Delegation]:
+        return self._tx.stores.delegations
+
+    def get(self, record_id: uuid.UUID) -> Delegation | None:
+        return self._stored.get(record_id)
+
+    def find_by_title(self, title_de: str) -> Delegation | None:
+        return next((d for d in self._stored.values() if d.title.get("de") == title_de), None)
+
+    def list_page(
+        self,
+        query: DelegationQuery,
+        visible: Collection[Visibility],
+        sort: Sort,
+        page: PageRequest,
+    ) -> Page[Delegation]:
+        chosen = [d for d in self._stored.values() if d.visibility in visible]
+        kinds: dict[str, type] = {"starts_on": date, "created_at": datetime, "updated_at": datetime}
+        return paginate(chosen, sort=sort, kinds=kinds, id_of=lambda d: d.id, page=page)
+
+    def add(self, record: Delegation) -> None:
+        self._tx.check_write()
+        self._stored[record.id] = record
+
+    def update(self, record: Delegation, expected_version: int) -> bool:
+        self._tx.check_write()
+        stored = self._stored.get(record.id)
+        if stored is None or stored.version != expected_version:
+            return False
+        self._stored[record.id] = record
+        return True
+
+    def delete(self, record_id: uuid.UUID) -> None:
+        self._tx.check_write()
+        self._stored.pop(record_id, None)
+
+
 class FakeApiKeyRepository:
     def __init__(self, transaction: _Transaction) -> None:
         self._tx = transaction
@@ -675,6 +722,10 @@ class FakeUnitOfWork:
     @property
     def networks(self) -> FakeNetworkRepository:
         return FakeNetworkRepository(self._open())
+
+    @property
+    def delegations(self) -> FakeDelegationRepository:
+        return FakeDelegationRepository(self._open())
 
     @property
     def api_keys(self) -> FakeApiKeyRepository:

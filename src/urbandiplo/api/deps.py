@@ -11,6 +11,7 @@ from fastapi.security import APIKeyHeader
 
 from urbandiplo.domain.access import Principal
 from urbandiplo.domain.cities import CityService
+from urbandiplo.domain.delegations import DelegationService
 from urbandiplo.domain.idempotency import IdempotencyService
 from urbandiplo.domain.keys import ApiKeyService
 from urbandiplo.domain.networks import NetworkService
@@ -28,6 +29,7 @@ class Services:
     organisations: OrganisationService
     people: PersonService
     networks: NetworkService
+    delegations: DelegationService
     api_keys: ApiKeyService
     idempotency: IdempotencyService
     ready: Callable[[], bool]

@@ -7,12 +7,18 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement
 from sqlalchemy.engine import Row
 from sqlalchemy.exc import IntegrityError
 
-from urbandiplo.db.models import CityRow, PartnershipRow, table_of
-from urbandiplo.db.records import SqlRepository
+from urbandiplo.db.models import (
+    CityRow,
+    DelegationCityRow,
+    OrganisationRow,
+    PartnershipRow,
+    table_of,
+)
+from urbandiplo.db.records import SqlRepository, count_references
 from urbandiplo.db.search import contains_folded
 from urbandiplo.domain.cities import City, CityQuery
 from urbandiplo.domain.errors import Conflict, DomainError
@@ -21,6 +27,8 @@ from urbandiplo.domain.values import Visibility, fold_for_search
 
 cities = table_of(CityRow)
 partnerships = table_of(PartnershipRow)
+organisations = table_of(OrganisationRow)
+stops = table_of(DelegationCityRow)
 
 SORT_COLUMNS: dict[str, tuple[ColumnElement[Any], type]] = {
     "name": (cities.c.name, str),
@@ -108,12 +116,12 @@ class SqlCityRepository(SqlRepository[City, CityQuery]):
         ).first()
         return city_from_row(row) if row is not None else None
 
-    def partnership_count(self, city_id: uuid.UUID) -> int:
-        count = self._connection.execute(
-            select(func.count())
-            .select_from(partnerships)
-            .where(
-                (partnerships.c.city_id == city_id) | (partnerships.c.partner_city_id == city_id)
-            )
-        ).scalar_one()
-        return int(count)
+    def reference_count(self, city_id: uuid.UUID) -> int:
+        """How many records refer to the city (partnerships, organisations, delegations)."""
+        columns = [
+            partnerships.c.city_id,
+            partnerships.c.partner_city_id,
+            organisations.c.city_id,
+            stops.c.city_id,
+        ]
+        return count_references(self._connection, city_id, columns)

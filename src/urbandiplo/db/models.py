@@ -296,3 +296,84 @@ class IdempotencyKeyRow(Base):
     headers: Mapped[dict[str, str]] = mapped_column(json_type())
     body: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+# ---- delegations ----
+
+
+class DelegationRow(RecordColumns, Base):
+    __tablename__ = "delegations"
+
+    direction: Mapped[str] = mapped_column(String(8))
+    title: Mapped[dict[str, str]] = mapped_column(json_type())
+    purpose: Mapped[dict[str, str] | None] = mapped_column(json_type())
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date | None] = mapped_column(Date)
+    precision: Mapped[str] = mapped_column(String(8))
+    status: Mapped[str] = mapped_column(String(16))
+    programme: Mapped[list[dict[str, Any]]] = mapped_column(json_type())
+    gifts: Mapped[list[dict[str, Any]]] = mapped_column(json_type())
+    outcomes: Mapped[list[dict[str, Any]]] = mapped_column(json_type())
+    costs_planned_amount: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    costs_planned_currency: Mapped[str | None] = mapped_column(String(3))
+    costs_actual_amount: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    costs_actual_currency: Mapped[str | None] = mapped_column(String(3))
+    notes: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (
+        Index("ix_delegations_starts_on_id", "starts_on", "id"),
+        Index("ix_delegations_created_at_id", "created_at", "id"),
+        Index("ix_delegations_updated_at_id", "updated_at", "id"),
+        Index("ix_delegations_direction_status", "direction", "status"),
+    )
+
+
+class DelegationCityRow(Base):
+    __tablename__ = "delegation_cities"
+
+    delegation_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("delegations.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    city_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cities.id", ondelete="RESTRICT"))
+
+    __table_args__ = (Index("ix_delegation_cities_city_id", "city_id"),)
+
+
+class DelegationMemberRow(Base):
+    """Someone on a delegation: its head, or a member."""
+
+    __tablename__ = "delegation_members"
+
+    delegation_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("delegations.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    is_head: Mapped[bool] = mapped_column(Boolean)
+    person_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("people.id", ondelete="RESTRICT")
+    )
+    name: Mapped[str | None] = mapped_column(String(200))
+    function: Mapped[str | None] = mapped_column(String(300))
+    organisation_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("organisations.id", ondelete="RESTRICT")
+    )
+
+    __table_args__ = (
+        Index("ix_delegation_members_person_id", "person_id"),
+        Index("ix_delegation_members_organisation_id", "organisation_id"),
+    )
+
+
+class DelegationPartnershipRow(Base):
+    __tablename__ = "delegation_partnerships"
+
+    delegation_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("delegations.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    partnership_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("partnerships.id", ondelete="RESTRICT")
+    )
+
+    __table_args__ = (Index("ix_delegation_partnerships_partnership_id", "partnership_id"),)

@@ -7,18 +7,19 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, or_, select
 from sqlalchemy.engine import Row
 from sqlalchemy.exc import IntegrityError
 
 from urbandiplo.db.models import (
     CityRow,
+    DelegationMemberRow,
     OrganisationRow,
     PartnershipAssociationRow,
     PersonRow,
     table_of,
 )
-from urbandiplo.db.records import QUERY_ONLY, SqlRepository
+from urbandiplo.db.records import QUERY_ONLY, SqlRepository, count_references
 from urbandiplo.db.refs import city_ref_columns, city_ref_from
 from urbandiplo.db.search import contains_folded
 from urbandiplo.domain.errors import Conflict, DomainError
@@ -28,6 +29,7 @@ from urbandiplo.domain.values import I18nText, Visibility, fold_for_search
 organisations = table_of(OrganisationRow)
 associations = table_of(PartnershipAssociationRow)
 people = table_of(PersonRow)
+members = table_of(DelegationMemberRow)
 city = table_of(CityRow).alias("city")
 
 SORT_COLUMNS: dict[str, tuple[ColumnElement[Any], type]] = {
@@ -98,15 +100,9 @@ class SqlOrganisationRepository(SqlRepository[Organisation, OrganisationQuery]):
         return _organisation(row._mapping) if row is not None else None
 
     def reference_count(self, organisation_id: uuid.UUID) -> int:
-        """How many records refer to the organisation (associations, people)."""
-        counts = [
-            select(func.count())
-            .select_from(table)
-            .where(table.c.organisation_id == organisation_id)
-            .scalar_subquery()
-            for table in (associations, people)
-        ]
-        return int(self._connection.execute(select(sum(counts[1:], counts[0]))).scalar_one())
+        """How many records refer to the organisation (associations, people, delegations)."""
+        columns = [table.c.organisation_id for table in (associations, people, members)]
+        return count_references(self._connection, organisation_id, columns)
 
 
 def _organisation(values: Any) -> Organisation:

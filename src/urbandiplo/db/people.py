@@ -7,12 +7,18 @@ from collections.abc import Collection, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, select, update
+from sqlalchemy import ColumnElement, Select, select, update
 from sqlalchemy.engine import Row
 from sqlalchemy.exc import IntegrityError
 
-from urbandiplo.db.models import NetworkRepresentativeRow, OrganisationRow, PersonRow, table_of
-from urbandiplo.db.records import QUERY_ONLY, SqlRepository
+from urbandiplo.db.models import (
+    DelegationMemberRow,
+    NetworkRepresentativeRow,
+    OrganisationRow,
+    PersonRow,
+    table_of,
+)
+from urbandiplo.db.records import QUERY_ONLY, SqlRepository, count_references
 from urbandiplo.db.search import contains_folded
 from urbandiplo.domain.errors import Conflict, DomainError
 from urbandiplo.domain.people import LegalBasis, Person, PersonQuery
@@ -21,6 +27,7 @@ from urbandiplo.domain.values import Visibility, fold_for_search
 
 people = table_of(PersonRow)
 seats = table_of(NetworkRepresentativeRow)
+members = table_of(DelegationMemberRow)
 organisation = table_of(OrganisationRow).alias("organisation")
 
 SORT_COLUMNS: dict[str, tuple[ColumnElement[Any], type]] = {
@@ -92,11 +99,10 @@ class SqlPersonRepository(SqlRepository[Person, PersonQuery]):
         return _person(row._mapping) if row is not None else None
 
     def reference_count(self, person_id: uuid.UUID) -> int:
-        """How many records refer to the person (network seats)."""
-        count = self._connection.execute(
-            select(func.count()).select_from(seats).where(seats.c.person_id == person_id)
-        ).scalar_one()
-        return int(count)
+        """How many records refer to the person (network seats, delegations)."""
+        return count_references(
+            self._connection, person_id, [seats.c.person_id, members.c.person_id]
+        )
 
     def erase(self, person_id: uuid.UUID, erased_on: date, updated_at: datetime) -> None:
         self._connection.execute(

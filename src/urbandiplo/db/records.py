@@ -8,7 +8,17 @@ from abc import ABC, abstractmethod
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any, ClassVar, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, Connection, Select, Table, delete, insert, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Select,
+    Table,
+    delete,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.engine import Row
 from sqlalchemy.exc import IntegrityError
 
@@ -121,3 +131,16 @@ class SqlRepository(ABC, Generic[RecordT, QueryT]):
         for table, rows in self.child_rows(record):
             if rows:
                 self._connection.execute(insert(table), rows)
+
+
+def count_references(
+    connection: Connection, record_id: uuid.UUID, columns: Sequence[ColumnElement[Any]]
+) -> int:
+    """How many rows name `record_id` in any of `columns` (foreign keys to one record)."""
+    counts = [
+        select(func.count()).where(column == record_id).scalar_subquery() for column in columns
+    ]
+    total: ColumnElement[Any] = counts[0]
+    for count in counts[1:]:
+        total = total + count
+    return int(connection.execute(select(total)).scalar_one())

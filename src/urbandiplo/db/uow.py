@@ -9,6 +9,7 @@ from sqlalchemy import Connection, Engine
 
 from urbandiplo.db.access import SqlApiKeyRepository, SqlIdempotencyRepository
 from urbandiplo.db.cities import SqlCityRepository
+from urbandiplo.db.delegations import SqlDelegationRepository
 from urbandiplo.db.networks import SqlNetworkRepository
 from urbandiplo.db.organisations import SqlOrganisationRepository
 from urbandiplo.db.partnerships import SqlPartnershipRepository
@@ -23,6 +24,7 @@ class SqlUnitOfWork:
     organisations: SqlOrganisationRepository
     people: SqlPersonRepository
     networks: SqlNetworkRepository
+    delegations: SqlDelegationRepository
     api_keys: SqlApiKeyRepository
     idempotency: SqlIdempotencyRepository
 
@@ -42,6 +44,7 @@ class SqlUnitOfWork:
         self.organisations = SqlOrganisationRepository(connection)
         self.people = SqlPersonRepository(connection)
         self.networks = SqlNetworkRepository(connection)
+        self.delegations = SqlDelegationRepository(connection)
         self.api_keys = SqlApiKeyRepository(connection)
         self.idempotency = SqlIdempotencyRepository(connection)
         return self

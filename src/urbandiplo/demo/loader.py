@@ -10,12 +10,14 @@ from importlib import resources
 from typing import Any, Protocol
 
 from urbandiplo.api.cities import CityCreate
+from urbandiplo.api.delegations import DelegationCreate
 from urbandiplo.api.networks import NetworkCreate
 from urbandiplo.api.organisations import OrganisationCreate
 from urbandiplo.api.partnerships import PartnershipCreate
 from urbandiplo.api.people import PersonCreate
 from urbandiplo.domain.access import SYSTEM
 from urbandiplo.domain.cities import CityService
+from urbandiplo.domain.delegations import DelegationService
 from urbandiplo.domain.networks import NetworkService
 from urbandiplo.domain.organisations import OrganisationService
 from urbandiplo.domain.partnerships import PartnershipService
@@ -23,7 +25,15 @@ from urbandiplo.domain.people import PersonService
 
 # Keys in the data files that are not record fields: the record's own key, where a fact comes
 # from, and references by key, which the loader turns into ids.
-BOOKKEEPING = ("key", "source", "city", "partner_city", "associations", "organisation")
+BOOKKEEPING = (
+    "key",
+    "source",
+    "city",
+    "partner_city",
+    "associations",
+    "organisation",
+    "partnerships",
+)
 
 
 class DemoServices(Protocol):
@@ -39,6 +49,8 @@ class DemoServices(Protocol):
     def people(self) -> PersonService: ...
     @property
     def networks(self) -> NetworkService: ...
+    @property
+    def delegations(self) -> DelegationService: ...
 
 
 @dataclass
@@ -64,7 +76,7 @@ def _fields(record: dict[str, Any]) -> dict[str, Any]:
 def load(services: DemoServices) -> LoadReport:
     cities, partnerships = services.cities, services.partnerships
     organisations, people = services.organisations, services.people
-    networks = services.networks
+    networks, delegations = services.networks, services.delegations
     report = LoadReport()
     city_ids: dict[str, uuid.UUID] = {}
     for record in read("cities.json"):
@@ -109,18 +121,46 @@ def load(services: DemoServices) -> LoadReport:
         report.count("networks", created=network is None)
         if network is None:
             networks.create(SYSTEM, NetworkCreate.model_validate(values).to_fields())
+    partnership_ids: dict[str, uuid.UUID] = {}
     for record in read("partnerships.json"):
         city_id, partner_id = city_ids[record["city"]], city_ids[record["partner_city"]]
-        exists = partnerships.find_pair(SYSTEM, city_id, partner_id) is not None
-        report.count("partnerships", created=not exists)
-        if not exists:
+        existing = partnerships.find_pair(SYSTEM, city_id, partner_id)
+        report.count("partnerships", created=existing is None)
+        if existing is not None:
+            partnership_ids[record["key"]] = existing
+        else:
             values = {
                 **_fields(record),
                 "city_id": str(city_id),
                 "partner_city_id": str(partner_id),
                 "association_ids": [str(organisation_ids[k]) for k in record["associations"]],
             }
-            partnerships.create(SYSTEM, PartnershipCreate.model_validate(values).to_fields())
+            created = partnerships.create(
+                SYSTEM, PartnershipCreate.model_validate(values).to_fields()
+            )
+            partnership_ids[record["key"]] = created.id
+    for record in read("delegations.json"):
+        existing_delegation = delegations.find_by_title(SYSTEM, record["title"]["de"])
+        report.count("delegations", created=existing_delegation is None)
+        if existing_delegation is not None:
+            continue
+
+        def delegate(entry: dict[str, Any]) -> dict[str, Any]:
+            return {
+                "person_id": _id(person_ids, entry.get("person")),
+                "name": entry.get("name"),
+                "function": entry.get("function"),
+                "organisation_id": _id(organisation_ids, entry.get("organisation")),
+            }
+
+        values = {
+            **{k: v for k, v in _fields(record).items() if k not in {"cities", "events"}},
+            "city_ids": [str(city_ids[k]) for k in record["cities"]],
+            "partnership_ids": [str(partnership_ids[k]) for k in record["partnerships"]],
+            "head": delegate(record["head"]) if record["head"] else None,
+            "members": [delegate(m) for m in record["members"]],
+        }
+        delegations.create(SYSTEM, DelegationCreate.model_validate(values).to_fields())
     return report
 
 

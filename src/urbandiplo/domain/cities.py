@@ -102,7 +102,7 @@ class CityQuery:
 
 class CityRepository(Repository[City, CityQuery], Protocol):
     def find(self, name: str, country_code: str) -> City | None: ...
-    def partnership_count(self, city_id: uuid.UUID) -> int: ...
+    def reference_count(self, city_id: uuid.UUID) -> int: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,7 +139,7 @@ class CityService(RecordService[CityFields, City, CityQuery]):
         return super().prepare(uow, principal, draft, current, changed)
 
     def before_delete(self, uow: UnitOfWork, record: City) -> None:
-        if uow.cities.partnership_count(record.id):
+        if uow.cities.reference_count(record.id):
             raise Conflict("other records still refer to the city; it cannot be deleted")
 
     def is_home(self, city: CityFields) -> bool:

@@ -26,6 +26,12 @@ class Visibility(StrEnum):
     CONFIDENTIAL = "confidential"
 
 
+def strictest(*visibilities: Visibility) -> Visibility:
+    """The visibility that lets the fewest callers see: confidential over internal over public."""
+    order = list(Visibility)
+    return max(visibilities, key=order.index)
+
+
 class DatePrecision(StrEnum):
     """How much of a date is known: sources often give only a year ("since 1962")."""
 
