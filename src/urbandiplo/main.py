@@ -40,6 +40,7 @@ from urbandiplo.db.migrate import current_revision, head_revision
 from urbandiplo.db.uow import SqlUnitOfWorkFactory
 from urbandiplo.domain.cities import CityService, HomeCity
 from urbandiplo.domain.delegations import DelegationService
+from urbandiplo.domain.errors import FieldProblem, InvalidData
 from urbandiplo.domain.idempotency import IdempotencyService
 from urbandiplo.domain.keys import ApiKeyService
 from urbandiplo.domain.networks import NetworkService
@@ -60,12 +61,19 @@ Lists are cursor-paginated (`Link: rel="next"`); reads carry an `ETag`; writes h
 QUERY_CREDENTIALS = ("api_key", "apikey", "x-api-key", "access_token")
 
 
-def refuse_credentials_in_query(request: Request) -> None:
-    """Keys in URLs end up in logs and browser histories."""
+def check_query(request: Request) -> None:
+    """Keys in URLs end up in logs and browser histories; NUL characters cannot be stored or
+    searched for in PostgreSQL text."""
     for name in QUERY_CREDENTIALS:
         if name in request.query_params:
             raise HTTPException(
                 400, f"credentials are not accepted in the URL ({name}); use the X-API-Key header"
+            )
+    for name, value in request.query_params.multi_items():
+        if "\x00" in value:
+            raise InvalidData(
+                "query parameters must not contain NUL characters",
+                [FieldProblem(f"query.{name}", "contains a NUL character")],
             )
 
 
@@ -130,7 +138,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         version=__version__,
         description=DESCRIPTION,
         lifespan=lifespan,
-        dependencies=[Depends(refuse_credentials_in_query), Depends(authorize)],
+        dependencies=[Depends(check_query), Depends(authorize)],
         openapi_url="/openapi.json",
         docs_url=None,
         redoc_url=None,

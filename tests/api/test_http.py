@@ -188,3 +188,15 @@ def test_a_patch_that_changes_nothing_keeps_the_version(
     assert same.status_code == 200
     assert same.headers["etag"] == before.headers["etag"]
     assert same.json()["updated_at"] == before.json()["updated_at"]
+
+
+def test_nul_characters_are_refused_not_stored(
+    app_client: TestClient, keys: dict[str, dict[str, str]]
+) -> None:
+    in_query = app_client.get("/v1/cities", params={"q": "K\x00ln"})
+    assert in_query.status_code == 422
+    assert in_query.json()["errors"][0]["field"] == "query.q"
+    in_body = app_client.post(
+        "/v1/cities", json={"name": "K\x00ln", "country_code": "DE"}, headers=keys["editor"]
+    )
+    assert in_body.status_code == 422

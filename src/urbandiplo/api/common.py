@@ -17,6 +17,7 @@ from pydantic import (
     StrictInt,
     StringConstraints,
     field_validator,
+    model_validator,
 )
 
 from urbandiplo.domain.errors import InvalidData
@@ -116,10 +117,28 @@ I18nTextOut = Annotated[
 ]
 
 
+def has_nul(value: object) -> bool:
+    """A NUL character anywhere in the value (PostgreSQL cannot store it in text)."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(has_nul(k) or has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(has_nul(v) for v in value)
+    return False
+
+
 class RequestModel(BaseModel):
-    """Request bodies refuse fields they do not know."""
+    """Request bodies refuse fields they do not know, and text with NUL characters."""
 
     model_config = ConfigDict(extra="forbid")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        if has_nul(value):
+            raise ValueError("text must not contain NUL characters")
+        return value
 
 
 Amount = Annotated[
