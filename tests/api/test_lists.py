@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine
 
 from urbandiplo.config import Settings
 from urbandiplo.demo.loader import load
@@ -37,33 +35,6 @@ def make_partnerships(client: TestClient, editor: dict[str, str], count: int) ->
         assert created.status_code == 201, created.text
         ids.append(created.json()["id"])
     return ids
-
-
-@contextmanager
-def counted(engine: Engine) -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-
-
-def test_a_list_issues_the_same_statements_for_1_and_50_rows(
-    app_client: TestClient, keys: dict[str, dict[str, str]], db: Engine
-) -> None:
-    make_partnerships(app_client, keys["editor"], 50)
-    with counted(db) as one:
-        page = app_client.get("/v1/partnerships", params={"limit": 1}, headers=keys["reader"])
-    assert len(page.json()["items"]) == 1
-    with counted(db) as fifty:
-        page = app_client.get("/v1/partnerships", params={"limit": 50}, headers=keys["reader"])
-    assert len(page.json()["items"]) == 50
-    assert len(one) == len(fifty), (one, fifty)
 
 
 def test_pages_follow_the_link_header_to_the_end(
