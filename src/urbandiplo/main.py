@@ -23,6 +23,7 @@ from urbandiplo import __version__
 from urbandiplo.api import (
     cities,
     delegations,
+    events,
     health,
     networks,
     organisations,
@@ -41,6 +42,7 @@ from urbandiplo.db.uow import SqlUnitOfWorkFactory
 from urbandiplo.domain.cities import CityService, HomeCity
 from urbandiplo.domain.delegations import DelegationService
 from urbandiplo.domain.errors import FieldProblem, InvalidData
+from urbandiplo.domain.events import EventService
 from urbandiplo.domain.idempotency import IdempotencyService
 from urbandiplo.domain.keys import ApiKeyService
 from urbandiplo.domain.networks import NetworkService
@@ -115,6 +117,7 @@ def build_services(settings: Settings, engine: Engine) -> Services:
         organisations=OrganisationService(uow_factory),
         people=PersonService(uow_factory),
         networks=NetworkService(uow_factory),
+        events=EventService(uow_factory),
         delegations=DelegationService(uow_factory),
         api_keys=ApiKeyService(uow_factory),
         idempotency=IdempotencyService(uow_factory),
@@ -168,6 +171,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         organisations.router,
         people.router,
         networks.router,
+        events.router,
         delegations.router,
         taxonomies.router,
         health.router,
@@ -234,6 +238,7 @@ def contract(app: FastAPI) -> dict[str, Any]:
             {"name": "organisations", "description": "Actors the office works with"},
             {"name": "people", "description": "Contacts, protection and erasure (GDPR)"},
             {"name": "networks", "description": "City networks and the city's memberships"},
+            {"name": "events", "description": "Events the office runs or co-runs"},
             {"name": "delegations", "description": "Official visits made and received"},
             {"name": "taxonomies", "description": "SDGs and fields of action"},
             {"name": "operations", "description": "Health and readiness"},

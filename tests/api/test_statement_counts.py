@@ -21,6 +21,7 @@ LISTS = [
     "/v1/organisations",
     "/v1/people",
     "/v1/networks",
+    "/v1/events",
     "/v1/delegations",
 ]
 

@@ -26,6 +26,7 @@ from typing import Any, Self, TypeVar
 from urbandiplo.domain.cities import City, CityQuery
 from urbandiplo.domain.delegations import Delegation, DelegationQuery
 from urbandiplo.domain.errors import DuplicatePartnership, FieldProblem, InvalidData
+from urbandiplo.domain.events import Event, EventQuery
 from urbandiplo.domain.geography import in_global_south
 from urbandiplo.domain.idempotency import IdempotencyKeyInUse
 from urbandiplo.domain.listing import Page, PageRequest, Position, Sort
@@ -50,6 +51,7 @@ class Stores:
     people: dict[uuid.UUID, Person] = field(default_factory=dict)
     networks: dict[uuid.UUID, Network] = field(default_factory=dict)
     delegations: dict[uuid.UUID, Delegation] = field(default_factory=dict)
+    events: dict[uuid.UUID, Event] = field(default_factory=dict)
     api_keys: dict[str, StoredApiKey] = field(default_factory=dict)
     idempotency: dict[tuple[str, str], StoredResponse] = field(default_factory=dict)
 
@@ -62,6 +64,7 @@ class Stores:
             people=dict(self.people),
             networks=dict(self.networks),
             delegations=dict(self.delegations),
+            events=dict(self.events),
             api_keys=dict(self.api_keys),
             idempotency=dict(self.idempotency),
         )
@@ -639,6 +642,50 @@ class FakeDelegationRepository:
         self._stored.pop(record_id, None)
 
 
+class FakeEventRepository:
+    """Events as stored; only what the event service's tests need."""
+
+    def __init__(self, transaction: _Transaction) -> None:
+        self._tx = transaction
+
+    @property
+    def _stored(self) -> dict[uuid.UUID, Event]:
+        return self._tx.stores.events
+
+    def get(self, record_id: uuid.UUID) -> Event | None:
+        return self._stored.get(record_id)
+
+    def starting_at(self, starts_at: datetime) -> list[Event]:
+        return [e for e in self._stored.values() if e.starts_at == starts_at]
+
+    def list_page(
+        self, query: EventQuery, visible: Collection[Visibility], sort: Sort, page: PageRequest
+    ) -> Page[Event]:
+        chosen = [e for e in self._stored.values() if e.visibility in visible]
+        kinds: dict[str, type] = {
+            "starts_at": datetime,
+            "created_at": datetime,
+            "updated_at": datetime,
+        }
+        return paginate(chosen, sort=sort, kinds=kinds, id_of=lambda e: e.id, page=page)
+
+    def add(self, record: Event) -> None:
+        self._tx.check_write()
+        self._stored[record.id] = record
+
+    def update(self, record: Event, expected_version: int) -> bool:
+        self._tx.check_write()
+        stored = self._stored.get(record.id)
+        if stored is None or stored.version != expected_version:
+            return False
+        self._stored[record.id] = record
+        return True
+
+    def delete(self, record_id: uuid.UUID) -> None:
+        self._tx.check_write()
+        self._stored.pop(record_id, None)
+
+
 class FakeApiKeyRepository:
     def __init__(self, transaction: _Transaction) -> None:
         self._tx = transaction
@@ -726,6 +773,10 @@ class FakeUnitOfWork:
     @property
     def delegations(self) -> FakeDelegationRepository:
         return FakeDelegationRepository(self._open())
+
+    @property
+    def events(self) -> FakeEventRepository:
+        return FakeEventRepository(self._open())
 
     @property
     def api_keys(self) -> FakeApiKeyRepository:

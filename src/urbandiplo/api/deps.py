@@ -12,6 +12,7 @@ from fastapi.security import APIKeyHeader
 from urbandiplo.domain.access import Principal
 from urbandiplo.domain.cities import CityService
 from urbandiplo.domain.delegations import DelegationService
+from urbandiplo.domain.events import EventService
 from urbandiplo.domain.idempotency import IdempotencyService
 from urbandiplo.domain.keys import ApiKeyService
 from urbandiplo.domain.networks import NetworkService
@@ -30,6 +31,7 @@ class Services:
     people: PersonService
     networks: NetworkService
     delegations: DelegationService
+    events: EventService
     api_keys: ApiKeyService
     idempotency: IdempotencyService
     ready: Callable[[], bool]

@@ -377,3 +377,107 @@ class DelegationPartnershipRow(Base):
     )
 
     __table_args__ = (Index("ix_delegation_partnerships_partnership_id", "partnership_id"),)
+
+
+# ---- events ----
+
+
+class EventRow(RecordColumns, Base):
+    __tablename__ = "events"
+
+    title: Mapped[dict[str, str]] = mapped_column(json_type())
+    summary: Mapped[dict[str, str] | None] = mapped_column(json_type())
+    kind: Mapped[str] = mapped_column(String(32))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the event is over (an all-day event: at the end of its last day), for the
+    # from/to filters; kept for queries only.
+    ends_by: Mapped[datetime] = mapped_column(UTCDateTime)
+    all_day: Mapped[bool] = mapped_column(Boolean)
+    timezone: Mapped[str] = mapped_column(String(64))
+    venue_name: Mapped[str | None] = mapped_column(String(300))
+    venue_address: Mapped[str | None] = mapped_column(String(500))
+    venue_city_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("cities.id", ondelete="RESTRICT")
+    )
+    venue_online_url: Mapped[str | None] = mapped_column(String(2000))
+    audience: Mapped[str] = mapped_column(String(16))
+    registration_url: Mapped[str | None] = mapped_column(String(2000))
+    capacity: Mapped[int | None] = mapped_column(Integer)
+    series: Mapped[str | None] = mapped_column(String(200))
+    notes: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (
+        Index("ix_events_starts_at_id", "starts_at", "id"),
+        Index("ix_events_ends_by", "ends_by"),
+        Index("ix_events_created_at_id", "created_at", "id"),
+        Index("ix_events_updated_at_id", "updated_at", "id"),
+        Index("ix_events_kind", "kind"),
+        Index("ix_events_venue_city_id", "venue_city_id"),
+        Index("ix_events_series", "series"),
+    )
+
+
+class EventOrganisationRow(Base):
+    """An event's organisers and partners (organisations), each list in the order given."""
+
+    __tablename__ = "event_organisations"
+
+    event_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("events.id", ondelete="CASCADE"), primary_key=True
+    )
+    role: Mapped[str] = mapped_column(String(16), primary_key=True)  # organiser | partner
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organisation_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("organisations.id", ondelete="RESTRICT")
+    )
+
+    __table_args__ = (Index("ix_event_organisations_organisation_id", "organisation_id"),)
+
+
+class EventPartnershipRow(Base):
+    __tablename__ = "event_partnerships"
+
+    event_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("events.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    partnership_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("partnerships.id", ondelete="RESTRICT")
+    )
+
+    __table_args__ = (Index("ix_event_partnerships_partnership_id", "partnership_id"),)
+
+
+class EventNetworkRow(Base):
+    __tablename__ = "event_networks"
+
+    event_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("events.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    network_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("networks.id", ondelete="RESTRICT"))
+
+    __table_args__ = (Index("ix_event_networks_network_id", "network_id"),)
+
+
+class EventSdgRow(Base):
+    __tablename__ = "event_sdgs"
+
+    event_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("events.id", ondelete="CASCADE"), primary_key=True
+    )
+    sdg: Mapped[int] = mapped_column(Integer, primary_key=True)
+
+    __table_args__ = (Index("ix_event_sdgs_sdg", "sdg"),)
+
+
+class EventFieldOfActionRow(Base):
+    __tablename__ = "event_fields_of_action"
+
+    event_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("events.id", ondelete="CASCADE"), primary_key=True
+    )
+    field_of_action: Mapped[str] = mapped_column(String(40), primary_key=True)
+
+    __table_args__ = (Index("ix_event_fields_of_action_field", "field_of_action"),)

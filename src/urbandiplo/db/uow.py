@@ -10,6 +10,7 @@ from sqlalchemy import Connection, Engine
 from urbandiplo.db.access import SqlApiKeyRepository, SqlIdempotencyRepository
 from urbandiplo.db.cities import SqlCityRepository
 from urbandiplo.db.delegations import SqlDelegationRepository
+from urbandiplo.db.events import SqlEventRepository
 from urbandiplo.db.networks import SqlNetworkRepository
 from urbandiplo.db.organisations import SqlOrganisationRepository
 from urbandiplo.db.partnerships import SqlPartnershipRepository
@@ -25,6 +26,7 @@ class SqlUnitOfWork:
     people: SqlPersonRepository
     networks: SqlNetworkRepository
     delegations: SqlDelegationRepository
+    events: SqlEventRepository
     api_keys: SqlApiKeyRepository
     idempotency: SqlIdempotencyRepository
 
@@ -45,6 +47,7 @@ class SqlUnitOfWork:
         self.people = SqlPersonRepository(connection)
         self.networks = SqlNetworkRepository(connection)
         self.delegations = SqlDelegationRepository(connection)
+        self.events = SqlEventRepository(connection)
         self.api_keys = SqlApiKeyRepository(connection)
         self.idempotency = SqlIdempotencyRepository(connection)
         return self

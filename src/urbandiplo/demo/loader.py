@@ -11,6 +11,7 @@ from typing import Any, Protocol
 
 from urbandiplo.api.cities import CityCreate
 from urbandiplo.api.delegations import DelegationCreate
+from urbandiplo.api.events import EventCreate
 from urbandiplo.api.networks import NetworkCreate
 from urbandiplo.api.organisations import OrganisationCreate
 from urbandiplo.api.partnerships import PartnershipCreate
@@ -18,6 +19,7 @@ from urbandiplo.api.people import PersonCreate
 from urbandiplo.domain.access import SYSTEM
 from urbandiplo.domain.cities import CityService
 from urbandiplo.domain.delegations import DelegationService
+from urbandiplo.domain.events import EventService
 from urbandiplo.domain.networks import NetworkService
 from urbandiplo.domain.organisations import OrganisationService
 from urbandiplo.domain.partnerships import PartnershipService
@@ -34,6 +36,8 @@ BOOKKEEPING = (
     "organisation",
     "partnerships",
 )
+# An event's other references by key, which the loader turns into ids.
+EVENT_REFERENCES = ("organisers", "partners", "networks")
 
 
 class DemoServices(Protocol):
@@ -51,6 +55,8 @@ class DemoServices(Protocol):
     def networks(self) -> NetworkService: ...
     @property
     def delegations(self) -> DelegationService: ...
+    @property
+    def events(self) -> EventService: ...
 
 
 @dataclass
@@ -106,6 +112,7 @@ def load(services: DemoServices) -> LoadReport:
         if person is None:
             person = people.create(SYSTEM, PersonCreate.model_validate(values).to_fields())
         person_ids[record["key"]] = person.id
+    network_ids: dict[str, uuid.UUID] = {}
     for record in read("networks.json"):
         values = _fields(record)
         membership = values.get("membership")
@@ -120,7 +127,8 @@ def load(services: DemoServices) -> LoadReport:
         network = networks.find_by_name(SYSTEM, record["name"])
         report.count("networks", created=network is None)
         if network is None:
-            networks.create(SYSTEM, NetworkCreate.model_validate(values).to_fields())
+            network = networks.create(SYSTEM, NetworkCreate.model_validate(values).to_fields())
+        network_ids[record["key"]] = network.id
     partnership_ids: dict[str, uuid.UUID] = {}
     for record in read("partnerships.json"):
         city_id, partner_id = city_ids[record["city"]], city_ids[record["partner_city"]]
@@ -139,6 +147,26 @@ def load(services: DemoServices) -> LoadReport:
                 SYSTEM, PartnershipCreate.model_validate(values).to_fields()
             )
             partnership_ids[record["key"]] = created.id
+    for record in read("events.json"):
+        venue = record["venue"]
+        values = {
+            **{k: v for k, v in _fields(record).items() if k not in EVENT_REFERENCES},
+            "venue": None
+            if venue is None
+            else {
+                **{k: v for k, v in venue.items() if k != "city"},
+                "city_id": _id(city_ids, venue["city"]),
+            },
+            "organiser_ids": [str(organisation_ids[k]) for k in record["organisers"]],
+            "partner_ids": [str(organisation_ids[k]) for k in record["partners"]],
+            "partnership_ids": [str(partnership_ids[k]) for k in record["partnerships"]],
+            "network_ids": [str(network_ids[k]) for k in record["networks"]],
+        }
+        happening = EventCreate.model_validate(values).to_fields()
+        found = services.events.find(SYSTEM, happening.title["de"], happening.starts_at)
+        report.count("events", created=found is None)
+        if found is None:
+            services.events.create(SYSTEM, happening)
     for record in read("delegations.json"):
         existing_delegation = delegations.find_by_title(SYSTEM, record["title"]["de"])
         report.count("delegations", created=existing_delegation is None)

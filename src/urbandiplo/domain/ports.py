@@ -16,6 +16,7 @@ from urbandiplo.domain.values import Visibility
 if TYPE_CHECKING:  # each resource's module defines its repository port and imports this one
     from urbandiplo.domain.cities import CityRepository
     from urbandiplo.domain.delegations import DelegationRepository
+    from urbandiplo.domain.events import EventRepository
     from urbandiplo.domain.networks import NetworkRepository
     from urbandiplo.domain.organisations import OrganisationRepository
     from urbandiplo.domain.partnerships import PartnershipRepository
@@ -90,6 +91,8 @@ class UnitOfWork(Protocol):
     def networks(self) -> NetworkRepository: ...
     @property
     def delegations(self) -> DelegationRepository: ...
+    @property
+    def events(self) -> EventRepository: ...
     @property
     def api_keys(self) -> ApiKeyRepository: ...
     @property
