@@ -145,3 +145,40 @@ def test_delegations_are_internal_by_default(
     assert trip["visibility"] == "internal"
     assert app_client.get(f"/v1/delegations/{trip['id']}").status_code == 404
     assert app_client.get("/v1/delegations").json()["items"] == []
+
+
+def test_links_to_events_and_references_that_block_deletion(
+    app_client: TestClient, keys: dict[str, dict[str, str]]
+) -> None:
+    editor = keys["editor"]
+    post(app_client, "/v1/cities", editor, name="Köln", country_code="DE")
+    rio = post(app_client, "/v1/cities", editor, name="Rio de Janeiro", country_code="BR")
+    pair = post(app_client, "/v1/partnerships", editor, partner_city_id=rio["id"], kind="twinning")
+    summit = post(
+        app_client,
+        "/v1/events",
+        editor,
+        title={"de": "Klimagipfel"},
+        kind="conference",
+        starts_at="2025-04-28T10:00:00-03:00",
+        timezone="America/Sao_Paulo",
+    )
+    trip = post(
+        app_client,
+        "/v1/delegations",
+        editor,
+        direction="outgoing",
+        title={"de": "Rio de Janeiro"},
+        starts_on="2025-04-27",
+        ends_on="2025-04-29",
+        city_ids=[rio["id"]],
+        partnership_ids=[pair["id"]],
+        event_ids=[summit["id"]],
+    )
+    assert trip["event_ids"] == [summit["id"]]
+    for path in (f"/v1/events/{summit['id']}", f"/v1/partnerships/{pair['id']}"):
+        blocked = app_client.delete(path, headers=editor)
+        assert blocked.status_code == 409, path
+        assert "still refer" in blocked.json()["detail"]
+    assert app_client.delete(f"/v1/delegations/{trip['id']}", headers=editor).status_code == 204
+    assert app_client.delete(f"/v1/events/{summit['id']}", headers=editor).status_code == 204

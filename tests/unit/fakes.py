@@ -284,6 +284,12 @@ class FakePartnershipRepository:
         stored = self._stored.get(partnership_id)
         return self._read(stored) if stored is not None else None
 
+    def reference_count(self, partnership_id: uuid.UUID) -> int:
+        stores = self._tx.stores
+        events = sum(1 for e in stores.events.values() if partnership_id in e.partnership_ids)
+        trips = sum(1 for d in stores.delegations.values() if partnership_id in d.partnership_ids)
+        return events + trips
+
     def find_pair(self, city_a: uuid.UUID, city_b: uuid.UUID) -> uuid.UUID | None:
         wanted = frozenset({city_a, city_b})
         return next((p.id for p in self._stored.values() if _pair_of(p) == wanted), None)
@@ -568,6 +574,9 @@ class FakeNetworkRepository:
     def get(self, record_id: uuid.UUID) -> Network | None:
         return self._stored.get(record_id)
 
+    def reference_count(self, network_id: uuid.UUID) -> int:
+        return sum(1 for e in self._tx.stores.events.values() if network_id in e.network_ids)
+
     def find_by_name(self, name: str) -> Network | None:
         return next((n for n in self._stored.values() if n.name == name), None)
 
@@ -651,6 +660,9 @@ class FakeEventRepository:
     @property
     def _stored(self) -> dict[uuid.UUID, Event]:
         return self._tx.stores.events
+
+    def reference_count(self, event_id: uuid.UUID) -> int:
+        return sum(1 for d in self._tx.stores.delegations.values() if event_id in d.event_ids)
 
     def get(self, record_id: uuid.UUID) -> Event | None:
         return self._stored.get(record_id)

@@ -142,7 +142,7 @@ def _domain_value(name: str, value: Any) -> Any:
             )
             for o in value
         )
-    if name in {"city_ids", "partnership_ids"}:
+    if name in {"city_ids", "partnership_ids", "event_ids"}:
         return tuple(value)
     return value
 
@@ -153,6 +153,7 @@ Programme = Annotated[list[ProgrammeItemIn], Field(max_length=200)]
 Gifts = Annotated[list[GiftIn], Field(max_length=100)]
 Outcomes = Annotated[list[OutcomeIn], Field(max_length=100)]
 PartnershipIds = Annotated[list[Id], Field(max_length=50)]
+EventIds = Annotated[list[Id], Field(max_length=50, description="Events the visit was for")]
 
 
 class DelegationCreate(RequestModel):
@@ -175,6 +176,7 @@ class DelegationCreate(RequestModel):
     outcomes: Outcomes = Field(default_factory=list)
     status: DelegationStatus = DelegationStatus.PLANNED
     partnership_ids: PartnershipIds = Field(default_factory=list)
+    event_ids: EventIds = Field(default_factory=list)
     notes: Text | None = Field(default=None, description="Internal note, for staff only")
     visibility: Visibility = Field(
         default=Visibility.INTERNAL, description="Internal unless made public"
@@ -206,6 +208,7 @@ class DelegationUpdate(PatchModel):
     outcomes: Omittable[Outcomes] = None
     status: Omittable[DelegationStatus] = None
     partnership_ids: Omittable[PartnershipIds] = None
+    event_ids: Omittable[EventIds] = None
     notes: Text | None = None
     visibility: Omittable[Visibility] = None
 
@@ -277,6 +280,7 @@ class DelegationPublic(BaseModel):
     programme: list[ProgrammeItemOut] = Field(max_length=200)
     status: DelegationStatus
     partnership_ids: list[Id] = Field(max_length=50)
+    event_ids: list[Id] = Field(max_length=50)
     created_at: Timestamp
     updated_at: Timestamp
 

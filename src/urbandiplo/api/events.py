@@ -13,6 +13,7 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    WithJsonSchema,
 )
 from starlette.responses import Response
 
@@ -97,7 +98,14 @@ TimezoneIn = Annotated[TimezoneName, AfterValidator(_timezone)]
 DayOrInstant = Annotated[
     date | datetime,
     BeforeValidator(_day_or_instant),
-    Field(json_schema_extra={"maxLength": 40}),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "format": "date", "maxLength": 10},
+                {"type": "string", "format": "date-time", "maxLength": 40},
+            ]
+        }
+    ),
 ]
 Capacity = Annotated[int, Field(ge=1, le=1_000_000, json_schema_extra={"format": "int32"})]
 VenueName = Annotated[str, StringConstraints(min_length=1, max_length=300)]

@@ -310,6 +310,7 @@ add_item_routes(
         views=VIEWS,
         create_model=NetworkCreate,
         update_model=NetworkUpdate,
+        delete_conflicts=True,
         service=lambda services: services.networks,
     ),
 )

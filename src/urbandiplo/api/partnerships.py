@@ -459,6 +459,7 @@ add_item_routes(
         create_model=PartnershipCreate,
         update_model=PartnershipUpdate,
         update_conflicts=True,
+        delete_conflicts=True,
         service=lambda services: services.partnerships,
     ),
 )

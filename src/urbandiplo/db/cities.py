@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from urbandiplo.db.models import (
     CityRow,
     DelegationCityRow,
+    EventRow,
     OrganisationRow,
     PartnershipRow,
     table_of,
@@ -29,6 +30,7 @@ cities = table_of(CityRow)
 partnerships = table_of(PartnershipRow)
 organisations = table_of(OrganisationRow)
 stops = table_of(DelegationCityRow)
+events = table_of(EventRow)
 
 SORT_COLUMNS: dict[str, tuple[ColumnElement[Any], type]] = {
     "name": (cities.c.name, str),
@@ -123,5 +125,6 @@ class SqlCityRepository(SqlRepository[City, CityQuery]):
             partnerships.c.partner_city_id,
             organisations.c.city_id,
             stops.c.city_id,
+            events.c.venue_city_id,
         ]
         return count_references(self._connection, city_id, columns)

@@ -12,9 +12,11 @@ from sqlalchemy.engine import Row
 from urbandiplo.db.models import (
     CityRow,
     DelegationCityRow,
+    DelegationEventRow,
     DelegationMemberRow,
     DelegationPartnershipRow,
     DelegationRow,
+    EventRow,
     OrganisationRow,
     PartnershipRow,
     PersonRow,
@@ -32,9 +34,9 @@ from urbandiplo.domain.delegations import (
     Direction,
     Gift,
     GiftDirection,
+    LinkRef,
     Outcome,
     OutcomeStatus,
-    PartnershipRef,
     ProgrammeItem,
 )
 from urbandiplo.domain.refs import OrganisationRef, PersonRef
@@ -51,6 +53,8 @@ delegations = table_of(DelegationRow)
 stops = table_of(DelegationCityRow)
 members = table_of(DelegationMemberRow)
 linked = table_of(DelegationPartnershipRow)
+attending = table_of(DelegationEventRow)
+events = table_of(EventRow)
 cities = table_of(CityRow)
 people = table_of(PersonRow)
 organisations = table_of(OrganisationRow)
@@ -76,7 +80,7 @@ def _money(amount: Any, currency: str | None) -> Money | None:
 class SqlDelegationRepository(SqlRepository[Delegation, DelegationQuery]):
     table = delegations
     sort_columns = SORT_COLUMNS
-    child_tables = (stops, members, linked)
+    child_tables = (stops, members, linked, attending)
     child_key = "delegation_id"
 
     def conditions(self, query: DelegationQuery) -> list[ColumnElement[bool]]:
@@ -169,7 +173,7 @@ class SqlDelegationRepository(SqlRepository[Delegation, DelegationQuery]):
                 .order_by(linked.c.delegation_id, linked.c.position)
             ),
             "delegation_id",
-            lambda r: PartnershipRef(
+            lambda r: LinkRef(
                 id=r.id,
                 visibility=strictest(
                     Visibility(r.visibility),
@@ -177,6 +181,16 @@ class SqlDelegationRepository(SqlRepository[Delegation, DelegationQuery]):
                     Visibility(r.partner_visibility),
                 ),
             ),
+        )
+        attended = grouped(
+            self._connection.execute(
+                select(attending.c.delegation_id, events.c.id, events.c.visibility)
+                .join(events, events.c.id == attending.c.event_id)
+                .where(attending.c.delegation_id.in_(ids))
+                .order_by(attending.c.delegation_id, attending.c.position)
+            ),
+            "delegation_id",
+            lambda r: LinkRef(id=r.id, visibility=Visibility(r.visibility)),
         )
         result = []
         for row in rows:
@@ -232,6 +246,8 @@ class SqlDelegationRepository(SqlRepository[Delegation, DelegationQuery]):
                     status=DelegationStatus(values["status"]),
                     partnership_ids=tuple(p.id for p in partnership_refs),
                     partnerships=partnership_refs,
+                    event_ids=tuple(e.id for e in attended.get(did, ())),
+                    events=tuple(attended.get(did, ())),
                     notes=values["notes"],
                     visibility=Visibility(values["visibility"]),
                     created_at=values["created_at"],
@@ -320,6 +336,13 @@ class SqlDelegationRepository(SqlRepository[Delegation, DelegationQuery]):
                 [
                     {"delegation_id": record.id, "position": i, "partnership_id": pid}
                     for i, pid in enumerate(record.partnership_ids)
+                ],
+            ),
+            (
+                attending,
+                [
+                    {"delegation_id": record.id, "position": i, "event_id": eid}
+                    for i, eid in enumerate(record.event_ids)
                 ],
             ),
         ]

@@ -27,6 +27,7 @@ from sqlalchemy.exc import IntegrityError
 
 from urbandiplo.db.models import (
     CityRow,
+    DelegationEventRow,
     EventFieldOfActionRow,
     EventNetworkRow,
     EventOrganisationRow,
@@ -37,7 +38,7 @@ from urbandiplo.db.models import (
     PartnershipRow,
     table_of,
 )
-from urbandiplo.db.records import SqlRepository
+from urbandiplo.db.records import SqlRepository, count_references
 from urbandiplo.db.refs import city_ref_columns, city_ref_from
 from urbandiplo.db.search import contains_folded
 from urbandiplo.domain.errors import Conflict, DomainError
@@ -47,6 +48,7 @@ from urbandiplo.domain.taxonomies import FieldOfAction
 from urbandiplo.domain.values import I18nText, Visibility, fold_for_search
 
 events = table_of(EventRow)
+delegation_links = table_of(DelegationEventRow)
 event_organisations = table_of(EventOrganisationRow)
 event_partnerships = table_of(EventPartnershipRow)
 event_networks = table_of(EventNetworkRow)
@@ -150,6 +152,9 @@ class SqlEventRepository(SqlRepository[Event, EventQuery]):
                 [{"event_id": e.id, "field_of_action": f.value} for f in e.fields_of_action],
             ),
         ]
+
+    def reference_count(self, event_id: uuid.UUID) -> int:
+        return count_references(self._connection, event_id, [delegation_links.c.event_id])
 
     def build(self, rows: Sequence[Row[Any]]) -> list[Event]:
         """Events from their rows, with related rows loaded in one query per table."""

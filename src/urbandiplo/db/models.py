@@ -481,3 +481,17 @@ class EventFieldOfActionRow(Base):
     field_of_action: Mapped[str] = mapped_column(String(40), primary_key=True)
 
     __table_args__ = (Index("ix_event_fields_of_action_field", "field_of_action"),)
+
+
+class DelegationEventRow(Base):
+    """An event a delegation took part in or came for."""
+
+    __tablename__ = "delegation_events"
+
+    delegation_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("delegations.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    event_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("events.id", ondelete="RESTRICT"))
+
+    __table_args__ = (Index("ix_delegation_events_event_id", "event_id"),)

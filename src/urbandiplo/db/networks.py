@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -9,8 +10,14 @@ from typing import Any
 from sqlalchemy import ColumnElement, Table, select
 from sqlalchemy.engine import Row
 
-from urbandiplo.db.models import NetworkRepresentativeRow, NetworkRow, PersonRow, table_of
-from urbandiplo.db.records import SqlRepository
+from urbandiplo.db.models import (
+    EventNetworkRow,
+    NetworkRepresentativeRow,
+    NetworkRow,
+    PersonRow,
+    table_of,
+)
+from urbandiplo.db.records import SqlRepository, count_references
 from urbandiplo.db.refs import grouped
 from urbandiplo.db.search import contains_folded
 from urbandiplo.domain.networks import (
@@ -29,6 +36,7 @@ from urbandiplo.domain.values import DatePrecision, I18nText, Money, Visibility,
 networks = table_of(NetworkRow)
 seats = table_of(NetworkRepresentativeRow)
 people = table_of(PersonRow)
+event_links = table_of(EventNetworkRow)
 
 SORT_COLUMNS: dict[str, tuple[ColumnElement[Any], type]] = {
     "name": (networks.c.name, str),
@@ -140,6 +148,9 @@ class SqlNetworkRepository(SqlRepository[Network, NetworkQuery]):
                 ],
             )
         ]
+
+    def reference_count(self, network_id: uuid.UUID) -> int:
+        return count_references(self._connection, network_id, [event_links.c.network_id])
 
     def find_by_name(self, name: str) -> Network | None:
         row = self._connection.execute(

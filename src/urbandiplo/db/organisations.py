@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from urbandiplo.db.models import (
     CityRow,
     DelegationMemberRow,
+    EventOrganisationRow,
     OrganisationRow,
     PartnershipAssociationRow,
     PersonRow,
@@ -30,6 +31,7 @@ organisations = table_of(OrganisationRow)
 associations = table_of(PartnershipAssociationRow)
 people = table_of(PersonRow)
 members = table_of(DelegationMemberRow)
+event_organisations = table_of(EventOrganisationRow)
 city = table_of(CityRow).alias("city")
 
 SORT_COLUMNS: dict[str, tuple[ColumnElement[Any], type]] = {
@@ -101,7 +103,8 @@ class SqlOrganisationRepository(SqlRepository[Organisation, OrganisationQuery]):
 
     def reference_count(self, organisation_id: uuid.UUID) -> int:
         """How many records refer to the organisation (associations, people, delegations)."""
-        columns = [table.c.organisation_id for table in (associations, people, members)]
+        tables = (associations, people, members, event_organisations)
+        columns = [table.c.organisation_id for table in tables]
         return count_references(self._connection, organisation_id, columns)
 
 

@@ -15,6 +15,8 @@ from sqlalchemy.exc import IntegrityError
 from urbandiplo.db.models import (
     CityRow,
     CouncilDecisionRow,
+    DelegationPartnershipRow,
+    EventPartnershipRow,
     OrganisationRow,
     PartnershipAssociationRow,
     PartnershipFieldOfActionRow,
@@ -23,7 +25,7 @@ from urbandiplo.db.models import (
     PartnershipStatusChangeRow,
     table_of,
 )
-from urbandiplo.db.records import SqlRepository
+from urbandiplo.db.records import SqlRepository, count_references
 from urbandiplo.db.refs import city_ref_columns, city_ref_from
 from urbandiplo.db.search import contains_folded
 from urbandiplo.domain.errors import Conflict, DomainError, DuplicatePartnership
@@ -46,6 +48,8 @@ council_decisions = table_of(CouncilDecisionRow)
 sdgs = table_of(PartnershipSdgRow)
 fields_of_action = table_of(PartnershipFieldOfActionRow)
 associations = table_of(PartnershipAssociationRow)
+event_links = table_of(EventPartnershipRow)
+delegation_links = table_of(DelegationPartnershipRow)
 organisations = table_of(OrganisationRow)
 city = table_of(CityRow).alias("city")
 partner = table_of(CityRow).alias("partner")
@@ -135,6 +139,11 @@ class SqlPartnershipRepository(SqlRepository[Partnership, PartnershipQuery]):
             )
         ).scalar()
         return found
+
+    def reference_count(self, partnership_id: uuid.UUID) -> int:
+        """How many events and delegations link to the partnership."""
+        columns = [event_links.c.partnership_id, delegation_links.c.partnership_id]
+        return count_references(self._connection, partnership_id, columns)
 
     def established_between(
         self,

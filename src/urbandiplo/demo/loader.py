@@ -147,6 +147,7 @@ def load(services: DemoServices) -> LoadReport:
                 SYSTEM, PartnershipCreate.model_validate(values).to_fields()
             )
             partnership_ids[record["key"]] = created.id
+    event_ids: dict[str, uuid.UUID] = {}
     for record in read("events.json"):
         venue = record["venue"]
         values = {
@@ -166,7 +167,8 @@ def load(services: DemoServices) -> LoadReport:
         found = services.events.find(SYSTEM, happening.title["de"], happening.starts_at)
         report.count("events", created=found is None)
         if found is None:
-            services.events.create(SYSTEM, happening)
+            found = services.events.create(SYSTEM, happening)
+        event_ids[record["key"]] = found.id
     for record in read("delegations.json"):
         existing_delegation = delegations.find_by_title(SYSTEM, record["title"]["de"])
         report.count("delegations", created=existing_delegation is None)
@@ -185,6 +187,7 @@ def load(services: DemoServices) -> LoadReport:
             **{k: v for k, v in _fields(record).items() if k not in {"cities", "events"}},
             "city_ids": [str(city_ids[k]) for k in record["cities"]],
             "partnership_ids": [str(partnership_ids[k]) for k in record["partnerships"]],
+            "event_ids": [str(event_ids[k]) for k in record["events"]],
             "head": delegate(record["head"]) if record["head"] else None,
             "members": [delegate(m) for m in record["members"]],
         }

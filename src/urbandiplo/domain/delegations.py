@@ -96,11 +96,15 @@ class Outcome:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class PartnershipRef:
-    """A partnership in brief: its id and who may see it (the strictest of it and its cities)."""
+class LinkRef:
+    """A linked record in brief: its id and who may see it."""
 
     id: uuid.UUID
     visibility: Visibility
+
+
+# A partnership's visibility here is the strictest of it and its cities.
+PartnershipRef = LinkRef
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -122,6 +126,7 @@ class DelegationFields:
     outcomes: tuple[Outcome, ...] = ()
     status: DelegationStatus = DelegationStatus.PLANNED
     partnership_ids: tuple[uuid.UUID, ...] = ()
+    event_ids: tuple[uuid.UUID, ...] = ()
     notes: str | None = None
     visibility: Visibility = Visibility.INTERNAL
 
@@ -134,6 +139,7 @@ class Delegation(DelegationFields):
     version: int
     cities: tuple[CityRef, ...]
     partnerships: tuple[PartnershipRef, ...]
+    events: tuple[LinkRef, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,6 +226,13 @@ class DelegationService(RecordService[DelegationFields, Delegation, DelegationQu
                     found.partner_city.visibility,
                 )
                 partnerships.append(PartnershipRef(id=found.id, visibility=strictest(*shown_with)))
+        events = []
+        for i, event_id in enumerate(dict.fromkeys(draft.event_ids)):
+            event = uow.events.get(event_id)
+            if event is None or not principal.may_see(event.visibility):
+                problems.append(FieldProblem(f"event_ids.{i}", "no such event"))
+            else:
+                events.append(LinkRef(id=event.id, visibility=event.visibility))
         head = None
         if draft.head is not None:
             head, found_problems = self._delegate(uow, principal, draft.head, "head")
@@ -237,6 +250,8 @@ class DelegationService(RecordService[DelegationFields, Delegation, DelegationQu
             cities=tuple(cities),
             partnership_ids=tuple(p.id for p in partnerships),
             partnerships=tuple(partnerships),
+            event_ids=tuple(e.id for e in events),
+            events=tuple(events),
             head=head,
             members=tuple(members),
             programme=tuple(sorted(draft.programme, key=lambda item: item.on)),
@@ -292,6 +307,7 @@ class DelegationService(RecordService[DelegationFields, Delegation, DelegationQu
 
         cities = tuple(c for c in record.cities if principal.may_see(c.visibility))
         partnerships = tuple(p for p in record.partnerships if principal.may_see(p.visibility))
+        events = tuple(e for e in record.events if principal.may_see(e.visibility))
         return replace(
             record,
             head=delegate(record.head) if record.head is not None else None,
@@ -300,6 +316,8 @@ class DelegationService(RecordService[DelegationFields, Delegation, DelegationQu
             city_ids=tuple(c.id for c in cities),
             partnerships=partnerships,
             partnership_ids=tuple(p.id for p in partnerships),
+            events=events,
+            event_ids=tuple(e.id for e in events),
         )
 
     def find_by_title(self, principal: Principal, title_de: str) -> Delegation | None:

@@ -21,7 +21,7 @@ from typing import Any, Protocol
 from zoneinfo import ZoneInfo, available_timezones
 
 from urbandiplo.domain.access import Principal
-from urbandiplo.domain.errors import FieldProblem, InvalidData
+from urbandiplo.domain.errors import Conflict, FieldProblem, InvalidData
 from urbandiplo.domain.ports import Repository, UnitOfWork, UnitOfWorkFactory
 from urbandiplo.domain.records import RecordService
 from urbandiplo.domain.refs import CityRef, OrganisationRef, city_ref, organisation_ref
@@ -232,6 +232,8 @@ class EventQuery:
 
 
 class EventRepository(Repository[Event, EventQuery], Protocol):
+    def reference_count(self, event_id: uuid.UUID) -> int: ...
+
     def starting_at(self, starts_at: datetime) -> list[Event]:
         """The events that start at this instant (to find one by its title and start)."""
 
@@ -315,6 +317,10 @@ class EventService(RecordService[EventFields, Event, EventQuery]):
 
     def repository(self, uow: UnitOfWork) -> EventRepository:
         return uow.events
+
+    def before_delete(self, uow: UnitOfWork, record: Event) -> None:
+        if uow.events.reference_count(record.id):
+            raise Conflict("delegations still refer to the event; it cannot be deleted")
 
     def visible_to(self, record: Event, principal: Principal) -> bool:
         return record.visible_to(principal)

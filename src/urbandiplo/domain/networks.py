@@ -11,7 +11,7 @@ from enum import StrEnum
 from typing import Any, Protocol
 
 from urbandiplo.domain.access import Principal
-from urbandiplo.domain.errors import FieldProblem, InvalidData
+from urbandiplo.domain.errors import Conflict, FieldProblem, InvalidData
 from urbandiplo.domain.ports import Repository, UnitOfWork, UnitOfWorkFactory
 from urbandiplo.domain.records import RecordService
 from urbandiplo.domain.refs import PersonRef, person_ref, shown_person
@@ -108,6 +108,7 @@ class NetworkQuery:
 
 class NetworkRepository(Repository[Network, NetworkQuery], Protocol):
     def find_by_name(self, name: str) -> Network | None: ...
+    def reference_count(self, network_id: uuid.UUID) -> int: ...
 
 
 def _check_membership(membership: Membership) -> list[FieldProblem]:
@@ -176,6 +177,10 @@ class NetworkService(RecordService[NetworkFields, Network, NetworkQuery]):
         values["membership"] = membership
         values["themes"] = tuple(dict.fromkeys(draft.themes))
         return values
+
+    def before_delete(self, uow: UnitOfWork, record: Network) -> None:
+        if uow.networks.reference_count(record.id):
+            raise Conflict("events still refer to the network; it cannot be deleted")
 
     def shown_to(self, record: Network, principal: Principal) -> Network:
         """Seats of people the caller may not see show as placeholders."""

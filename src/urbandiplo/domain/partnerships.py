@@ -13,6 +13,7 @@ from typing import Any, Protocol
 from urbandiplo.domain.access import Principal
 from urbandiplo.domain.cities import City, HomeCity
 from urbandiplo.domain.errors import (
+    Conflict,
     DuplicatePartnership,
     FieldProblem,
     InvalidData,
@@ -140,6 +141,7 @@ class PartnershipQuery:
 
 class PartnershipRepository(Repository[Partnership, PartnershipQuery], Protocol):
     def find_pair(self, city_a: uuid.UUID, city_b: uuid.UUID) -> uuid.UUID | None: ...
+    def reference_count(self, partnership_id: uuid.UUID) -> int: ...
     def established_between(
         self,
         ranges: Collection[tuple[date, date]],
@@ -343,6 +345,10 @@ class PartnershipService(RecordService[PartnershipFields, Partnership, Partnersh
         ]
         # By day; those known only to the year or month after them.
         return sorted(result, key=lambda a: (a.on or date(year, 12, 31), a.on is None, a.years))
+
+    def before_delete(self, uow: UnitOfWork, record: Partnership) -> None:
+        if uow.partnerships.reference_count(record.id):
+            raise Conflict("events or delegations still refer to the partnership")
 
     def shown_to(self, record: Partnership, principal: Principal) -> Partnership:
         """Associations the caller may not see are left out."""
