@@ -21,7 +21,7 @@ from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from types import TracebackType
-from typing import Any, Self, TypeVar
+from typing import Any, Generic, Self, TypeVar
 
 from urbandiplo.domain.cities import City, CityQuery
 from urbandiplo.domain.delegations import Delegation, DelegationQuery
@@ -402,10 +402,42 @@ ORGANISATION_SORT_KINDS: dict[str, type] = {
 }
 
 
-class FakeOrganisationRepository:
+class FakeRecords(Generic[T]):
+    """get, add, update (version-checked) and delete over one store of records; `_read` adds
+    what the real repository joins in."""
+
     def __init__(self, transaction: _Transaction) -> None:
         self._tx = transaction
 
+    @property
+    def _stored(self) -> dict[uuid.UUID, T]:
+        raise NotImplementedError  # each fake names its store
+
+    def _read(self, stored: T) -> T:
+        return stored
+
+    def get(self, record_id: uuid.UUID) -> T | None:
+        stored = self._stored.get(record_id)
+        return self._read(stored) if stored is not None else None
+
+    def add(self, record: T) -> None:
+        self._tx.check_write()
+        self._stored[getattr(record, "id")] = record  # noqa: B009
+
+    def update(self, record: T, expected_version: int) -> bool:
+        self._tx.check_write()
+        stored = self._stored.get(getattr(record, "id"))  # noqa: B009
+        if stored is None or getattr(stored, "version") != expected_version:  # noqa: B009
+            return False
+        self._stored[getattr(record, "id")] = record  # noqa: B009
+        return True
+
+    def delete(self, record_id: uuid.UUID) -> None:
+        self._tx.check_write()
+        self._stored.pop(record_id, None)
+
+
+class FakeOrganisationRepository(FakeRecords[Organisation]):
     @property
     def _stored(self) -> dict[uuid.UUID, Organisation]:
         return self._tx.stores.organisations
@@ -414,10 +446,6 @@ class FakeOrganisationRepository:
         cities = self._tx.stores.cities
         city = city_ref(cities[stored.city_id]) if stored.city_id is not None else None
         return replace(stored, city=city)
-
-    def get(self, record_id: uuid.UUID) -> Organisation | None:
-        stored = self._stored.get(record_id)
-        return self._read(stored) if stored is not None else None
 
     def find_by_name(self, name: str) -> Organisation | None:
         found = [o for o in self._stored.values() if o.name == name]
@@ -448,18 +476,6 @@ class FakeOrganisationRepository:
             chosen, sort=sort, kinds=ORGANISATION_SORT_KINDS, id_of=lambda o: o.id, page=page
         )
 
-    def add(self, record: Organisation) -> None:
-        self._tx.check_write()
-        self._stored[record.id] = record
-
-    def update(self, record: Organisation, expected_version: int) -> bool:
-        self._tx.check_write()
-        stored = self._stored.get(record.id)
-        if stored is None or stored.version != expected_version:
-            return False
-        self._stored[record.id] = record
-        return True
-
     def delete(self, record_id: uuid.UUID) -> None:
         self._tx.check_write()
         if self.reference_count(record_id):
@@ -475,10 +491,7 @@ class FakeOrganisationRepository:
 PERSON_SORT_KINDS: dict[str, type] = {"name": str, "created_at": datetime, "updated_at": datetime}
 
 
-class FakePersonRepository:
-    def __init__(self, transaction: _Transaction) -> None:
-        self._tx = transaction
-
+class FakePersonRepository(FakeRecords[Person]):
     @property
     def _stored(self) -> dict[uuid.UUID, Person]:
         return self._tx.stores.people
@@ -491,10 +504,6 @@ class FakePersonRepository:
             else None
         )
         return replace(stored, organisation=organisation)
-
-    def get(self, record_id: uuid.UUID) -> Person | None:
-        stored = self._stored.get(record_id)
-        return self._read(stored) if stored is not None else None
 
     def find_by_name(self, name: str) -> Person | None:
         found = [p for p in self._stored.values() if p.name == name]
@@ -516,22 +525,6 @@ class FakePersonRepository:
             and (query.modified_since is None or p.updated_at >= query.modified_since)
         ]
         return paginate(chosen, sort=sort, kinds=PERSON_SORT_KINDS, id_of=lambda p: p.id, page=page)
-
-    def add(self, record: Person) -> None:
-        self._tx.check_write()
-        self._stored[record.id] = record
-
-    def update(self, record: Person, expected_version: int) -> bool:
-        self._tx.check_write()
-        stored = self._stored.get(record.id)
-        if stored is None or stored.version != expected_version:
-            return False
-        self._stored[record.id] = record
-        return True
-
-    def delete(self, record_id: uuid.UUID) -> None:
-        self._tx.check_write()
-        self._stored.pop(record_id, None)
 
     def reference_count(self, person_id: uuid.UUID) -> int:
         return sum(
@@ -561,18 +554,12 @@ class FakePersonRepository:
         )
 
 
-class FakeNetworkRepository:
+class FakeNetworkRepository(FakeRecords[Network]):
     """Networks as stored; only what the network service's tests need."""
-
-    def __init__(self, transaction: _Transaction) -> None:
-        self._tx = transaction
 
     @property
     def _stored(self) -> dict[uuid.UUID, Network]:
         return self._tx.stores.networks
-
-    def get(self, record_id: uuid.UUID) -> Network | None:
-        return self._stored.get(record_id)
 
     def reference_count(self, network_id: uuid.UUID) -> int:
         return sum(1 for e in self._tx.stores.events.values() if network_id in e.network_ids)
@@ -590,35 +577,13 @@ class FakeNetworkRepository:
         ]
         return paginate(chosen, sort=sort, kinds=PERSON_SORT_KINDS, id_of=lambda n: n.id, page=page)
 
-    def add(self, record: Network) -> None:
-        self._tx.check_write()
-        self._stored[record.id] = record
 
-    def update(self, record: Network, expected_version: int) -> bool:
-        self._tx.check_write()
-        stored = self._stored.get(record.id)
-        if stored is None or stored.version != expected_version:
-            return False
-        self._stored[record.id] = record
-        return True
-
-    def delete(self, record_id: uuid.UUID) -> None:
-        self._tx.check_write()
-        self._stored.pop(record_id, None)
-
-
-class FakeDelegationRepository:
+class FakeDelegationRepository(FakeRecords[Delegation]):
     """Delegations as stored; only what the delegation service's tests need."""
-
-    def __init__(self, transaction: _Transaction) -> None:
-        self._tx = transaction
 
     @property
     def _stored(self) -> dict[uuid.UUID, Delegation]:
         return self._tx.stores.delegations
-
-    def get(self, record_id: uuid.UUID) -> Delegation | None:
-        return self._stored.get(record_id)
 
     def find_by_title(self, title_de: str) -> Delegation | None:
         return next((d for d in self._stored.values() if d.title.get("de") == title_de), None)
@@ -634,28 +599,9 @@ class FakeDelegationRepository:
         kinds: dict[str, type] = {"starts_on": date, "created_at": datetime, "updated_at": datetime}
         return paginate(chosen, sort=sort, kinds=kinds, id_of=lambda d: d.id, page=page)
 
-    def add(self, record: Delegation) -> None:
-        self._tx.check_write()
-        self._stored[record.id] = record
 
-    def update(self, record: Delegation, expected_version: int) -> bool:
-        self._tx.check_write()
-        stored = self._stored.get(record.id)
-        if stored is None or stored.version != expected_version:
-            return False
-        self._stored[record.id] = record
-        return True
-
-    def delete(self, record_id: uuid.UUID) -> None:
-        self._tx.check_write()
-        self._stored.pop(record_id, None)
-
-
-class FakeEventRepository:
+class FakeEventRepository(FakeRecords[Event]):
     """Events as stored; only what the event service's tests need."""
-
-    def __init__(self, transaction: _Transaction) -> None:
-        self._tx = transaction
 
     @property
     def _stored(self) -> dict[uuid.UUID, Event]:
@@ -663,9 +609,6 @@ class FakeEventRepository:
 
     def reference_count(self, event_id: uuid.UUID) -> int:
         return sum(1 for d in self._tx.stores.delegations.values() if event_id in d.event_ids)
-
-    def get(self, record_id: uuid.UUID) -> Event | None:
-        return self._stored.get(record_id)
 
     def starting_at(self, starts_at: datetime) -> list[Event]:
         return [e for e in self._stored.values() if e.starts_at == starts_at]
@@ -680,22 +623,6 @@ class FakeEventRepository:
             "updated_at": datetime,
         }
         return paginate(chosen, sort=sort, kinds=kinds, id_of=lambda e: e.id, page=page)
-
-    def add(self, record: Event) -> None:
-        self._tx.check_write()
-        self._stored[record.id] = record
-
-    def update(self, record: Event, expected_version: int) -> bool:
-        self._tx.check_write()
-        stored = self._stored.get(record.id)
-        if stored is None or stored.version != expected_version:
-            return False
-        self._stored[record.id] = record
-        return True
-
-    def delete(self, record_id: uuid.UUID) -> None:
-        self._tx.check_write()
-        self._stored.pop(record_id, None)
 
 
 class FakeApiKeyRepository:
