@@ -454,3 +454,37 @@ def test_demo_data_december(
     assert any(e["title"]["de"].startswith("Eurocities-Konferenz") for e in staff)
     october = app_client.get("/v1/events", params={"from": "2025-10-01", "to": "2025-10-31"})
     assert [e["starts_at"][-6:] for e in october.json()["items"]] == ["+02:00", "+01:00"]
+
+
+def test_an_event_known_only_to_the_month(app_client: TestClient, keys: dict[str, Headers]) -> None:
+    editor = keys["editor"]
+    film = event(
+        app_client,
+        editor,
+        "Filmabend im Dezember",
+        starts_at="2025-12-01T00:00:00+01:00",
+        all_day=True,
+        precision="month",
+    )
+    assert film["precision"] == "month"
+    late_december = app_client.get("/v1/events", params={"from": "2025-12-20", "to": "2025-12-31"})
+    assert film["id"] in {e["id"] for e in late_december.json()["items"]}, "it lasts the month"
+    january = app_client.get("/v1/events", params={"from": "2026-01-01", "to": "2026-01-31"})
+    assert film["id"] not in {e["id"] for e in january.json()["items"]}
+    base = {
+        "title": {"de": "Film"},
+        "kind": "film_screening",
+        "all_day": True,
+        "precision": "month",
+    }
+    for wrong, field in (
+        ({"starts_at": "2025-12-05T00:00:00+01:00"}, "starts_at"),
+        (
+            {"starts_at": "2025-12-01T00:00:00+01:00", "ends_at": "2025-12-02T00:00:00+01:00"},
+            "ends_at",
+        ),
+        ({"starts_at": "2025-12-01T00:00:00+01:00", "all_day": False}, "all_day"),
+    ):
+        response = app_client.post("/v1/events", json={**base, **wrong}, headers=editor)
+        assert response.status_code == 422, wrong
+        assert field in {e["field"] for e in response.json()["errors"]}, wrong

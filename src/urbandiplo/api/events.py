@@ -56,7 +56,7 @@ from urbandiplo.domain.events import (
 )
 from urbandiplo.domain.listing import DEFAULT_PAGE_SIZE, PageRequest, Sort
 from urbandiplo.domain.taxonomies import FieldOfAction
-from urbandiplo.domain.values import I18nText, Visibility
+from urbandiplo.domain.values import DatePrecision, I18nText, Visibility
 
 router = APIRouter(prefix="/v1/events", tags=["events"])
 
@@ -112,6 +112,10 @@ VenueName = Annotated[str, StringConstraints(min_length=1, max_length=300)]
 Address = Annotated[str, StringConstraints(min_length=1, max_length=500)]
 Ids = Annotated[list[Id], Field(max_length=50)]
 
+PRECISION = (
+    "How much of the date is known: `month` or `year` where the sources give no day; the "
+    "event is then all-day, starts on the first day and has no ends_at"
+)
 TIMES = (
     "Date and time with an offset; shown in the event's time zone with the offset in force "
     "there on the day"
@@ -216,6 +220,7 @@ class EventCreate(RequestModel):
     starts_at: IsoDateTime = Field(description=TIMES)
     ends_at: IsoDateTime | None = Field(default=None, description="Not before starts_at. " + TIMES)
     all_day: bool = Field(default=False, description=ALL_DAY)
+    precision: DatePrecision = Field(default=DatePrecision.DAY, description=PRECISION)
     timezone: TimezoneIn = Field(
         default=DEFAULT_TIMEZONE, description="IANA time zone the event's times are shown in"
     )
@@ -252,6 +257,7 @@ class EventUpdate(PatchModel):
     starts_at: Omittable[IsoDateTime] = None
     ends_at: IsoDateTime | None = None
     all_day: Omittable[bool] = None
+    precision: Omittable[DatePrecision] = None
     timezone: Omittable[TimezoneIn] = None
     venue: VenueIn | None = None
     organiser_ids: Omittable[Ids] = None
@@ -293,6 +299,7 @@ class EventPublic(BaseModel):
     starts_at: Timestamp = Field(description=TIMES)
     ends_at: Timestamp | None
     all_day: bool = Field(description=ALL_DAY)
+    precision: DatePrecision = Field(description=PRECISION)
     timezone: TimezoneName
     venue: VenueOut | None
     organiser_ids: Ids

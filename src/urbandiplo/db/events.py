@@ -45,7 +45,7 @@ from urbandiplo.domain.errors import Conflict, DomainError
 from urbandiplo.domain.events import Audience, Event, EventKind, EventQuery, Link, Venue
 from urbandiplo.domain.refs import OrganisationRef
 from urbandiplo.domain.taxonomies import FieldOfAction
-from urbandiplo.domain.values import I18nText, Visibility, fold_for_search
+from urbandiplo.domain.values import DatePrecision, I18nText, Visibility, fold_for_search
 
 events = table_of(EventRow)
 delegation_links = table_of(DelegationEventRow)
@@ -257,6 +257,7 @@ class SqlEventRepository(SqlRepository[Event, EventQuery]):
                     starts_at=values["starts_at"].astimezone(zone),
                     ends_at=ends_at.astimezone(zone) if ends_at is not None else None,
                     all_day=values["all_day"],
+                    precision=DatePrecision(values["precision"]),
                     timezone=values["timezone"],
                     venue=_venue(values),
                     organiser_ids=tuple(o.id for o in organisers),
@@ -359,6 +360,7 @@ def _values(e: Event) -> dict[str, Any]:
         "ends_at": e.ends_at,
         "ends_by": e.ends_by,
         "all_day": e.all_day,
+        "precision": e.precision.value,
         "timezone": e.timezone,
         "venue_name": venue.name if venue is not None else None,
         "venue_address": venue.address if venue is not None else None,

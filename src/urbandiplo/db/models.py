@@ -394,6 +394,7 @@ class EventRow(RecordColumns, Base):
     # from/to filters; kept for queries only.
     ends_by: Mapped[datetime] = mapped_column(UTCDateTime)
     all_day: Mapped[bool] = mapped_column(Boolean)
+    precision: Mapped[str] = mapped_column(String(8), server_default="day")
     timezone: Mapped[str] = mapped_column(String(64))
     venue_name: Mapped[str | None] = mapped_column(String(300))
     venue_address: Mapped[str | None] = mapped_column(String(500))

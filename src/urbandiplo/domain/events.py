@@ -26,7 +26,7 @@ from urbandiplo.domain.ports import Repository, UnitOfWork, UnitOfWorkFactory
 from urbandiplo.domain.records import RecordService
 from urbandiplo.domain.refs import CityRef, OrganisationRef, city_ref, organisation_ref
 from urbandiplo.domain.taxonomies import FieldOfAction, check_fields_of_action, check_sdgs
-from urbandiplo.domain.values import I18nText, Visibility
+from urbandiplo.domain.values import DatePrecision, I18nText, Visibility, check_precision
 
 EVENT_SORTS = ("starts_at", "created_at", "updated_at")
 DEFAULT_TIMEZONE = "Europe/Berlin"
@@ -116,6 +116,9 @@ class EventFields:
     summary: I18nText | None = None
     ends_at: datetime | None = None
     all_day: bool = False
+    # A day, or only its month or year where that is all the sources say ("in December");
+    # then the event is all-day, starts on the first day and has no end of its own.
+    precision: DatePrecision = DatePrecision.DAY
     timezone: str = DEFAULT_TIMEZONE
     venue: Venue | None = None
     organiser_ids: tuple[uuid.UUID, ...] = ()  # organisations
@@ -147,7 +150,7 @@ class Event(EventFields):
     def ends_by(self) -> datetime:
         """The instant the event is over: its end, or its start where it has none; an
         all-day event lasts to the end of its last day."""
-        return _over_at(self.starts_at, self.ends_at, self.all_day, self.timezone)
+        return _over_at(self.starts_at, self.ends_at, self.all_day, self.timezone, self.precision)
 
     def visible_to(self, principal: Principal) -> bool:
         """An event shows only where the caller may see it and its venue's city."""
@@ -157,13 +160,25 @@ class Event(EventFields):
         )
 
 
-def _over_at(start: datetime, end: datetime | None, all_day: bool, timezone: str) -> datetime:
+def _over_at(
+    start: datetime,
+    end: datetime | None,
+    all_day: bool,
+    timezone: str,
+    precision: DatePrecision = DatePrecision.DAY,
+) -> datetime:
     last = end if end is not None else start
     if not all_day:
         return last
     zone = ZoneInfo(timezone)
-    day = last.astimezone(zone).date() + timedelta(days=1)
-    return datetime.combine(day, time(), zone)
+    day = last.astimezone(zone).date()
+    if precision == DatePrecision.YEAR:
+        after = date(day.year + 1, 1, 1)
+    elif precision == DatePrecision.MONTH:
+        after = date(day.year + day.month // 12, day.month % 12 + 1, 1)
+    else:
+        after = day + timedelta(days=1)
+    return datetime.combine(after, time(), zone)
 
 
 def _in_utc(make: Callable[[], datetime]) -> datetime:
@@ -272,6 +287,14 @@ def _check_times(draft: EventFields) -> tuple[datetime | None, datetime | None, 
     ends_at = _instant(draft.ends_at, zone, "ends_at", problems)
     if starts_at is not None and ends_at is not None and ends_at < starts_at:
         problems.append(FieldProblem("ends_at", "must not be before starts_at"))
+    if draft.precision != DatePrecision.DAY:
+        if not draft.all_day:
+            problems.append(FieldProblem("all_day", "a date known to the month or year is all-day"))
+        if draft.ends_at is not None:
+            problems.append(FieldProblem("ends_at", "none where only the month or year is known"))
+        if starts_at is not None and zone is not None:
+            local = starts_at.astimezone(zone).date()
+            problems += check_precision(local, draft.precision, "starts_at")
     if draft.all_day and zone is not None:
         if starts_at is not None and not _is_midnight(starts_at):
             problems.append(
