@@ -24,6 +24,7 @@ from urbandiplo.api import (
     cities,
     delegations,
     events,
+    funding,
     health,
     networks,
     organisations,
@@ -43,6 +44,7 @@ from urbandiplo.domain.cities import CityService, HomeCity
 from urbandiplo.domain.delegations import DelegationService
 from urbandiplo.domain.errors import FieldProblem, InvalidData
 from urbandiplo.domain.events import EventService
+from urbandiplo.domain.funding import FundingProgrammeService
 from urbandiplo.domain.idempotency import IdempotencyService
 from urbandiplo.domain.keys import ApiKeyService
 from urbandiplo.domain.networks import NetworkService
@@ -119,6 +121,7 @@ def build_services(settings: Settings, engine: Engine) -> Services:
         networks=NetworkService(uow_factory),
         events=EventService(uow_factory),
         delegations=DelegationService(uow_factory),
+        funding_programmes=FundingProgrammeService(uow_factory),
         api_keys=ApiKeyService(uow_factory),
         idempotency=IdempotencyService(uow_factory),
         ready=lambda: current_revision(engine) == head,
@@ -173,6 +176,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         networks.router,
         events.router,
         delegations.router,
+        funding.router,
         taxonomies.router,
         health.router,
     ):
@@ -240,6 +244,7 @@ def contract(app: FastAPI) -> dict[str, Any]:
             {"name": "networks", "description": "City networks and the city's memberships"},
             {"name": "events", "description": "Events the office runs or co-runs"},
             {"name": "delegations", "description": "Official visits made and received"},
+            {"name": "funding", "description": "Funding programmes, the city's own funds too"},
             {"name": "taxonomies", "description": "SDGs and fields of action"},
             {"name": "operations", "description": "Health and readiness"},
         ],

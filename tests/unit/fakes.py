@@ -27,6 +27,7 @@ from urbandiplo.domain.cities import City, CityQuery
 from urbandiplo.domain.delegations import Delegation, DelegationQuery
 from urbandiplo.domain.errors import DuplicatePartnership, FieldProblem, InvalidData
 from urbandiplo.domain.events import Event, EventQuery
+from urbandiplo.domain.funding import FundingProgramme, FundingProgrammeQuery
 from urbandiplo.domain.geography import in_global_south
 from urbandiplo.domain.idempotency import IdempotencyKeyInUse
 from urbandiplo.domain.listing import Page, PageRequest, Position, Sort
@@ -51,6 +52,7 @@ class Stores:
     people: dict[uuid.UUID, Person] = field(default_factory=dict)
     networks: dict[uuid.UUID, Network] = field(default_factory=dict)
     delegations: dict[uuid.UUID, Delegation] = field(default_factory=dict)
+    funding_programmes: dict[uuid.UUID, FundingProgramme] = field(default_factory=dict)
     events: dict[uuid.UUID, Event] = field(default_factory=dict)
     api_keys: dict[str, StoredApiKey] = field(default_factory=dict)
     idempotency: dict[tuple[str, str], StoredResponse] = field(default_factory=dict)
@@ -64,6 +66,7 @@ class Stores:
             people=dict(self.people),
             networks=dict(self.networks),
             delegations=dict(self.delegations),
+            funding_programmes=dict(self.funding_programmes),
             events=dict(self.events),
             api_keys=dict(self.api_keys),
             idempotency=dict(self.idempotency),
@@ -625,6 +628,27 @@ class FakeEventRepository(FakeRecords[Event]):
         return paginate(chosen, sort=sort, kinds=kinds, id_of=lambda e: e.id, page=page)
 
 
+class FakeFundingProgrammeRepository(FakeRecords[FundingProgramme]):
+    """Funding programmes as stored; only what the service's tests need."""
+
+    @property
+    def _stored(self) -> dict[uuid.UUID, FundingProgramme]:
+        return self._tx.stores.funding_programmes
+
+    def find_by_name(self, name: str) -> FundingProgramme | None:
+        return next((p for p in self._stored.values() if p.name == name), None)
+
+    def list_page(
+        self,
+        query: FundingProgrammeQuery,
+        visible: Collection[Visibility],
+        sort: Sort,
+        page: PageRequest,
+    ) -> Page[FundingProgramme]:
+        chosen = [p for p in self._stored.values() if p.visibility in visible]
+        return paginate(chosen, sort=sort, kinds=PERSON_SORT_KINDS, id_of=lambda p: p.id, page=page)
+
+
 class FakeApiKeyRepository:
     def __init__(self, transaction: _Transaction) -> None:
         self._tx = transaction
@@ -716,6 +740,10 @@ class FakeUnitOfWork:
     @property
     def events(self) -> FakeEventRepository:
         return FakeEventRepository(self._open())
+
+    @property
+    def funding_programmes(self) -> FakeFundingProgrammeRepository:
+        return FakeFundingProgrammeRepository(self._open())
 
     @property
     def api_keys(self) -> FakeApiKeyRepository:

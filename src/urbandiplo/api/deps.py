@@ -13,6 +13,7 @@ from urbandiplo.domain.access import Principal
 from urbandiplo.domain.cities import CityService
 from urbandiplo.domain.delegations import DelegationService
 from urbandiplo.domain.events import EventService
+from urbandiplo.domain.funding import FundingProgrammeService
 from urbandiplo.domain.idempotency import IdempotencyService
 from urbandiplo.domain.keys import ApiKeyService
 from urbandiplo.domain.networks import NetworkService
@@ -31,6 +32,7 @@ class Services:
     people: PersonService
     networks: NetworkService
     delegations: DelegationService
+    funding_programmes: FundingProgrammeService
     events: EventService
     api_keys: ApiKeyService
     idempotency: IdempotencyService

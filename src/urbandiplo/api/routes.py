@@ -65,7 +65,7 @@ class Resource:
     """One resource: its path segment, its noun, schemas and service."""
 
     collection: str  # "cities": the path /v1/cities and the operation ids cities-...
-    noun: str  # "city": summaries, and the path parameter city_id
+    noun: str  # "city": summaries, and the path parameter city_id ("funding programme": _)
     views: Views
     create_model: type[BaseModel]
     update_model: type[BaseModel]
@@ -77,7 +77,7 @@ class Resource:
 
     @property
     def id_param(self) -> str:
-        return f"{self.noun}_id"
+        return f"{self.noun.replace(' ', '_')}_id"
 
     def location(self, record: Any) -> str:
         return f"/v1/{self.collection}/{record.id}"
@@ -92,7 +92,7 @@ def add_item_routes(router: APIRouter, spec: Resource) -> None:
     item = f"/{{{spec.id_param}:uuid}}"
     RecordId = Annotated[Id, Path(alias=spec.id_param)]
     link = {
-        f"GetCreated{spec.noun.title()}": {
+        f"GetCreated{spec.noun.title().replace(' ', '')}": {
             "operationId": f"{spec.collection}-get",
             "parameters": {spec.id_param: "$response.body#/id"},
             "description": f"Read the {spec.noun} that was just created.",

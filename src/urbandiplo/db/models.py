@@ -496,3 +496,35 @@ class DelegationEventRow(Base):
     event_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("events.id", ondelete="RESTRICT"))
 
     __table_args__ = (Index("ix_delegation_events_event_id", "event_id"),)
+
+
+# ---- funding ----
+
+
+class FundingProgrammeRow(RecordColumns, Base):
+    __tablename__ = "funding_programmes"
+
+    name: Mapped[str] = mapped_column(String(300))
+    acronym: Mapped[str | None] = mapped_column(String(50))
+    level: Mapped[str] = mapped_column(String(16))
+    funder_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("organisations.id", ondelete="RESTRICT")
+    )
+    period_from: Mapped[int | None] = mapped_column(Integer)
+    period_to: Mapped[int | None] = mapped_column(Integer)
+    total_budget_amount: Mapped[Decimal | None] = mapped_column(Numeric(16, 2))
+    total_budget_currency: Mapped[str | None] = mapped_column(String(3))
+    co_financing_rate: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))
+    eligible_applicants: Mapped[dict[str, str] | None] = mapped_column(json_type())
+    contact_point: Mapped[str | None] = mapped_column(String(300))
+    url: Mapped[str | None] = mapped_column(String(2000))
+    description: Mapped[dict[str, str] | None] = mapped_column(json_type())
+    notes: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (
+        Index("ix_funding_programmes_name", "name"),
+        Index("ix_funding_programmes_level", "level"),
+        Index("ix_funding_programmes_funder_id", "funder_id"),
+        Index("ix_funding_programmes_created_at_id", "created_at", "id"),
+        Index("ix_funding_programmes_updated_at_id", "updated_at", "id"),
+    )

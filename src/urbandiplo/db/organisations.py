@@ -15,6 +15,7 @@ from urbandiplo.db.models import (
     CityRow,
     DelegationMemberRow,
     EventOrganisationRow,
+    FundingProgrammeRow,
     OrganisationRow,
     PartnershipAssociationRow,
     PersonRow,
@@ -32,6 +33,7 @@ associations = table_of(PartnershipAssociationRow)
 people = table_of(PersonRow)
 members = table_of(DelegationMemberRow)
 event_organisations = table_of(EventOrganisationRow)
+funded = table_of(FundingProgrammeRow)
 city = table_of(CityRow).alias("city")
 
 SORT_COLUMNS: dict[str, tuple[ColumnElement[Any], type]] = {
@@ -104,7 +106,7 @@ class SqlOrganisationRepository(SqlRepository[Organisation, OrganisationQuery]):
     def reference_count(self, organisation_id: uuid.UUID) -> int:
         """How many records refer to the organisation (associations, people, delegations)."""
         tables = (associations, people, members, event_organisations)
-        columns = [table.c.organisation_id for table in tables]
+        columns = [table.c.organisation_id for table in tables] + [funded.c.funder_id]
         return count_references(self._connection, organisation_id, columns)
 
 

@@ -11,6 +11,7 @@ from urbandiplo.db.access import SqlApiKeyRepository, SqlIdempotencyRepository
 from urbandiplo.db.cities import SqlCityRepository
 from urbandiplo.db.delegations import SqlDelegationRepository
 from urbandiplo.db.events import SqlEventRepository
+from urbandiplo.db.funding import SqlFundingProgrammeRepository
 from urbandiplo.db.networks import SqlNetworkRepository
 from urbandiplo.db.organisations import SqlOrganisationRepository
 from urbandiplo.db.partnerships import SqlPartnershipRepository
@@ -26,6 +27,7 @@ class SqlUnitOfWork:
     people: SqlPersonRepository
     networks: SqlNetworkRepository
     delegations: SqlDelegationRepository
+    funding_programmes: SqlFundingProgrammeRepository
     events: SqlEventRepository
     api_keys: SqlApiKeyRepository
     idempotency: SqlIdempotencyRepository
@@ -47,6 +49,7 @@ class SqlUnitOfWork:
         self.people = SqlPersonRepository(connection)
         self.networks = SqlNetworkRepository(connection)
         self.delegations = SqlDelegationRepository(connection)
+        self.funding_programmes = SqlFundingProgrammeRepository(connection)
         self.events = SqlEventRepository(connection)
         self.api_keys = SqlApiKeyRepository(connection)
         self.idempotency = SqlIdempotencyRepository(connection)

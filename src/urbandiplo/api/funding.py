@@ -1,0 +1,213 @@
+"""/v1/funding-programmes: where money comes from, the city's own funds included."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from starlette.responses import Response
+
+from urbandiplo.api import resource
+from urbandiplo.api.common import (
+    Cursor,
+    I18nTextIn,
+    I18nTextOut,
+    Id,
+    Limit,
+    ModifiedSince,
+    MoneyIn,
+    MoneyOut,
+    Omittable,
+    OrganisationName,
+    Page,
+    PatchModel,
+    RequestModel,
+    SearchText,
+    ShortText,
+    Text,
+    Timestamp,
+    Url,
+)
+from urbandiplo.api.deps import PrincipalDep, ServicesDep
+from urbandiplo.api.http import decode_cursor
+from urbandiplo.api.problems import problem_responses
+from urbandiplo.api.refs import OrganisationRef
+from urbandiplo.api.resource import IfNoneMatch, Views
+from urbandiplo.api.routes import Resource, add_item_routes
+from urbandiplo.domain.funding import (
+    PROGRAMME_SORTS,
+    FundingLevel,
+    FundingProgrammeFields,
+    FundingProgrammeQuery,
+)
+from urbandiplo.domain.listing import DEFAULT_PAGE_SIZE, PageRequest, Sort
+from urbandiplo.domain.values import I18nText, Visibility
+
+router = APIRouter(prefix="/v1/funding-programmes", tags=["funding"])
+
+Acronym = Annotated[str, StringConstraints(min_length=1, max_length=50)]
+Year = Annotated[int, Field(ge=1900, le=2200, json_schema_extra={"format": "int32"})]
+Rate = Annotated[
+    str,
+    StringConstraints(pattern=r"^[0-9]{1,3}(\.[0-9]{1,2})?$", max_length=6),
+    Field(description="Percent of eligible costs the programme pays, as a decimal string"),
+]
+
+EXAMPLE_IN: dict[str, Any] = {
+    "name": "Citizens, Equality, Rights and Values",
+    "acronym": "CERV",
+    "level": "eu",
+    "period_from": 2021,
+    "period_to": 2027,
+    "total_budget": {"amount": "1441000000.00", "currency": "EUR"},
+    "co_financing_rate": "90",
+}
+
+
+def _domain_value(name: str, value: Any) -> Any:
+    if value is None:
+        return None
+    if name == "total_budget":
+        return value.to_domain()
+    if name == "co_financing_rate":
+        return Decimal(value)
+    if name in {"eligible_applicants", "description"}:
+        return I18nText(value)
+    return value
+
+
+class FundingProgrammeCreate(RequestModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [EXAMPLE_IN]})
+
+    name: OrganisationName
+    level: FundingLevel
+    acronym: Acronym | None = None
+    funder_id: Id | None = Field(default=None, description="The funding organisation")
+    period_from: Year | None = None
+    period_to: Year | None = None
+    total_budget: MoneyIn | None = None
+    co_financing_rate: Rate | None = None
+    eligible_applicants: I18nTextIn | None = None
+    contact_point: ShortText | None = None
+    url: Url | None = None
+    description: I18nTextIn | None = None
+    notes: Text | None = Field(default=None, description="Internal note, for staff only")
+    visibility: Visibility = Visibility.PUBLIC
+
+    def to_fields(self) -> FundingProgrammeFields:
+        return FundingProgrammeFields(
+            **{name: _domain_value(name, getattr(self, name)) for name in type(self).model_fields}
+        )
+
+
+class FundingProgrammeUpdate(PatchModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"period_to": 2028}]})
+
+    name: Omittable[OrganisationName] = None
+    level: Omittable[FundingLevel] = None
+    acronym: Acronym | None = None
+    funder_id: Id | None = None
+    period_from: Year | None = None
+    period_to: Year | None = None
+    total_budget: MoneyIn | None = None
+    co_financing_rate: Rate | None = None
+    eligible_applicants: I18nTextIn | None = None
+    contact_point: ShortText | None = None
+    url: Url | None = None
+    description: I18nTextIn | None = None
+    notes: Text | None = None
+    visibility: Omittable[Visibility] = None
+
+    def changes(self) -> dict[str, Any]:
+        return {name: _domain_value(name, getattr(self, name)) for name in self.model_fields_set}
+
+
+class FundingProgrammePublic(BaseModel):
+    """A funding programme as the website sees it."""
+
+    id: Id
+    name: OrganisationName
+    acronym: Acronym | None
+    level: FundingLevel
+    funder_id: Id | None
+    funder: OrganisationRef | None
+    period_from: Year | None
+    period_to: Year | None
+    total_budget: MoneyOut | None
+    co_financing_rate: Rate | None
+    eligible_applicants: I18nTextOut | None
+    contact_point: ShortText | None
+    url: Url | None
+    description: I18nTextOut | None
+    created_at: Timestamp
+    updated_at: Timestamp
+
+
+class FundingProgramme(FundingProgrammePublic):
+    """A funding programme as staff see it."""
+
+    notes: Text | None
+    visibility: Visibility
+
+
+class FundingProgrammePage(Page[FundingProgramme]):
+    pass
+
+
+class FundingProgrammePublicPage(Page[FundingProgrammePublic]):
+    pass
+
+
+VIEWS = Views(FundingProgramme, FundingProgrammePublic)
+SortParam = Annotated[
+    str,
+    Query(
+        pattern=rf"^-?({'|'.join(PROGRAMME_SORTS)})$",
+        max_length=40,
+        description="Sort field, `-` for descending; ties are broken by id.",
+    ),
+]
+
+
+@router.get(
+    "",
+    operation_id="funding-programmes-list",
+    summary="List funding programmes",
+    response_model=FundingProgrammePage | FundingProgrammePublicPage,
+    responses={304: {"description": "Not modified"}, **problem_responses(401, 422)},
+)
+def list_programmes(
+    request: Request,
+    services: ServicesDep,
+    principal: PrincipalDep,
+    level: FundingLevel | None = None,
+    funder_id: Id | None = None,
+    q: SearchText = None,
+    modified_since: ModifiedSince = None,
+    sort: SortParam = "name",
+    limit: Limit = DEFAULT_PAGE_SIZE,
+    cursor: Cursor = None,
+    if_none_match: IfNoneMatch = None,
+) -> Response:
+    found = services.funding_programmes.list_page(
+        principal,
+        FundingProgrammeQuery(level=level, funder_id=funder_id, q=q, modified_since=modified_since),
+        Sort.parse(sort, PROGRAMME_SORTS),
+        PageRequest(limit, decode_cursor(cursor)),
+    )
+    return resource.page(request, principal, VIEWS, found)
+
+
+add_item_routes(
+    router,
+    Resource(
+        collection="funding-programmes",
+        noun="funding programme",
+        views=VIEWS,
+        create_model=FundingProgrammeCreate,
+        update_model=FundingProgrammeUpdate,
+        service=lambda services: services.funding_programmes,
+    ),
+)

@@ -1,0 +1,122 @@
+"""Where money comes from: funding programmes (EU, federal, state, the city's own funds)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass, replace
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any, Protocol
+
+from urbandiplo.domain.access import Principal
+from urbandiplo.domain.errors import FieldProblem, InvalidData
+from urbandiplo.domain.ports import Repository, UnitOfWork, UnitOfWorkFactory
+from urbandiplo.domain.records import RecordService
+from urbandiplo.domain.refs import OrganisationRef, organisation_ref
+from urbandiplo.domain.values import I18nText, Money, Visibility
+
+PROGRAMME_SORTS = ("name", "created_at", "updated_at")
+
+
+class FundingLevel(StrEnum):
+    EU = "eu"
+    FEDERAL = "federal"
+    STATE = "state"
+    MUNICIPAL = "municipal"
+    FOUNDATION = "foundation"
+    OTHER = "other"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FundingProgrammeFields:
+    """What staff enter about a programme. The city's own funds are programmes too, with
+    the city (one of its departments) as funder."""
+
+    name: str
+    level: FundingLevel
+    acronym: str | None = None
+    funder_id: uuid.UUID | None = None  # an organisation
+    period_from: int | None = None  # first year, e.g. 2021
+    period_to: int | None = None  # last year, e.g. 2027
+    total_budget: Money | None = None
+    co_financing_rate: Decimal | None = None  # percent of eligible costs the programme pays
+    eligible_applicants: I18nText | None = None
+    contact_point: str | None = None
+    url: str | None = None
+    description: I18nText | None = None
+    notes: str | None = None
+    visibility: Visibility = Visibility.PUBLIC
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FundingProgramme(FundingProgrammeFields):
+    id: uuid.UUID
+    created_at: datetime
+    updated_at: datetime
+    version: int
+    funder: OrganisationRef | None
+
+
+@dataclass(frozen=True, slots=True)
+class FundingProgrammeQuery:
+    level: FundingLevel | None = None
+    funder_id: uuid.UUID | None = None
+    q: str | None = None
+    modified_since: datetime | None = None
+
+
+class FundingProgrammeRepository(Repository[FundingProgramme, FundingProgrammeQuery], Protocol):
+    def find_by_name(self, name: str) -> FundingProgramme | None: ...
+
+
+class FundingProgrammeService(
+    RecordService[FundingProgrammeFields, FundingProgramme, FundingProgrammeQuery]
+):
+    """Reading and changing funding programmes."""
+
+    record_type = "funding programme"
+    fields_type = FundingProgrammeFields
+    record_class = FundingProgramme
+
+    def __init__(self, uow_factory: UnitOfWorkFactory) -> None:
+        super().__init__(uow_factory)
+
+    def repository(self, uow: UnitOfWork) -> FundingProgrammeRepository:
+        return uow.funding_programmes
+
+    def prepare(
+        self,
+        uow: UnitOfWork,
+        principal: Principal,
+        draft: FundingProgrammeFields,
+        current: FundingProgramme | None,
+        changed: AbstractSet[str],
+    ) -> dict[str, Any]:
+        problems = []
+        if not draft.name.strip():
+            problems.append(FieldProblem("name", "must not be empty"))
+        if draft.period_from and draft.period_to and draft.period_to < draft.period_from:
+            problems.append(FieldProblem("period_to", "must not be before period_from"))
+        rate = draft.co_financing_rate
+        if rate is not None and not Decimal(0) <= rate <= Decimal(100):
+            problems.append(FieldProblem("co_financing_rate", "a percentage from 0 to 100"))
+        funder = None
+        if draft.funder_id is not None:
+            found = uow.organisations.get(draft.funder_id)
+            if found is None or not principal.may_see(found.visibility):
+                problems.append(FieldProblem("funder_id", "no such organisation"))
+            else:
+                funder = organisation_ref(found)
+        if problems:
+            raise InvalidData("the programme's data is not valid", problems)
+        values = super().prepare(uow, principal, draft, current, changed)
+        values["funder"] = funder
+        return values
+
+    def shown_to(self, record: FundingProgramme, principal: Principal) -> FundingProgramme:
+        """A funder the caller may not see is left out."""
+        if record.funder is None or principal.may_see(record.funder.visibility):
+            return record
+        return replace(record, funder=None, funder_id=None)
