@@ -44,7 +44,7 @@ from urbandiplo.domain.cities import CityService, HomeCity
 from urbandiplo.domain.delegations import DelegationService
 from urbandiplo.domain.errors import FieldProblem, InvalidData
 from urbandiplo.domain.events import EventService
-from urbandiplo.domain.funding import FundingProgrammeService
+from urbandiplo.domain.funding import FundingCallService, FundingProgrammeService
 from urbandiplo.domain.idempotency import IdempotencyService
 from urbandiplo.domain.keys import ApiKeyService
 from urbandiplo.domain.networks import NetworkService
@@ -122,6 +122,7 @@ def build_services(settings: Settings, engine: Engine) -> Services:
         events=EventService(uow_factory),
         delegations=DelegationService(uow_factory),
         funding_programmes=FundingProgrammeService(uow_factory),
+        funding_calls=FundingCallService(uow_factory),
         api_keys=ApiKeyService(uow_factory),
         idempotency=IdempotencyService(uow_factory),
         ready=lambda: current_revision(engine) == head,
@@ -177,6 +178,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         events.router,
         delegations.router,
         funding.router,
+        funding.calls_router,
         taxonomies.router,
         health.router,
     ):

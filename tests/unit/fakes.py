@@ -27,7 +27,12 @@ from urbandiplo.domain.cities import City, CityQuery
 from urbandiplo.domain.delegations import Delegation, DelegationQuery
 from urbandiplo.domain.errors import DuplicatePartnership, FieldProblem, InvalidData
 from urbandiplo.domain.events import Event, EventQuery
-from urbandiplo.domain.funding import FundingProgramme, FundingProgrammeQuery
+from urbandiplo.domain.funding import (
+    FundingCall,
+    FundingCallQuery,
+    FundingProgramme,
+    FundingProgrammeQuery,
+)
 from urbandiplo.domain.geography import in_global_south
 from urbandiplo.domain.idempotency import IdempotencyKeyInUse
 from urbandiplo.domain.listing import Page, PageRequest, Position, Sort
@@ -53,6 +58,7 @@ class Stores:
     networks: dict[uuid.UUID, Network] = field(default_factory=dict)
     delegations: dict[uuid.UUID, Delegation] = field(default_factory=dict)
     funding_programmes: dict[uuid.UUID, FundingProgramme] = field(default_factory=dict)
+    funding_calls: dict[uuid.UUID, FundingCall] = field(default_factory=dict)
     events: dict[uuid.UUID, Event] = field(default_factory=dict)
     api_keys: dict[str, StoredApiKey] = field(default_factory=dict)
     idempotency: dict[tuple[str, str], StoredResponse] = field(default_factory=dict)
@@ -67,6 +73,7 @@ class Stores:
             networks=dict(self.networks),
             delegations=dict(self.delegations),
             funding_programmes=dict(self.funding_programmes),
+            funding_calls=dict(self.funding_calls),
             events=dict(self.events),
             api_keys=dict(self.api_keys),
             idempotency=dict(self.idempotency),
@@ -638,6 +645,10 @@ class FakeFundingProgrammeRepository(FakeRecords[FundingProgramme]):
     def find_by_name(self, name: str) -> FundingProgramme | None:
         return next((p for p in self._stored.values() if p.name == name), None)
 
+    def reference_count(self, programme_id: uuid.UUID) -> int:
+        calls = self._tx.stores.funding_calls.values()
+        return sum(1 for c in calls if c.programme_id == programme_id)
+
     def list_page(
         self,
         query: FundingProgrammeQuery,
@@ -647,6 +658,30 @@ class FakeFundingProgrammeRepository(FakeRecords[FundingProgramme]):
     ) -> Page[FundingProgramme]:
         chosen = [p for p in self._stored.values() if p.visibility in visible]
         return paginate(chosen, sort=sort, kinds=PERSON_SORT_KINDS, id_of=lambda p: p.id, page=page)
+
+
+class FakeFundingCallRepository(FakeRecords[FundingCall]):
+    """Calls as stored; only what the service's tests need."""
+
+    @property
+    def _stored(self) -> dict[uuid.UUID, FundingCall]:
+        return self._tx.stores.funding_calls
+
+    def list_page(
+        self,
+        query: FundingCallQuery,
+        visible: Collection[Visibility],
+        sort: Sort,
+        page: PageRequest,
+    ) -> Page[FundingCall]:
+        chosen = [c for c in self._stored.values() if c.visibility in visible]
+        kinds: dict[str, type] = {
+            "deadline": datetime,
+            "opens_on": date,
+            "created_at": datetime,
+            "updated_at": datetime,
+        }
+        return paginate(chosen, sort=sort, kinds=kinds, id_of=lambda c: c.id, page=page)
 
 
 class FakeApiKeyRepository:
@@ -744,6 +779,10 @@ class FakeUnitOfWork:
     @property
     def funding_programmes(self) -> FakeFundingProgrammeRepository:
         return FakeFundingProgrammeRepository(self._open())
+
+    @property
+    def funding_calls(self) -> FakeFundingCallRepository:
+        return FakeFundingCallRepository(self._open())
 
     @property
     def api_keys(self) -> FakeApiKeyRepository:

@@ -13,7 +13,7 @@ from urbandiplo.domain.access import Principal
 from urbandiplo.domain.cities import CityService
 from urbandiplo.domain.delegations import DelegationService
 from urbandiplo.domain.events import EventService
-from urbandiplo.domain.funding import FundingProgrammeService
+from urbandiplo.domain.funding import FundingCallService, FundingProgrammeService
 from urbandiplo.domain.idempotency import IdempotencyService
 from urbandiplo.domain.keys import ApiKeyService
 from urbandiplo.domain.networks import NetworkService
@@ -33,6 +33,7 @@ class Services:
     networks: NetworkService
     delegations: DelegationService
     funding_programmes: FundingProgrammeService
+    funding_calls: FundingCallService
     events: EventService
     api_keys: ApiKeyService
     idempotency: IdempotencyService

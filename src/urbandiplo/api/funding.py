@@ -12,9 +12,12 @@ from starlette.responses import Response
 from urbandiplo.api import resource
 from urbandiplo.api.common import (
     Cursor,
+    Day,
     I18nTextIn,
     I18nTextOut,
     Id,
+    IsoDate,
+    IsoDateTime,
     Limit,
     ModifiedSince,
     MoneyIn,
@@ -37,7 +40,11 @@ from urbandiplo.api.refs import OrganisationRef
 from urbandiplo.api.resource import IfNoneMatch, Views
 from urbandiplo.api.routes import Resource, add_item_routes
 from urbandiplo.domain.funding import (
+    CALL_SORTS,
     PROGRAMME_SORTS,
+    CallStatus,
+    FundingCallFields,
+    FundingCallQuery,
     FundingLevel,
     FundingProgrammeFields,
     FundingProgrammeQuery,
@@ -208,6 +215,174 @@ add_item_routes(
         views=VIEWS,
         create_model=FundingProgrammeCreate,
         update_model=FundingProgrammeUpdate,
+        delete_conflicts=True,
         service=lambda services: services.funding_programmes,
+    ),
+)
+
+
+calls_router = APIRouter(prefix="/v1/funding-calls", tags=["funding"])
+
+CALL_EXAMPLE_IN: dict[str, Any] = {
+    "programme_id": "019a8f0e-3c4b-7d21-9e5f-0a1b2c3d4ea0",
+    "identifier": "CERV-2026-CITIZENS-TOWN-TT",
+    "title": {"de": "Städtepartnerschaften (CERV)", "en": "Town twinning (CERV)"},
+    "opens_on": "2026-01-15",
+    "deadline": "2026-03-12T17:00:00+01:00",
+    "budget": {"amount": "4000000.00", "currency": "EUR"},
+}
+Identifier = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+
+
+def _call_value(name: str, value: Any) -> Any:
+    if value is None:
+        return None
+    if name == "budget":
+        return value.to_domain()
+    if name in {"title", "description"}:
+        return I18nText(value)
+    return value
+
+
+class FundingCallCreate(RequestModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [CALL_EXAMPLE_IN]})
+
+    programme_id: Id
+    title: I18nTextIn
+    opens_on: IsoDate
+    deadline: IsoDateTime = Field(description="Date and time with an offset")
+    identifier: Identifier | None = Field(default=None, description="The funder's reference")
+    budget: MoneyIn | None = None
+    url: Url | None = None
+    description: I18nTextIn | None = None
+    notes: Text | None = Field(default=None, description="Internal note, for staff only")
+    visibility: Visibility = Visibility.PUBLIC
+
+    def to_fields(self) -> FundingCallFields:
+        return FundingCallFields(
+            **{name: _call_value(name, getattr(self, name)) for name in type(self).model_fields}
+        )
+
+
+class FundingCallUpdate(PatchModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"deadline": "2026-03-19T17:00:00+01:00"}]},
+    )
+
+    programme_id: Omittable[Id] = None
+    title: Omittable[I18nTextIn] = None
+    opens_on: Omittable[IsoDate] = None
+    deadline: Omittable[IsoDateTime] = None
+    identifier: Identifier | None = None
+    budget: MoneyIn | None = None
+    url: Url | None = None
+    description: I18nTextIn | None = None
+    notes: Text | None = None
+    visibility: Omittable[Visibility] = None
+
+    def changes(self) -> dict[str, Any]:
+        return {name: _call_value(name, getattr(self, name)) for name in self.model_fields_set}
+
+
+class ProgrammeRefOut(BaseModel):
+    model_config = ConfigDict(title="ProgrammeRef")
+
+    id: Id
+    name: OrganisationName
+    acronym: Acronym | None
+
+
+class FundingCallPublic(BaseModel):
+    """A call as the website sees it ("calls to announce")."""
+
+    id: Id
+    programme_id: Id
+    programme: ProgrammeRefOut
+    identifier: Identifier | None
+    title: I18nTextOut
+    opens_on: Day
+    deadline: Timestamp
+    status: CallStatus = Field(description="Derived from the dates, as of the request")
+    budget: MoneyOut | None
+    url: Url | None
+    description: I18nTextOut | None
+    created_at: Timestamp
+    updated_at: Timestamp
+
+
+class FundingCall(FundingCallPublic):
+    """A call as staff see it."""
+
+    notes: Text | None
+    visibility: Visibility
+
+
+class FundingCallPage(Page[FundingCall]):
+    pass
+
+
+class FundingCallPublicPage(Page[FundingCallPublic]):
+    pass
+
+
+CALL_VIEWS = Views(FundingCall, FundingCallPublic)
+CallSortParam = Annotated[
+    str,
+    Query(
+        pattern=rf"^-?({'|'.join(CALL_SORTS)})$",
+        max_length=40,
+        description="Sort field, `-` for descending; ties are broken by id.",
+    ),
+]
+
+
+@calls_router.get(
+    "",
+    operation_id="funding-calls-list",
+    summary="List funding calls",
+    description="`open_on=DATE` lists the calls open at some time of that day (in "
+    "Europe/Berlin): opened by then, deadline not passed before it began.",
+    response_model=FundingCallPage | FundingCallPublicPage,
+    responses={304: {"description": "Not modified"}, **problem_responses(401, 422)},
+)
+def list_calls(
+    request: Request,
+    services: ServicesDep,
+    principal: PrincipalDep,
+    programme_id: Id | None = None,
+    open_on: IsoDate | None = None,
+    status: CallStatus | None = None,
+    q: SearchText = None,
+    modified_since: ModifiedSince = None,
+    sort: CallSortParam = "deadline",
+    limit: Limit = DEFAULT_PAGE_SIZE,
+    cursor: Cursor = None,
+    if_none_match: IfNoneMatch = None,
+) -> Response:
+    found = services.funding_calls.list_page(
+        principal,
+        FundingCallQuery(
+            programme_id=programme_id,
+            open_on=open_on,
+            status=status,
+            q=q,
+            modified_since=modified_since,
+        ),
+        Sort.parse(sort, CALL_SORTS),
+        PageRequest(limit, decode_cursor(cursor)),
+    )
+    return resource.page(request, principal, CALL_VIEWS, found)
+
+
+add_item_routes(
+    calls_router,
+    Resource(
+        collection="funding-calls",
+        noun="funding call",
+        views=CALL_VIEWS,
+        create_model=FundingCallCreate,
+        update_model=FundingCallUpdate,
+        service=lambda services: services.funding_calls,
     ),
 )

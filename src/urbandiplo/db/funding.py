@@ -2,25 +2,33 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Collection, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.engine import Row
 
-from urbandiplo.db.models import FundingProgrammeRow, OrganisationRow, table_of
-from urbandiplo.db.records import QUERY_ONLY, SqlRepository
+from urbandiplo.db.models import FundingCallRow, FundingProgrammeRow, OrganisationRow, table_of
+from urbandiplo.db.records import QUERY_ONLY, SqlRepository, count_references
 from urbandiplo.db.search import contains_folded
 from urbandiplo.domain.funding import (
+    CallStatus,
+    FundingCall,
+    FundingCallQuery,
     FundingLevel,
     FundingProgramme,
     FundingProgrammeQuery,
+    ProgrammeRef,
+    start_of,
 )
+from urbandiplo.domain.records import utcnow
 from urbandiplo.domain.refs import OrganisationRef
 from urbandiplo.domain.values import I18nText, Money, Visibility, fold_for_search
 
 programmes = table_of(FundingProgrammeRow)
+call_links = table_of(FundingCallRow)
 funder = table_of(OrganisationRow).alias("funder")
 FUNDER_REF = ("id", "name", "kind", "website", "visibility")
 
@@ -91,6 +99,9 @@ class SqlFundingProgrammeRepository(SqlRepository[FundingProgramme, FundingProgr
             "search_text": fold_for_search(" ".join(texts)),
         }
 
+    def reference_count(self, programme_id: uuid.UUID) -> int:
+        return count_references(self._connection, programme_id, [call_links.c.programme_id])
+
     def find_by_name(self, name: str) -> FundingProgramme | None:
         row = self._connection.execute(
             self.select().where(programmes.c.name == name).order_by(programmes.c.created_at)
@@ -131,4 +142,113 @@ def _programme(values: Any) -> FundingProgramme:
         updated_at=values["updated_at"],
         version=values["version"],
         funder=funder_ref,
+    )
+
+
+calls = table_of(FundingCallRow)
+programme = table_of(FundingProgrammeRow).alias("programme")
+
+CALL_SORT_COLUMNS: dict[str, tuple[ColumnElement[Any], type]] = {
+    "deadline": (calls.c.deadline, datetime),
+    "opens_on": (calls.c.opens_on, date),
+    "created_at": (calls.c.created_at, datetime),
+    "updated_at": (calls.c.updated_at, datetime),
+}
+
+
+class SqlFundingCallRepository(SqlRepository[FundingCall, FundingCallQuery]):
+    table = calls
+    sort_columns = CALL_SORT_COLUMNS
+
+    def select(self) -> Select[Any]:
+        return select(
+            *(c for c in calls.c if c.name not in QUERY_ONLY | {"opens_at"}),
+            programme.c.name.label("programme__name"),
+            programme.c.acronym.label("programme__acronym"),
+            programme.c.visibility.label("programme__visibility"),
+        ).select_from(calls.join(programme, programme.c.id == calls.c.programme_id))
+
+    def visible_only(self, statement: Select[Any], visible: Collection[Visibility]) -> Select[Any]:
+        values = [v.value for v in visible]
+        return statement.where(calls.c.visibility.in_(values), programme.c.visibility.in_(values))
+
+    def conditions(self, query: FundingCallQuery) -> list[ColumnElement[bool]]:
+        conditions: list[ColumnElement[bool]] = []
+        if query.programme_id is not None:
+            conditions.append(calls.c.programme_id == query.programme_id)
+        if query.open_on is not None:
+            # Open at some time of that day: opened by its end, deadline not before its start.
+            conditions.append(calls.c.opens_on <= query.open_on)
+            conditions.append(calls.c.deadline >= start_of(query.open_on))
+        if query.status is not None:
+            now = utcnow()
+            if query.status == CallStatus.FORTHCOMING:
+                conditions.append(calls.c.opens_at > now)
+            elif query.status == CallStatus.OPEN:
+                conditions.append(calls.c.opens_at <= now)
+                conditions.append(calls.c.deadline >= now)
+            else:
+                conditions.append(calls.c.deadline < now)
+        if query.q:
+            conditions.append(contains_folded(calls.c.search_text, query.q))
+        if query.modified_since is not None:
+            conditions.append(calls.c.updated_at >= query.modified_since)
+        return conditions
+
+    def build(self, rows: Sequence[Row[Any]]) -> list[FundingCall]:
+        return [_call(row._mapping) for row in rows]
+
+    def values(self, record: FundingCall) -> dict[str, Any]:
+        budget = record.budget
+        texts = [
+            *record.title.values(),
+            record.identifier or "",
+            *(record.description or {}).values(),
+        ]
+        return {
+            "id": record.id,
+            "programme_id": record.programme_id,
+            "identifier": record.identifier,
+            "title": dict(record.title),
+            "opens_on": record.opens_on,
+            "opens_at": start_of(record.opens_on),
+            "deadline": record.deadline,
+            "budget_amount": budget.amount if budget else None,
+            "budget_currency": budget.currency if budget else None,
+            "url": record.url,
+            "description": dict(record.description) if record.description else None,
+            "notes": record.notes,
+            "visibility": record.visibility.value,
+            "created_at": record.created_at,
+            "updated_at": record.updated_at,
+            "version": record.version,
+            "search_text": fold_for_search(" ".join(texts)),
+        }
+
+
+def _call(values: Any) -> FundingCall:
+    budget = None
+    if values["budget_amount"] is not None:
+        budget = Money(values["budget_amount"], values["budget_currency"])
+    return FundingCall(
+        id=values["id"],
+        programme_id=values["programme_id"],
+        identifier=values["identifier"],
+        title=I18nText(values["title"]),
+        opens_on=values["opens_on"],
+        deadline=values["deadline"],
+        budget=budget,
+        url=values["url"],
+        description=_text(values["description"]),
+        notes=values["notes"],
+        visibility=Visibility(values["visibility"]),
+        created_at=values["created_at"],
+        updated_at=values["updated_at"],
+        version=values["version"],
+        programme=ProgrammeRef(
+            id=values["programme_id"],
+            name=values["programme__name"],
+            acronym=values["programme__acronym"],
+            visibility=Visibility(values["programme__visibility"]),
+        ),
     )

@@ -528,3 +528,30 @@ class FundingProgrammeRow(RecordColumns, Base):
         Index("ix_funding_programmes_created_at_id", "created_at", "id"),
         Index("ix_funding_programmes_updated_at_id", "updated_at", "id"),
     )
+
+
+class FundingCallRow(RecordColumns, Base):
+    __tablename__ = "funding_calls"
+
+    programme_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("funding_programmes.id", ondelete="RESTRICT")
+    )
+    identifier: Mapped[str | None] = mapped_column(String(200))
+    title: Mapped[dict[str, str]] = mapped_column(json_type())
+    opens_on: Mapped[date] = mapped_column(Date)
+    # The first instant of opens_on in the office's time zone, for queries by instant.
+    opens_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    deadline: Mapped[datetime] = mapped_column(UTCDateTime)
+    budget_amount: Mapped[Decimal | None] = mapped_column(Numeric(16, 2))
+    budget_currency: Mapped[str | None] = mapped_column(String(3))
+    url: Mapped[str | None] = mapped_column(String(2000))
+    description: Mapped[dict[str, str] | None] = mapped_column(json_type())
+    notes: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (
+        Index("ix_funding_calls_programme_id", "programme_id"),
+        Index("ix_funding_calls_deadline_id", "deadline", "id"),
+        Index("ix_funding_calls_opens_on_id", "opens_on", "id"),
+        Index("ix_funding_calls_created_at_id", "created_at", "id"),
+        Index("ix_funding_calls_updated_at_id", "updated_at", "id"),
+    )

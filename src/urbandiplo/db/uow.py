@@ -11,7 +11,7 @@ from urbandiplo.db.access import SqlApiKeyRepository, SqlIdempotencyRepository
 from urbandiplo.db.cities import SqlCityRepository
 from urbandiplo.db.delegations import SqlDelegationRepository
 from urbandiplo.db.events import SqlEventRepository
-from urbandiplo.db.funding import SqlFundingProgrammeRepository
+from urbandiplo.db.funding import SqlFundingCallRepository, SqlFundingProgrammeRepository
 from urbandiplo.db.networks import SqlNetworkRepository
 from urbandiplo.db.organisations import SqlOrganisationRepository
 from urbandiplo.db.partnerships import SqlPartnershipRepository
@@ -28,6 +28,7 @@ class SqlUnitOfWork:
     networks: SqlNetworkRepository
     delegations: SqlDelegationRepository
     funding_programmes: SqlFundingProgrammeRepository
+    funding_calls: SqlFundingCallRepository
     events: SqlEventRepository
     api_keys: SqlApiKeyRepository
     idempotency: SqlIdempotencyRepository
@@ -50,6 +51,7 @@ class SqlUnitOfWork:
         self.networks = SqlNetworkRepository(connection)
         self.delegations = SqlDelegationRepository(connection)
         self.funding_programmes = SqlFundingProgrammeRepository(connection)
+        self.funding_calls = SqlFundingCallRepository(connection)
         self.events = SqlEventRepository(connection)
         self.api_keys = SqlApiKeyRepository(connection)
         self.idempotency = SqlIdempotencyRepository(connection)

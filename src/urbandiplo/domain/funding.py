@@ -5,15 +5,16 @@ from __future__ import annotations
 import uuid
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any, Protocol
+from zoneinfo import ZoneInfo
 
 from urbandiplo.domain.access import Principal
-from urbandiplo.domain.errors import FieldProblem, InvalidData
+from urbandiplo.domain.errors import Conflict, FieldProblem, InvalidData
 from urbandiplo.domain.ports import Repository, UnitOfWork, UnitOfWorkFactory
-from urbandiplo.domain.records import RecordService
+from urbandiplo.domain.records import RecordService, utcnow
 from urbandiplo.domain.refs import OrganisationRef, organisation_ref
 from urbandiplo.domain.values import I18nText, Money, Visibility
 
@@ -69,6 +70,7 @@ class FundingProgrammeQuery:
 
 class FundingProgrammeRepository(Repository[FundingProgramme, FundingProgrammeQuery], Protocol):
     def find_by_name(self, name: str) -> FundingProgramme | None: ...
+    def reference_count(self, programme_id: uuid.UUID) -> int: ...
 
 
 class FundingProgrammeService(
@@ -115,8 +117,134 @@ class FundingProgrammeService(
         values["funder"] = funder
         return values
 
+    def before_delete(self, uow: UnitOfWork, record: FundingProgramme) -> None:
+        if uow.funding_programmes.reference_count(record.id):
+            raise Conflict("calls still refer to the programme; it cannot be deleted")
+
     def shown_to(self, record: FundingProgramme, principal: Principal) -> FundingProgramme:
         """A funder the caller may not see is left out."""
         if record.funder is None or principal.may_see(record.funder.visibility):
             return record
         return replace(record, funder=None, funder_id=None)
+
+
+CALL_SORTS = ("deadline", "opens_on", "created_at", "updated_at")
+# Days in calls (opening, "open on") are days in this zone: the office's.
+CALL_TIMEZONE = ZoneInfo("Europe/Berlin")
+
+
+class CallStatus(StrEnum):
+    FORTHCOMING = "forthcoming"
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ProgrammeRef:
+    """A programme in brief."""
+
+    id: uuid.UUID
+    name: str
+    acronym: str | None
+    visibility: Visibility
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FundingCallFields:
+    """What staff enter about a call for proposals of a programme."""
+
+    programme_id: uuid.UUID
+    title: I18nText
+    opens_on: date
+    deadline: datetime  # timezone-aware
+    identifier: str | None = None  # the funder's, e.g. CERV-2026-CITIZENS-TOWN-TT
+    budget: Money | None = None
+    url: str | None = None
+    description: I18nText | None = None
+    notes: str | None = None
+    visibility: Visibility = Visibility.PUBLIC
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FundingCall(FundingCallFields):
+    id: uuid.UUID
+    created_at: datetime
+    updated_at: datetime
+    version: int
+    programme: ProgrammeRef
+
+    def status_at(self, moment: datetime) -> CallStatus:
+        if moment < start_of(self.opens_on):
+            return CallStatus.FORTHCOMING
+        return CallStatus.OPEN if moment <= self.deadline else CallStatus.CLOSED
+
+    @property
+    def status(self) -> CallStatus:
+        """Derived from the dates: forthcoming, open, or closed, as of now."""
+        return self.status_at(utcnow())
+
+
+def start_of(day: date) -> datetime:
+    """The first instant of a day in the office's time zone."""
+    return datetime.combine(day, time(), CALL_TIMEZONE)
+
+
+@dataclass(frozen=True, slots=True)
+class FundingCallQuery:
+    programme_id: uuid.UUID | None = None
+    open_on: date | None = None  # open at some time of that day
+    status: CallStatus | None = None
+    q: str | None = None
+    modified_since: datetime | None = None
+
+
+class FundingCallRepository(Repository[FundingCall, FundingCallQuery], Protocol):
+    pass
+
+
+class FundingCallService(RecordService[FundingCallFields, FundingCall, FundingCallQuery]):
+    """Reading and changing calls."""
+
+    record_type = "funding call"
+    fields_type = FundingCallFields
+    record_class = FundingCall
+
+    def __init__(self, uow_factory: UnitOfWorkFactory) -> None:
+        super().__init__(uow_factory)
+
+    def repository(self, uow: UnitOfWork) -> FundingCallRepository:
+        return uow.funding_calls
+
+    def visible_to(self, record: FundingCall, principal: Principal) -> bool:
+        """A call shows only with its programme."""
+        return principal.may_see(record.visibility) and principal.may_see(
+            record.programme.visibility
+        )
+
+    def prepare(
+        self,
+        uow: UnitOfWork,
+        principal: Principal,
+        draft: FundingCallFields,
+        current: FundingCall | None,
+        changed: AbstractSet[str],
+    ) -> dict[str, Any]:
+        problems = []
+        if draft.deadline.tzinfo is None:
+            problems.append(FieldProblem("deadline", "needs an offset"))
+        elif draft.deadline < start_of(draft.opens_on):
+            problems.append(FieldProblem("deadline", "must not be before opens_on"))
+        programme = uow.funding_programmes.get(draft.programme_id)
+        if programme is None or not principal.may_see(programme.visibility):
+            problems.append(FieldProblem("programme_id", "no such programme"))
+        if problems:
+            raise InvalidData("the call's data is not valid", problems)
+        assert programme is not None
+        values = super().prepare(uow, principal, draft, current, changed)
+        values["programme"] = ProgrammeRef(
+            id=programme.id,
+            name=programme.name,
+            acronym=programme.acronym,
+            visibility=programme.visibility,
+        )
+        return values

@@ -17,7 +17,7 @@ if TYPE_CHECKING:  # each resource's module defines its repository port and impo
     from urbandiplo.domain.cities import CityRepository
     from urbandiplo.domain.delegations import DelegationRepository
     from urbandiplo.domain.events import EventRepository
-    from urbandiplo.domain.funding import FundingProgrammeRepository
+    from urbandiplo.domain.funding import FundingCallRepository, FundingProgrammeRepository
     from urbandiplo.domain.networks import NetworkRepository
     from urbandiplo.domain.organisations import OrganisationRepository
     from urbandiplo.domain.partnerships import PartnershipRepository
@@ -94,6 +94,8 @@ class UnitOfWork(Protocol):
     def delegations(self) -> DelegationRepository: ...
     @property
     def funding_programmes(self) -> FundingProgrammeRepository: ...
+    @property
+    def funding_calls(self) -> FundingCallRepository: ...
     @property
     def events(self) -> EventRepository: ...
     @property
