@@ -10,6 +10,7 @@ from starlette.responses import Response
 
 from urbandiplo.api import resource
 from urbandiplo.api.common import (
+    LIST_RESPONSES,
     CountryCode,
     Cursor,
     Flag,
@@ -27,10 +28,10 @@ from urbandiplo.api.common import (
     ShortText,
     Text,
     Timestamp,
+    sort_query,
 )
 from urbandiplo.api.deps import PrincipalDep, ServicesDep
 from urbandiplo.api.http import decode_cursor
-from urbandiplo.api.problems import problem_responses
 from urbandiplo.api.resource import IfNoneMatch, Views
 from urbandiplo.api.routes import Resource, add_item_routes
 from urbandiplo.domain.cities import CITY_SORTS, CityFields, CityQuery
@@ -154,14 +155,7 @@ class CityPublicPage(Page[CityPublic]):
 
 
 VIEWS = Views(City, CityPublic)
-SortParam = Annotated[
-    str,
-    Query(
-        pattern=rf"^-?({'|'.join(CITY_SORTS)})$",
-        max_length=40,
-        description="Sort field, `-` for descending; ties are broken by id.",
-    ),
-]
+SortParam = Annotated[str, sort_query(CITY_SORTS)]
 
 
 @router.get(
@@ -169,7 +163,7 @@ SortParam = Annotated[
     operation_id="cities-list",
     summary="List cities",
     response_model=CityPage | CityPublicPage,
-    responses={304: {"description": "Not modified"}, **problem_responses(401, 422)},
+    responses=LIST_RESPONSES,
 )
 def list_cities(
     request: Request,

@@ -20,6 +20,7 @@ from pydantic import (
     model_validator,
 )
 
+from urbandiplo.api.problems import problem_responses
 from urbandiplo.domain.errors import InvalidData
 from urbandiplo.domain.listing import MAX_PAGE_SIZE
 from urbandiplo.domain.values import I18nText, Money, check_country_code
@@ -249,3 +250,21 @@ class Page(BaseModel, Generic[Item]):
 
     items: list[Item] = Field(max_length=MAX_PAGE_SIZE)
     next_cursor: NextCursor
+
+
+def sort_query(sorts: tuple[str, ...], *, nulls_last: bool = False) -> Any:
+    """The `sort` query parameter of a list: one of `sorts`, `-` in front for descending.
+    Use as `Annotated[str, sort_query(CITY_SORTS)]`."""
+    ties = "empty values last, ties broken by id" if nulls_last else "ties are broken by id"
+    return Query(
+        pattern=rf"^-?({'|'.join(sorts)})$",
+        max_length=40,
+        description=f"Sort field, `-` for descending; {ties}.",
+    )
+
+
+# What every list operation declares besides its page.
+LIST_RESPONSES: dict[int | str, dict[str, Any]] = {
+    304: {"description": "Not modified"},
+    **problem_responses(401, 422),
+}

@@ -10,6 +10,7 @@ from starlette.responses import Response
 
 from urbandiplo.api import resource
 from urbandiplo.api.common import (
+    LIST_RESPONSES,
     Cursor,
     Day,
     I18nTextIn,
@@ -29,10 +30,10 @@ from urbandiplo.api.common import (
     ShortText,
     Text,
     Timestamp,
+    sort_query,
 )
 from urbandiplo.api.deps import PrincipalDep, ServicesDep
 from urbandiplo.api.http import decode_cursor
-from urbandiplo.api.problems import problem_responses
 from urbandiplo.api.refs import CityRef, OrganisationRef, PersonRef
 from urbandiplo.api.resource import IfNoneMatch, Views
 from urbandiplo.api.routes import Resource, add_item_routes
@@ -304,14 +305,7 @@ class DelegationPublicPage(Page[DelegationPublic]):
 
 
 VIEWS = Views(Delegation, DelegationPublic)
-SortParam = Annotated[
-    str,
-    Query(
-        pattern=rf"^-?({'|'.join(DELEGATION_SORTS)})$",
-        max_length=40,
-        description="Sort field, `-` for descending; ties are broken by id.",
-    ),
-]
+SortParam = Annotated[str, sort_query(DELEGATION_SORTS)]
 
 
 @router.get(
@@ -319,7 +313,7 @@ SortParam = Annotated[
     operation_id="delegations-list",
     summary="List delegations",
     response_model=DelegationPage | DelegationPublicPage,
-    responses={304: {"description": "Not modified"}, **problem_responses(401, 422)},
+    responses=LIST_RESPONSES,
 )
 def list_delegations(
     request: Request,

@@ -19,6 +19,7 @@ from starlette.responses import Response
 
 from urbandiplo.api import resource
 from urbandiplo.api.common import (
+    LIST_RESPONSES,
     Cursor,
     I18nTextIn,
     I18nTextOut,
@@ -35,11 +36,11 @@ from urbandiplo.api.common import (
     Text,
     Timestamp,
     Url,
+    sort_query,
 )
 from urbandiplo.api.deps import PrincipalDep, ServicesDep
 from urbandiplo.api.http import decode_cursor
 from urbandiplo.api.partnerships import Sdg
-from urbandiplo.api.problems import problem_responses
 from urbandiplo.api.refs import CityRef, OrganisationRef
 from urbandiplo.api.resource import IfNoneMatch, Views
 from urbandiplo.api.routes import Resource, add_item_routes
@@ -338,14 +339,7 @@ class EventPublicPage(Page[EventPublic]):
 
 
 VIEWS = Views(Event, EventPublic)
-SortParam = Annotated[
-    str,
-    Query(
-        pattern=rf"^-?({'|'.join(EVENT_SORTS)})$",
-        max_length=40,
-        description="Sort field, `-` for descending; ties are broken by id.",
-    ),
-]
+SortParam = Annotated[str, sort_query(EVENT_SORTS)]
 RANGE = (
     "A day (YYYY-MM-DD, that day in Europe/Berlin) or a date and time with an offset. "
     "An event is in the range when any part of it is."
@@ -358,7 +352,7 @@ RANGE = (
     summary="List events",
     description="By default in the order they start. " + RANGE,
     response_model=EventPage | EventPublicPage,
-    responses={304: {"description": "Not modified"}, **problem_responses(401, 422)},
+    responses=LIST_RESPONSES,
 )
 def list_events(
     request: Request,

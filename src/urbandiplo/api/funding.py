@@ -5,12 +5,13 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from starlette.responses import Response
 
 from urbandiplo.api import resource
 from urbandiplo.api.common import (
+    LIST_RESPONSES,
     Cursor,
     Day,
     I18nTextIn,
@@ -32,10 +33,10 @@ from urbandiplo.api.common import (
     Text,
     Timestamp,
     Url,
+    sort_query,
 )
 from urbandiplo.api.deps import PrincipalDep, ServicesDep
 from urbandiplo.api.http import decode_cursor
-from urbandiplo.api.problems import problem_responses
 from urbandiplo.api.refs import OrganisationRef
 from urbandiplo.api.resource import IfNoneMatch, Views
 from urbandiplo.api.routes import Resource, add_item_routes
@@ -168,14 +169,7 @@ class FundingProgrammePublicPage(Page[FundingProgrammePublic]):
 
 
 VIEWS = Views(FundingProgramme, FundingProgrammePublic)
-SortParam = Annotated[
-    str,
-    Query(
-        pattern=rf"^-?({'|'.join(PROGRAMME_SORTS)})$",
-        max_length=40,
-        description="Sort field, `-` for descending; ties are broken by id.",
-    ),
-]
+SortParam = Annotated[str, sort_query(PROGRAMME_SORTS)]
 
 
 @router.get(
@@ -183,7 +177,7 @@ SortParam = Annotated[
     operation_id="funding-programmes-list",
     summary="List funding programmes",
     response_model=FundingProgrammePage | FundingProgrammePublicPage,
-    responses={304: {"description": "Not modified"}, **problem_responses(401, 422)},
+    responses=LIST_RESPONSES,
 )
 def list_programmes(
     request: Request,
@@ -327,14 +321,7 @@ class FundingCallPublicPage(Page[FundingCallPublic]):
 
 
 CALL_VIEWS = Views(FundingCall, FundingCallPublic)
-CallSortParam = Annotated[
-    str,
-    Query(
-        pattern=rf"^-?({'|'.join(CALL_SORTS)})$",
-        max_length=40,
-        description="Sort field, `-` for descending; ties are broken by id.",
-    ),
-]
+CallSortParam = Annotated[str, sort_query(CALL_SORTS)]
 
 
 @calls_router.get(
@@ -344,7 +331,7 @@ CallSortParam = Annotated[
     description="`open_on=DATE` lists the calls open at some time of that day (in "
     "Europe/Berlin): opened by then, deadline not passed before it began.",
     response_model=FundingCallPage | FundingCallPublicPage,
-    responses={304: {"description": "Not modified"}, **problem_responses(401, 422)},
+    responses=LIST_RESPONSES,
 )
 def list_calls(
     request: Request,

@@ -10,6 +10,7 @@ from starlette.responses import Response
 
 from urbandiplo.api import resource
 from urbandiplo.api.common import (
+    LIST_RESPONSES,
     Cursor,
     Day,
     I18nTextIn,
@@ -30,10 +31,10 @@ from urbandiplo.api.common import (
     Text,
     Timestamp,
     Url,
+    sort_query,
 )
 from urbandiplo.api.deps import PrincipalDep, ServicesDep
 from urbandiplo.api.http import decode_cursor
-from urbandiplo.api.problems import problem_responses
 from urbandiplo.api.refs import PersonRef
 from urbandiplo.api.resource import IfNoneMatch, Views
 from urbandiplo.api.routes import Resource, add_item_routes
@@ -259,14 +260,7 @@ class NetworkPublicPage(Page[NetworkPublic]):
 
 
 VIEWS = Views(Network, NetworkPublic)
-SortParam = Annotated[
-    str,
-    Query(
-        pattern=rf"^-?({'|'.join(NETWORK_SORTS)})$",
-        max_length=40,
-        description="Sort field, `-` for descending; ties are broken by id.",
-    ),
-]
+SortParam = Annotated[str, sort_query(NETWORK_SORTS)]
 
 
 @router.get(
@@ -274,7 +268,7 @@ SortParam = Annotated[
     operation_id="networks-list",
     summary="List networks",
     response_model=NetworkPage | NetworkPublicPage,
-    responses={304: {"description": "Not modified"}, **problem_responses(401, 422)},
+    responses=LIST_RESPONSES,
 )
 def list_networks(
     request: Request,

@@ -10,6 +10,7 @@ from starlette.responses import Response
 
 from urbandiplo.api import resource
 from urbandiplo.api.common import (
+    LIST_RESPONSES,
     Cursor,
     I18nTextIn,
     I18nTextOut,
@@ -25,10 +26,10 @@ from urbandiplo.api.common import (
     Text,
     Timestamp,
     Url,
+    sort_query,
 )
 from urbandiplo.api.deps import PrincipalDep, ServicesDep
 from urbandiplo.api.http import decode_cursor
-from urbandiplo.api.problems import problem_responses
 from urbandiplo.api.refs import CityRef
 from urbandiplo.api.resource import IfNoneMatch, Views
 from urbandiplo.api.routes import Resource, add_item_routes
@@ -147,14 +148,7 @@ class OrganisationPublicPage(Page[OrganisationPublic]):
 
 
 VIEWS = Views(Organisation, OrganisationPublic)
-SortParam = Annotated[
-    str,
-    Query(
-        pattern=rf"^-?({'|'.join(ORGANISATION_SORTS)})$",
-        max_length=40,
-        description="Sort field, `-` for descending; ties are broken by id.",
-    ),
-]
+SortParam = Annotated[str, sort_query(ORGANISATION_SORTS)]
 
 
 @router.get(
@@ -162,7 +156,7 @@ SortParam = Annotated[
     operation_id="organisations-list",
     summary="List organisations",
     response_model=OrganisationPage | OrganisationPublicPage,
-    responses={304: {"description": "Not modified"}, **problem_responses(401, 422)},
+    responses=LIST_RESPONSES,
 )
 def list_organisations(
     request: Request,

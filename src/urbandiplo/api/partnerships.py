@@ -10,6 +10,7 @@ from starlette.responses import Response
 
 from urbandiplo.api import resource
 from urbandiplo.api.common import (
+    LIST_RESPONSES,
     CountryCode,
     Cursor,
     Day,
@@ -28,10 +29,10 @@ from urbandiplo.api.common import (
     Text,
     Timestamp,
     Url,
+    sort_query,
 )
 from urbandiplo.api.deps import PrincipalDep, ServicesDep
 from urbandiplo.api.http import decode_cursor, json_response
-from urbandiplo.api.problems import problem_responses
 from urbandiplo.api.refs import CityRef, OrganisationRef
 from urbandiplo.api.rendering import dumps, projector
 from urbandiplo.api.resource import IfNoneMatch, Views
@@ -366,14 +367,7 @@ class PartnershipPublicPage(Page[PartnershipPublic]):
 
 VIEWS = Views(Partnership, PartnershipPublic)
 ANNIVERSARY_VIEWS = Views(Anniversary, AnniversaryPublic)
-SortParam = Annotated[
-    str,
-    Query(
-        pattern=rf"^-?({'|'.join(PARTNERSHIP_SORTS)})$",
-        max_length=40,
-        description="Sort field, `-` for descending; empty values last, ties broken by id.",
-    ),
-]
+SortParam = Annotated[str, sort_query(PARTNERSHIP_SORTS, nulls_last=True)]
 
 
 @router.get(
@@ -381,7 +375,7 @@ SortParam = Annotated[
     operation_id="partnerships-list",
     summary="List partnerships",
     response_model=PartnershipPage | PartnershipPublicPage,
-    responses={304: {"description": "Not modified"}, **problem_responses(401, 422)},
+    responses=LIST_RESPONSES,
 )
 def list_partnerships(
     request: Request,
@@ -434,7 +428,7 @@ def list_partnerships(
     description="Partnerships that turn 5, 10, 15, 20, 25, 30, 40, 50, 60, 70, 75, 80, 90 or "
     "100 years old in `year`, by date.",
     response_model=Anniversaries | AnniversariesPublic,
-    responses={304: {"description": "Not modified"}, **problem_responses(401, 422)},
+    responses=LIST_RESPONSES,
 )
 def anniversaries(
     request: Request,

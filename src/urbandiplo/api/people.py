@@ -10,6 +10,7 @@ from starlette.responses import Response
 
 from urbandiplo.api import resource
 from urbandiplo.api.common import (
+    LIST_RESPONSES,
     Cursor,
     Day,
     Id,
@@ -24,6 +25,7 @@ from urbandiplo.api.common import (
     SearchText,
     Text,
     Timestamp,
+    sort_query,
 )
 from urbandiplo.api.deps import PrincipalDep, ServicesDep
 from urbandiplo.api.http import PRIVATE_CACHE, decode_cursor
@@ -175,14 +177,7 @@ class Erasure(BaseModel):
 
 
 VIEWS = Views(Person, PersonPublic)
-SortParam = Annotated[
-    str,
-    Query(
-        pattern=rf"^-?({'|'.join(PERSON_SORTS)})$",
-        max_length=40,
-        description="Sort field, `-` for descending; ties are broken by id.",
-    ),
-]
+SortParam = Annotated[str, sort_query(PERSON_SORTS)]
 
 
 @router.get(
@@ -192,7 +187,7 @@ SortParam = Annotated[
     description="Protected people appear only to callers with the confidential permission; "
     "erased people not at all.",
     response_model=PersonPage | PersonPublicPage,
-    responses={304: {"description": "Not modified"}, **problem_responses(401, 422)},
+    responses=LIST_RESPONSES,
 )
 def list_people(
     request: Request,
