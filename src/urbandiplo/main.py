@@ -21,6 +21,7 @@ from sqlalchemy import Engine
 
 from urbandiplo import __version__
 from urbandiplo.api import (
+    applications,
     cities,
     delegations,
     events,
@@ -31,6 +32,7 @@ from urbandiplo.api import (
     partnerships,
     people,
     problems,
+    projects,
     taxonomies,
 )
 from urbandiplo.api.deps import Services
@@ -40,7 +42,9 @@ from urbandiplo.config import Settings
 from urbandiplo.db.engine import make_engine
 from urbandiplo.db.migrate import current_revision, head_revision
 from urbandiplo.db.uow import SqlUnitOfWorkFactory
+from urbandiplo.domain.applications import FundingApplicationService
 from urbandiplo.domain.cities import CityService, HomeCity
+from urbandiplo.domain.cofinancing import CoFinancingService
 from urbandiplo.domain.delegations import DelegationService
 from urbandiplo.domain.errors import FieldProblem, InvalidData
 from urbandiplo.domain.events import EventService
@@ -51,6 +55,7 @@ from urbandiplo.domain.networks import NetworkService
 from urbandiplo.domain.organisations import OrganisationService
 from urbandiplo.domain.partnerships import PartnershipService
 from urbandiplo.domain.people import PersonService
+from urbandiplo.domain.projects import ProjectService
 
 DESCRIPTION = """\
 The API of a city's office for Europe and international affairs: partner cities and
@@ -113,6 +118,8 @@ def build_services(settings: Settings, engine: Engine) -> Services:
     head = head_revision()  # read from the migration files once, not on every /readyz
     home = HomeCity(settings.home_city, settings.home_country)
     city_service = CityService(uow_factory, home)
+    project_service = ProjectService(uow_factory)
+    application_service = FundingApplicationService(uow_factory)
     return Services(
         cities=city_service,
         partnerships=PartnershipService(uow_factory, home),
@@ -123,6 +130,9 @@ def build_services(settings: Settings, engine: Engine) -> Services:
         delegations=DelegationService(uow_factory),
         funding_programmes=FundingProgrammeService(uow_factory),
         funding_calls=FundingCallService(uow_factory),
+        funding_applications=application_service,
+        projects=project_service,
+        co_financing=CoFinancingService(uow_factory, project_service, application_service),
         api_keys=ApiKeyService(uow_factory),
         idempotency=IdempotencyService(uow_factory),
         ready=lambda: current_revision(engine) == head,
@@ -179,6 +189,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         delegations.router,
         funding.router,
         funding.calls_router,
+        applications.router,
+        projects.router,
         taxonomies.router,
         health.router,
     ):
@@ -246,7 +258,12 @@ def contract(app: FastAPI) -> dict[str, Any]:
             {"name": "networks", "description": "City networks and the city's memberships"},
             {"name": "events", "description": "Events the office runs or co-runs"},
             {"name": "delegations", "description": "Official visits made and received"},
-            {"name": "funding", "description": "Funding programmes, the city's own funds too"},
+            {"name": "projects", "description": "Projects with partner cities, co-financing"},
+            {
+                "name": "funding",
+                "description": "Funding programmes (the city's own funds too), calls and "
+                "applications",
+            },
             {"name": "taxonomies", "description": "SDGs and fields of action"},
             {"name": "operations", "description": "Health and readiness"},
         ],

@@ -45,3 +45,55 @@ def test_networks_delegations_and_a_protected_person(
     assert protected, "the demo data has a protected person"
     staff = app_client.get("/v1/people", params={"limit": 200}, headers=reader).json()["items"]
     assert {p["id"] for p in protected}.isdisjoint({p["id"] for p in staff})
+
+
+def test_projects_and_funding_of_the_2025_report(
+    app_client: TestClient, settings: Settings, db: Engine, keys: dict[str, dict[str, str]]
+) -> None:
+    load(build_services(settings, db))
+    reader = keys["reader"]
+    projects = app_client.get("/v1/projects", params={"q": "Mangroven"}).json()["items"]
+    assert len(projects) == 1
+    corinto = projects[0]
+    assert (corinto["starts_on"], corinto["ends_on"]) == ("2024-05-31", "2026-02-28")
+    [seedlings] = corinto["indicators"]
+    assert (seedlings["actual"], seedlings["as_of"]) == ("9800", "2025-12-31")
+    assert {c["name"] for c in corinto["cities"]} == {"Corinto"}
+    departments = {d["name"] for d in corinto["departments"]}
+    assert "Amt für Umwelt- und Verbraucherschutz der Stadt Köln" in departments
+
+    ambulances = app_client.get("/v1/projects", params={"q": "Rettungswagen"}).json()["items"]
+    [handed_over] = ambulances[0]["indicators"]
+    assert (handed_over["actual"], handed_over["target"]) == ("3", "30")
+
+    cerv = app_client.get("/v1/funding-programmes", params={"q": "CERV"}).json()["items"]
+    assert cerv[0]["total_budget"] == {"amount": "1441000000.00", "currency": "EUR"}
+    assert (cerv[0]["period_from"], cerv[0]["period_to"]) == (2021, 2027)
+
+    restcent = app_client.get("/v1/funding-programmes", params={"q": "RestCent"}).json()
+    grants = app_client.get(
+        "/v1/funding-applications",
+        params={"programme_id": restcent["items"][0]["id"], "status": "approved"},
+    ).json()["items"]
+    assert sorted(g["applicant"]["name"] for g in grants) == [
+        "Caritas Baby Hospital",
+        "Tel Aviv Foundation",
+    ]
+    assert {g["awarded"]["amount"] for g in grants} == {"10000.00"}
+    bethlehem = next(g for g in grants if g["applicant"]["name"] == "Caritas Baby Hospital")
+    funding = app_client.get(f"/v1/projects/{bethlehem['project_id']}/funding", headers=reader)
+    assert funding.json()["total"]["awarded"] == {"amount": "10000.00", "currency": "EUR"}
+    # The BMZ application for the mangroves is internal: staff see it, the website does not.
+    mangroves = app_client.get(
+        "/v1/funding-applications", params={"project_id": corinto["id"]}
+    ).json()["items"]
+    assert mangroves == []
+    staff = app_client.get(
+        "/v1/funding-applications", params={"project_id": corinto["id"]}, headers=reader
+    ).json()["items"]
+    assert [a["programme"]["acronym"] for a in staff] == ["BMZ"]
+    assert [h["to_status"] for h in staff[0]["history"]] == [
+        "submitted",
+        "under_review",
+        "approved",
+    ]

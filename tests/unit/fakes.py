@@ -23,6 +23,7 @@ from datetime import date, datetime
 from types import TracebackType
 from typing import Any, Generic, Self, TypeVar
 
+from urbandiplo.domain.applications import FundingApplication, FundingApplicationQuery
 from urbandiplo.domain.cities import City, CityQuery
 from urbandiplo.domain.delegations import Delegation, DelegationQuery
 from urbandiplo.domain.errors import DuplicatePartnership, FieldProblem, InvalidData
@@ -41,6 +42,7 @@ from urbandiplo.domain.organisations import Organisation, OrganisationQuery
 from urbandiplo.domain.partnerships import Partnership, PartnershipQuery, PartnershipStatus
 from urbandiplo.domain.people import Person, PersonQuery
 from urbandiplo.domain.ports import StoredApiKey, StoredResponse, UnitOfWorkFactory
+from urbandiplo.domain.projects import Project, ProjectQuery
 from urbandiplo.domain.refs import city_ref, organisation_ref
 from urbandiplo.domain.values import Visibility, fold_for_search, fold_query
 
@@ -59,6 +61,8 @@ class Stores:
     delegations: dict[uuid.UUID, Delegation] = field(default_factory=dict)
     funding_programmes: dict[uuid.UUID, FundingProgramme] = field(default_factory=dict)
     funding_calls: dict[uuid.UUID, FundingCall] = field(default_factory=dict)
+    funding_applications: dict[uuid.UUID, FundingApplication] = field(default_factory=dict)
+    projects: dict[uuid.UUID, Project] = field(default_factory=dict)
     events: dict[uuid.UUID, Event] = field(default_factory=dict)
     api_keys: dict[str, StoredApiKey] = field(default_factory=dict)
     idempotency: dict[tuple[str, str], StoredResponse] = field(default_factory=dict)
@@ -74,6 +78,8 @@ class Stores:
             delegations=dict(self.delegations),
             funding_programmes=dict(self.funding_programmes),
             funding_calls=dict(self.funding_calls),
+            funding_applications=dict(self.funding_applications),
+            projects=dict(self.projects),
             events=dict(self.events),
             api_keys=dict(self.api_keys),
             idempotency=dict(self.idempotency),
@@ -647,7 +653,10 @@ class FakeFundingProgrammeRepository(FakeRecords[FundingProgramme]):
 
     def reference_count(self, programme_id: uuid.UUID) -> int:
         calls = self._tx.stores.funding_calls.values()
-        return sum(1 for c in calls if c.programme_id == programme_id)
+        applications = self._tx.stores.funding_applications.values()
+        return sum(1 for c in calls if c.programme_id == programme_id) + sum(
+            1 for a in applications if a.programme_id == programme_id
+        )
 
     def list_page(
         self,
@@ -667,6 +676,10 @@ class FakeFundingCallRepository(FakeRecords[FundingCall]):
     def _stored(self) -> dict[uuid.UUID, FundingCall]:
         return self._tx.stores.funding_calls
 
+    def reference_count(self, call_id: uuid.UUID) -> int:
+        applications = self._tx.stores.funding_applications.values()
+        return sum(1 for a in applications if a.call_id == call_id)
+
     def list_page(
         self,
         query: FundingCallQuery,
@@ -682,6 +695,68 @@ class FakeFundingCallRepository(FakeRecords[FundingCall]):
             "updated_at": datetime,
         }
         return paginate(chosen, sort=sort, kinds=kinds, id_of=lambda c: c.id, page=page)
+
+
+class FakeProjectRepository(FakeRecords[Project]):
+    """Projects as stored; only what the service's tests need."""
+
+    @property
+    def _stored(self) -> dict[uuid.UUID, Project]:
+        return self._tx.stores.projects
+
+    def find_by_title(self, title_de: str) -> Project | None:
+        return next((p for p in self._stored.values() if p.title.get("de") == title_de), None)
+
+    def reference_count(self, project_id: uuid.UUID) -> int:
+        applications = self._tx.stores.funding_applications.values()
+        return sum(1 for a in applications if a.project_id == project_id)
+
+    def list_page(
+        self, query: ProjectQuery, visible: Collection[Visibility], sort: Sort, page: PageRequest
+    ) -> Page[Project]:
+        chosen = [p for p in self._stored.values() if p.visibility in visible]
+        kinds: dict[str, type] = {"starts_on": date, "created_at": datetime, "updated_at": datetime}
+        return paginate(chosen, sort=sort, kinds=kinds, id_of=lambda p: p.id, page=page)
+
+
+class FakeFundingApplicationRepository(FakeRecords[FundingApplication]):
+    """Applications as stored; only what the service's tests need."""
+
+    @property
+    def _stored(self) -> dict[uuid.UUID, FundingApplication]:
+        return self._tx.stores.funding_applications
+
+    def for_project(self, project_id: uuid.UUID) -> list[FundingApplication]:
+        found = [a for a in self._stored.values() if a.project_id == project_id]
+        return sorted(found, key=lambda a: (a.created_at, a.id))
+
+    def find_by_title(self, title: str) -> FundingApplication | None:
+        return next((a for a in self._stored.values() if a.title == title), None)
+
+    def list_page(
+        self,
+        query: FundingApplicationQuery,
+        visible: Collection[Visibility],
+        sort: Sort,
+        page: PageRequest,
+    ) -> Page[FundingApplication]:
+        chosen = [
+            a
+            for a in self._stored.values()
+            if a.visibility in visible
+            and (query.status is None or a.status == query.status)
+            and (
+                query.reports_overdue is None
+                or query.today is None
+                or a.reports_overdue_on(query.today) == query.reports_overdue
+            )
+        ]
+        kinds: dict[str, type] = {
+            "decided_on": date,
+            "created_at": datetime,
+            "updated_at": datetime,
+        }
+        return paginate(chosen, sort=sort, kinds=kinds, id_of=lambda a: a.id, page=page)
 
 
 class FakeApiKeyRepository:
@@ -783,6 +858,14 @@ class FakeUnitOfWork:
     @property
     def funding_calls(self) -> FakeFundingCallRepository:
         return FakeFundingCallRepository(self._open())
+
+    @property
+    def funding_applications(self) -> FakeFundingApplicationRepository:
+        return FakeFundingApplicationRepository(self._open())
+
+    @property
+    def projects(self) -> FakeProjectRepository:
+        return FakeProjectRepository(self._open())
 
     @property
     def api_keys(self) -> FakeApiKeyRepository:

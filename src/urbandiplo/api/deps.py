@@ -10,7 +10,9 @@ from fastapi import Depends, Request
 from fastapi.security import APIKeyHeader
 
 from urbandiplo.domain.access import Principal
+from urbandiplo.domain.applications import FundingApplicationService
 from urbandiplo.domain.cities import CityService
+from urbandiplo.domain.cofinancing import CoFinancingService
 from urbandiplo.domain.delegations import DelegationService
 from urbandiplo.domain.events import EventService
 from urbandiplo.domain.funding import FundingCallService, FundingProgrammeService
@@ -20,6 +22,7 @@ from urbandiplo.domain.networks import NetworkService
 from urbandiplo.domain.organisations import OrganisationService
 from urbandiplo.domain.partnerships import PartnershipService
 from urbandiplo.domain.people import PersonService
+from urbandiplo.domain.projects import ProjectService
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,9 @@ class Services:
     delegations: DelegationService
     funding_programmes: FundingProgrammeService
     funding_calls: FundingCallService
+    funding_applications: FundingApplicationService
+    projects: ProjectService
+    co_financing: CoFinancingService
     events: EventService
     api_keys: ApiKeyService
     idempotency: IdempotencyService

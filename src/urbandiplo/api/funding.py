@@ -285,6 +285,7 @@ class ProgrammeRefOut(BaseModel):
     id: Id
     name: OrganisationName
     acronym: Acronym | None
+    level: FundingLevel
 
 
 class FundingCallPublic(BaseModel):
@@ -370,6 +371,7 @@ add_item_routes(
         views=CALL_VIEWS,
         create_model=FundingCallCreate,
         update_model=FundingCallUpdate,
+        delete_conflicts=True,
         service=lambda services: services.funding_calls,
     ),
 )

@@ -25,6 +25,8 @@ from urbandiplo.domain.errors import (
 )
 from urbandiplo.domain.idempotency import IdempotencyKeyReused
 from urbandiplo.domain.people import Erased
+from urbandiplo.domain.values import CurrencyMismatch
+from urbandiplo.domain.workflow import ApplicationStatus, TransitionNotAllowed
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 log = logging.getLogger("urbandiplo.api")
@@ -67,6 +69,15 @@ class Problem(BaseModel):
     errors: list[ProblemField] | None = Field(
         default=None, max_length=100, description="Each invalid field (the first 100)"
     )
+    current_status: ApplicationStatus | None = Field(
+        default=None,
+        description="`transition-not-allowed` only: the application's status",
+    )
+    allowed: list[ApplicationStatus] | None = Field(
+        default=None,
+        max_length=10,
+        description="`transition-not-allowed` only: the statuses it may move to now",
+    )
 
 
 # The one table from domain errors to HTTP: status, problem type, title. Most specific first.
@@ -79,8 +90,10 @@ DOMAIN_ERRORS: list[tuple[type[DomainError], int, str, str]] = [
         "idempotency-key-reused",
         "Idempotency key used for another request",
     ),
+    (CurrencyMismatch, 422, "currency-mismatch", "Amounts in different currencies"),
     (InvalidData, 422, "validation-error", "Invalid request"),
     (DuplicatePartnership, 409, "duplicate-partnership", "Partnership exists already"),
+    (TransitionNotAllowed, 409, "transition-not-allowed", "Transition not allowed"),
     (Conflict, 409, "conflict", "Conflict"),
     (StaleVersion, 412, "precondition-failed", "Precondition failed"),
     (NotAuthenticated, 401, "unauthenticated", "Not authenticated"),
@@ -122,6 +135,7 @@ def problem(
     title: str | None = None,
     errors: list[dict[str, str]] | None = None,
     headers: dict[str, str] | None = None,
+    extensions: dict[str, Any] | None = None,
 ) -> Response:
     default_slug, default_title = HTTP_PROBLEMS.get(status, ("error", "Error"))
     body: dict[str, Any] = {
@@ -136,6 +150,7 @@ def problem(
             {"field": e["field"][:200], "message": e["message"][:MAX_DETAIL]}
             for e in errors[:MAX_ERRORS]
         ]
+    body.update(extensions or {})
     return Response(
         orjson.dumps(body), status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers
     )
@@ -151,7 +166,21 @@ def domain_problem(error: DomainError) -> Response:
     if isinstance(error, InvalidData) and error.problems:
         errors = [{"field": p.field, "message": p.message} for p in error.problems]
     headers = {"WWW-Authenticate": 'APIKey realm="urbandiplo"'} if status == 401 else None
-    return problem(status, error.detail, slug=slug, title=title, errors=errors, headers=headers)
+    extensions = None
+    if isinstance(error, TransitionNotAllowed):
+        extensions = {
+            "current_status": error.current.value,
+            "allowed": [allowed.value for allowed in error.allowed],
+        }
+    return problem(
+        status,
+        error.detail,
+        slug=slug,
+        title=title,
+        errors=errors,
+        headers=headers,
+        extensions=extensions,
+    )
 
 
 def _is_json(media_type: str) -> bool:

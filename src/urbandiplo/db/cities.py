@@ -17,6 +17,7 @@ from urbandiplo.db.models import (
     EventRow,
     OrganisationRow,
     PartnershipRow,
+    ProjectCityRow,
     table_of,
 )
 from urbandiplo.db.records import SqlRepository, count_references
@@ -31,6 +32,7 @@ partnerships = table_of(PartnershipRow)
 organisations = table_of(OrganisationRow)
 stops = table_of(DelegationCityRow)
 events = table_of(EventRow)
+project_cities = table_of(ProjectCityRow)
 
 SORT_COLUMNS: dict[str, tuple[ColumnElement[Any], type]] = {
     "name": (cities.c.name, str),
@@ -119,12 +121,14 @@ class SqlCityRepository(SqlRepository[City, CityQuery]):
         return city_from_row(row) if row is not None else None
 
     def reference_count(self, city_id: uuid.UUID) -> int:
-        """How many records refer to the city (partnerships, organisations, delegations)."""
+        """How many records refer to the city (partnerships, organisations, delegations,
+        events, projects)."""
         columns = [
             partnerships.c.city_id,
             partnerships.c.partner_city_id,
             organisations.c.city_id,
             stops.c.city_id,
             events.c.venue_city_id,
+            project_cities.c.city_id,
         ]
         return count_references(self._connection, city_id, columns)

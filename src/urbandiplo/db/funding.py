@@ -10,7 +10,13 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.engine import Row
 
-from urbandiplo.db.models import FundingCallRow, FundingProgrammeRow, OrganisationRow, table_of
+from urbandiplo.db.models import (
+    FundingApplicationRow,
+    FundingCallRow,
+    FundingProgrammeRow,
+    OrganisationRow,
+    table_of,
+)
 from urbandiplo.db.records import QUERY_ONLY, SqlRepository, count_references
 from urbandiplo.db.search import contains_folded
 from urbandiplo.domain.funding import (
@@ -29,6 +35,7 @@ from urbandiplo.domain.values import I18nText, Money, Visibility, fold_for_searc
 
 programmes = table_of(FundingProgrammeRow)
 call_links = table_of(FundingCallRow)
+application_links = table_of(FundingApplicationRow)
 funder = table_of(OrganisationRow).alias("funder")
 FUNDER_REF = ("id", "name", "kind", "website", "visibility")
 
@@ -100,7 +107,8 @@ class SqlFundingProgrammeRepository(SqlRepository[FundingProgramme, FundingProgr
         }
 
     def reference_count(self, programme_id: uuid.UUID) -> int:
-        return count_references(self._connection, programme_id, [call_links.c.programme_id])
+        columns = [call_links.c.programme_id, application_links.c.programme_id]
+        return count_references(self._connection, programme_id, columns)
 
     def find_by_name(self, name: str) -> FundingProgramme | None:
         row = self._connection.execute(
@@ -165,6 +173,7 @@ class SqlFundingCallRepository(SqlRepository[FundingCall, FundingCallQuery]):
             *(c for c in calls.c if c.name not in QUERY_ONLY | {"opens_at"}),
             programme.c.name.label("programme__name"),
             programme.c.acronym.label("programme__acronym"),
+            programme.c.level.label("programme__level"),
             programme.c.visibility.label("programme__visibility"),
         ).select_from(calls.join(programme, programme.c.id == calls.c.programme_id))
 
@@ -225,6 +234,9 @@ class SqlFundingCallRepository(SqlRepository[FundingCall, FundingCallQuery]):
             "search_text": fold_for_search(" ".join(texts)),
         }
 
+    def reference_count(self, call_id: uuid.UUID) -> int:
+        return count_references(self._connection, call_id, [application_links.c.call_id])
+
 
 def _call(values: Any) -> FundingCall:
     budget = None
@@ -249,6 +261,7 @@ def _call(values: Any) -> FundingCall:
             id=values["programme_id"],
             name=values["programme__name"],
             acronym=values["programme__acronym"],
+            level=FundingLevel(values["programme__level"]),
             visibility=Visibility(values["programme__visibility"]),
         ),
     )

@@ -555,3 +555,151 @@ class FundingCallRow(RecordColumns, Base):
         Index("ix_funding_calls_created_at_id", "created_at", "id"),
         Index("ix_funding_calls_updated_at_id", "updated_at", "id"),
     )
+
+
+# ---- projects ----
+
+
+class ProjectRow(RecordColumns, Base):
+    __tablename__ = "projects"
+
+    title: Mapped[dict[str, str]] = mapped_column(json_type())
+    summary: Mapped[dict[str, str] | None] = mapped_column(json_type())
+    status: Mapped[str] = mapped_column(String(16))
+    starts_on: Mapped[date | None] = mapped_column(Date)
+    ends_on: Mapped[date | None] = mapped_column(Date)
+    precision: Mapped[str] = mapped_column(String(8))
+    # The last day ends_on may stand for (its year's or month's end), for the `from` filter.
+    ends_by: Mapped[date | None] = mapped_column(Date)
+    budget_total_amount: Mapped[Decimal | None] = mapped_column(Numeric(16, 2))
+    budget_total_currency: Mapped[str | None] = mapped_column(String(3))
+    own_contribution_amount: Mapped[Decimal | None] = mapped_column(Numeric(16, 2))
+    own_contribution_currency: Mapped[str | None] = mapped_column(String(3))
+    milestones: Mapped[list[dict[str, Any]]] = mapped_column(json_type())
+    indicators: Mapped[list[dict[str, Any]]] = mapped_column(json_type())
+    url: Mapped[str | None] = mapped_column(String(2000))
+    notes: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (
+        Index("ix_projects_status", "status"),
+        Index("ix_projects_starts_on_id", "starts_on", "id"),
+        Index("ix_projects_ends_by", "ends_by"),
+        Index("ix_projects_created_at_id", "created_at", "id"),
+        Index("ix_projects_updated_at_id", "updated_at", "id"),
+    )
+
+
+class ProjectCityRow(Base):
+    """A partner city of a project, in the order entered."""
+
+    __tablename__ = "project_cities"
+
+    project_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    city_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cities.id", ondelete="RESTRICT"))
+
+    __table_args__ = (Index("ix_project_cities_city_id", "city_id"),)
+
+
+class ProjectPartnershipRow(Base):
+    __tablename__ = "project_partnerships"
+
+    project_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    partnership_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("partnerships.id", ondelete="RESTRICT")
+    )
+
+    __table_args__ = (Index("ix_project_partnerships_partnership_id", "partnership_id"),)
+
+
+class ProjectOrganisationRow(Base):
+    """A partner organisation or a city department of a project."""
+
+    __tablename__ = "project_organisations"
+
+    project_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True
+    )
+    role: Mapped[str] = mapped_column(String(16), primary_key=True)  # partner | department
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organisation_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("organisations.id", ondelete="RESTRICT")
+    )
+
+    __table_args__ = (Index("ix_project_organisations_organisation_id", "organisation_id"),)
+
+
+class ProjectSdgRow(Base):
+    __tablename__ = "project_sdgs"
+
+    project_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True
+    )
+    sdg: Mapped[int] = mapped_column(Integer, primary_key=True)
+
+    __table_args__ = (Index("ix_project_sdgs_sdg", "sdg"),)
+
+
+class ProjectFieldOfActionRow(Base):
+    __tablename__ = "project_fields_of_action"
+
+    project_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True
+    )
+    field_of_action: Mapped[str] = mapped_column(String(40), primary_key=True)
+
+    __table_args__ = (Index("ix_project_fields_of_action_field", "field_of_action"),)
+
+
+# ---- funding applications ----
+
+
+class FundingApplicationRow(RecordColumns, Base):
+    __tablename__ = "funding_applications"
+
+    title: Mapped[str] = mapped_column(String(300))
+    direction: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(24))
+    programme_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("funding_programmes.id", ondelete="RESTRICT")
+    )
+    call_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("funding_calls.id", ondelete="RESTRICT")
+    )
+    project_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("projects.id", ondelete="RESTRICT")
+    )
+    applicant_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("organisations.id", ondelete="RESTRICT")
+    )
+    requested_amount: Mapped[Decimal | None] = mapped_column(Numeric(16, 2))
+    requested_currency: Mapped[str | None] = mapped_column(String(3))
+    own_contribution_amount: Mapped[Decimal | None] = mapped_column(Numeric(16, 2))
+    own_contribution_currency: Mapped[str | None] = mapped_column(String(3))
+    reference: Mapped[str | None] = mapped_column(String(200))
+    awarded_amount: Mapped[Decimal | None] = mapped_column(Numeric(16, 2))
+    awarded_currency: Mapped[str | None] = mapped_column(String(3))
+    decided_on: Mapped[date | None] = mapped_column(Date)
+    disbursements: Mapped[list[dict[str, Any]]] = mapped_column(json_type())
+    reports: Mapped[list[dict[str, Any]]] = mapped_column(json_type())
+    # The earliest due day of the reports not submitted yet, for `reports_overdue`.
+    next_report_due: Mapped[date | None] = mapped_column(Date)
+    history: Mapped[list[dict[str, Any]]] = mapped_column(json_type())
+    notes: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (
+        Index("ix_funding_applications_status", "status"),
+        Index("ix_funding_applications_programme_id", "programme_id"),
+        Index("ix_funding_applications_call_id", "call_id"),
+        Index("ix_funding_applications_project_id", "project_id"),
+        Index("ix_funding_applications_applicant_id", "applicant_id"),
+        Index("ix_funding_applications_next_report_due", "next_report_due"),
+        Index("ix_funding_applications_decided_on_id", "decided_on", "id"),
+        Index("ix_funding_applications_created_at_id", "created_at", "id"),
+        Index("ix_funding_applications_updated_at_id", "updated_at", "id"),
+    )

@@ -15,10 +15,12 @@ from urbandiplo.db.models import (
     CityRow,
     DelegationMemberRow,
     EventOrganisationRow,
+    FundingApplicationRow,
     FundingProgrammeRow,
     OrganisationRow,
     PartnershipAssociationRow,
     PersonRow,
+    ProjectOrganisationRow,
     table_of,
 )
 from urbandiplo.db.records import QUERY_ONLY, SqlRepository, count_references
@@ -34,6 +36,8 @@ people = table_of(PersonRow)
 members = table_of(DelegationMemberRow)
 event_organisations = table_of(EventOrganisationRow)
 funded = table_of(FundingProgrammeRow)
+project_organisations = table_of(ProjectOrganisationRow)
+applied = table_of(FundingApplicationRow)
 city = table_of(CityRow).alias("city")
 
 SORT_COLUMNS: dict[str, tuple[ColumnElement[Any], type]] = {
@@ -104,9 +108,11 @@ class SqlOrganisationRepository(SqlRepository[Organisation, OrganisationQuery]):
         return _organisation(row._mapping) if row is not None else None
 
     def reference_count(self, organisation_id: uuid.UUID) -> int:
-        """How many records refer to the organisation (associations, people, delegations)."""
-        tables = (associations, people, members, event_organisations)
-        columns = [table.c.organisation_id for table in tables] + [funded.c.funder_id]
+        """How many records refer to the organisation (partnerships, people, delegations,
+        events, programmes, projects, applications)."""
+        tables = (associations, people, members, event_organisations, project_organisations)
+        columns = [table.c.organisation_id for table in tables]
+        columns += [funded.c.funder_id, applied.c.applicant_id]
         return count_references(self._connection, organisation_id, columns)
 
 

@@ -23,6 +23,7 @@ from urbandiplo.db.models import (
     PartnershipRow,
     PartnershipSdgRow,
     PartnershipStatusChangeRow,
+    ProjectPartnershipRow,
     table_of,
 )
 from urbandiplo.db.records import SqlRepository, count_references
@@ -50,6 +51,7 @@ fields_of_action = table_of(PartnershipFieldOfActionRow)
 associations = table_of(PartnershipAssociationRow)
 event_links = table_of(EventPartnershipRow)
 delegation_links = table_of(DelegationPartnershipRow)
+project_links = table_of(ProjectPartnershipRow)
 organisations = table_of(OrganisationRow)
 city = table_of(CityRow).alias("city")
 partner = table_of(CityRow).alias("partner")
@@ -141,8 +143,12 @@ class SqlPartnershipRepository(SqlRepository[Partnership, PartnershipQuery]):
         return found
 
     def reference_count(self, partnership_id: uuid.UUID) -> int:
-        """How many events and delegations link to the partnership."""
-        columns = [event_links.c.partnership_id, delegation_links.c.partnership_id]
+        """How many events, delegations and projects link to the partnership."""
+        columns = [
+            event_links.c.partnership_id,
+            delegation_links.c.partnership_id,
+            project_links.c.partnership_id,
+        ]
         return count_references(self._connection, partnership_id, columns)
 
     def established_between(

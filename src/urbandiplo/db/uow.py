@@ -8,6 +8,7 @@ from typing import Self
 from sqlalchemy import Connection, Engine
 
 from urbandiplo.db.access import SqlApiKeyRepository, SqlIdempotencyRepository
+from urbandiplo.db.applications import SqlFundingApplicationRepository
 from urbandiplo.db.cities import SqlCityRepository
 from urbandiplo.db.delegations import SqlDelegationRepository
 from urbandiplo.db.events import SqlEventRepository
@@ -16,6 +17,7 @@ from urbandiplo.db.networks import SqlNetworkRepository
 from urbandiplo.db.organisations import SqlOrganisationRepository
 from urbandiplo.db.partnerships import SqlPartnershipRepository
 from urbandiplo.db.people import SqlPersonRepository
+from urbandiplo.db.projects import SqlProjectRepository
 
 
 class SqlUnitOfWork:
@@ -29,6 +31,8 @@ class SqlUnitOfWork:
     delegations: SqlDelegationRepository
     funding_programmes: SqlFundingProgrammeRepository
     funding_calls: SqlFundingCallRepository
+    funding_applications: SqlFundingApplicationRepository
+    projects: SqlProjectRepository
     events: SqlEventRepository
     api_keys: SqlApiKeyRepository
     idempotency: SqlIdempotencyRepository
@@ -52,6 +56,8 @@ class SqlUnitOfWork:
         self.delegations = SqlDelegationRepository(connection)
         self.funding_programmes = SqlFundingProgrammeRepository(connection)
         self.funding_calls = SqlFundingCallRepository(connection)
+        self.funding_applications = SqlFundingApplicationRepository(connection)
+        self.projects = SqlProjectRepository(connection)
         self.events = SqlEventRepository(connection)
         self.api_keys = SqlApiKeyRepository(connection)
         self.idempotency = SqlIdempotencyRepository(connection)

@@ -9,21 +9,29 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any, Protocol
 
+from urbandiplo.api.applications import FundingApplicationCreate
 from urbandiplo.api.cities import CityCreate
+from urbandiplo.api.common import MoneyIn
 from urbandiplo.api.delegations import DelegationCreate
 from urbandiplo.api.events import EventCreate
+from urbandiplo.api.funding import FundingProgrammeCreate
 from urbandiplo.api.networks import NetworkCreate
 from urbandiplo.api.organisations import OrganisationCreate
 from urbandiplo.api.partnerships import PartnershipCreate
 from urbandiplo.api.people import PersonCreate
+from urbandiplo.api.projects import ProjectCreate
 from urbandiplo.domain.access import SYSTEM
+from urbandiplo.domain.applications import FundingApplicationService
 from urbandiplo.domain.cities import CityService
 from urbandiplo.domain.delegations import DelegationService
 from urbandiplo.domain.events import EventService
+from urbandiplo.domain.funding import FundingProgrammeService
 from urbandiplo.domain.networks import NetworkService
 from urbandiplo.domain.organisations import OrganisationService
 from urbandiplo.domain.partnerships import PartnershipService
 from urbandiplo.domain.people import PersonService
+from urbandiplo.domain.projects import ProjectService
+from urbandiplo.domain.workflow import ApplicationStatus
 
 # Keys in the data files that are not record fields: the record's own key, where a fact comes
 # from, and references by key, which the loader turns into ids.
@@ -35,6 +43,10 @@ BOOKKEEPING = (
     "associations",
     "organisation",
     "partnerships",
+    "programme",
+    "project",
+    "applicant",
+    "funder",
 )
 # An event's other references by key, which the loader turns into ids.
 EVENT_REFERENCES = ("organisers", "partners", "networks")
@@ -57,6 +69,12 @@ class DemoServices(Protocol):
     def delegations(self) -> DelegationService: ...
     @property
     def events(self) -> EventService: ...
+    @property
+    def funding_programmes(self) -> FundingProgrammeService: ...
+    @property
+    def projects(self) -> ProjectService: ...
+    @property
+    def funding_applications(self) -> FundingApplicationService: ...
 
 
 @dataclass
@@ -192,7 +210,83 @@ def load(services: DemoServices) -> LoadReport:
             "members": [delegate(m) for m in record["members"]],
         }
         delegations.create(SYSTEM, DelegationCreate.model_validate(values).to_fields())
+    _load_funding(services, report, city_ids, organisation_ids, partnership_ids)
     return report
+
+
+# The moves that bring a new application to the status the data gives.
+ROUTE_TO = {
+    ApplicationStatus.APPROVED: (
+        ApplicationStatus.SUBMITTED,
+        ApplicationStatus.UNDER_REVIEW,
+        ApplicationStatus.APPROVED,
+    ),
+}
+
+
+def _load_funding(
+    services: DemoServices,
+    report: LoadReport,
+    city_ids: dict[str, uuid.UUID],
+    organisation_ids: dict[str, uuid.UUID],
+    partnership_ids: dict[str, uuid.UUID],
+) -> None:
+    programme_ids: dict[str, uuid.UUID] = {}
+    for record in read("funding_programmes.json"):
+        programme = services.funding_programmes.find_by_name(SYSTEM, record["name"])
+        report.count("funding programmes", created=programme is None)
+        if programme is None:
+            values = {
+                **_fields(record),
+                "funder_id": _id(organisation_ids, record.get("funder")),
+            }
+            programme = services.funding_programmes.create(
+                SYSTEM, FundingProgrammeCreate.model_validate(values).to_fields()
+            )
+        programme_ids[record["key"]] = programme.id
+    project_ids: dict[str, uuid.UUID] = {}
+    for record in read("projects.json"):
+        project = services.projects.find_by_title(SYSTEM, record["title"]["de"])
+        report.count("projects", created=project is None)
+        if project is None:
+            references = {"cities", "partners", "departments"}
+            values = {
+                **{k: v for k, v in _fields(record).items() if k not in references},
+                "city_ids": [str(city_ids[k]) for k in record["cities"]],
+                "partnership_ids": [str(partnership_ids[k]) for k in record["partnerships"]],
+                "partner_ids": [str(organisation_ids[k]) for k in record["partners"]],
+                "department_ids": [str(organisation_ids[k]) for k in record["departments"]],
+            }
+            project = services.projects.create(
+                SYSTEM, ProjectCreate.model_validate(values).to_fields()
+            )
+        project_ids[record["key"]] = project.id
+    applications = services.funding_applications
+    for record in read("funding_applications.json"):
+        found = applications.find_by_title(SYSTEM, record["title"])
+        report.count("funding applications", created=found is None)
+        if found is not None:
+            continue
+        decision = {"awarded", "decided_on", "status"}  # set by the workflow below
+        values = {
+            **{k: v for k, v in _fields(record).items() if k not in decision},
+            "programme_id": _id(programme_ids, record.get("programme")),
+            "project_id": _id(project_ids, record.get("project")),
+            "applicant_id": _id(organisation_ids, record["applicant"]),
+        }
+        created = applications.create(
+            SYSTEM, FundingApplicationCreate.model_validate(values).to_fields()
+        )
+        status = ApplicationStatus(record["status"])
+        for step in ROUTE_TO.get(status, ()):
+            awarded = record.get("awarded") if step == ApplicationStatus.APPROVED else None
+            applications.transition(
+                SYSTEM,
+                created.id,
+                step,
+                note="demo data",
+                awarded=MoneyIn.model_validate(awarded).to_domain() if awarded else None,
+            )
 
 
 def _id(ids: dict[str, uuid.UUID], key: str | None) -> str | None:

@@ -23,7 +23,14 @@ from urbandiplo.domain.refs import (
     person_ref,
     shown_person,
 )
-from urbandiplo.domain.values import DatePrecision, I18nText, Money, Visibility, strictest
+from urbandiplo.domain.values import (
+    DatePrecision,
+    I18nText,
+    Money,
+    Visibility,
+    last_day,
+    strictest,
+)
 
 DELEGATION_SORTS = ("starts_on", "created_at", "updated_at")
 
@@ -162,11 +169,7 @@ def _last_day(delegation: DelegationFields) -> date:
     """The last day the delegation may cover: its end, or its start month's end."""
     if delegation.ends_on is not None:
         return delegation.ends_on
-    if delegation.precision == DatePrecision.MONTH:
-        start = delegation.starts_on
-        following = date(start.year + start.month // 12, start.month % 12 + 1, 1)
-        return date.fromordinal(following.toordinal() - 1)
-    return delegation.starts_on
+    return last_day(delegation.starts_on, delegation.precision)
 
 
 def _check_dates(draft: DelegationFields) -> list[FieldProblem]:

@@ -119,7 +119,14 @@ class FundingProgrammeService(
 
     def before_delete(self, uow: UnitOfWork, record: FundingProgramme) -> None:
         if uow.funding_programmes.reference_count(record.id):
-            raise Conflict("calls still refer to the programme; it cannot be deleted")
+            raise Conflict(
+                "calls or applications still refer to the programme; it cannot be deleted"
+            )
+
+    def find_by_name(self, principal: Principal, name: str) -> FundingProgramme | None:
+        with self._uow() as uow:
+            found = uow.funding_programmes.find_by_name(name)
+        return found if found is not None and self.visible_to(found, principal) else None
 
     def shown_to(self, record: FundingProgramme, principal: Principal) -> FundingProgramme:
         """A funder the caller may not see is left out."""
@@ -146,6 +153,7 @@ class ProgrammeRef:
     id: uuid.UUID
     name: str
     acronym: str | None
+    level: FundingLevel
     visibility: Visibility
 
 
@@ -199,7 +207,7 @@ class FundingCallQuery:
 
 
 class FundingCallRepository(Repository[FundingCall, FundingCallQuery], Protocol):
-    pass
+    def reference_count(self, call_id: uuid.UUID) -> int: ...
 
 
 class FundingCallService(RecordService[FundingCallFields, FundingCall, FundingCallQuery]):
@@ -245,6 +253,11 @@ class FundingCallService(RecordService[FundingCallFields, FundingCall, FundingCa
             id=programme.id,
             name=programme.name,
             acronym=programme.acronym,
+            level=programme.level,
             visibility=programme.visibility,
         )
         return values
+
+    def before_delete(self, uow: UnitOfWork, record: FundingCall) -> None:
+        if uow.funding_calls.reference_count(record.id):
+            raise Conflict("applications still refer to the call; it cannot be deleted")

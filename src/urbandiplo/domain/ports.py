@@ -14,6 +14,7 @@ from urbandiplo.domain.listing import Page, PageRequest, Sort
 from urbandiplo.domain.values import Visibility
 
 if TYPE_CHECKING:  # each resource's module defines its repository port and imports this one
+    from urbandiplo.domain.applications import FundingApplicationRepository
     from urbandiplo.domain.cities import CityRepository
     from urbandiplo.domain.delegations import DelegationRepository
     from urbandiplo.domain.events import EventRepository
@@ -22,6 +23,7 @@ if TYPE_CHECKING:  # each resource's module defines its repository port and impo
     from urbandiplo.domain.organisations import OrganisationRepository
     from urbandiplo.domain.partnerships import PartnershipRepository
     from urbandiplo.domain.people import PersonRepository
+    from urbandiplo.domain.projects import ProjectRepository
 
 
 RecordT = TypeVar("RecordT")
@@ -96,6 +98,10 @@ class UnitOfWork(Protocol):
     def funding_programmes(self) -> FundingProgrammeRepository: ...
     @property
     def funding_calls(self) -> FundingCallRepository: ...
+    @property
+    def funding_applications(self) -> FundingApplicationRepository: ...
+    @property
+    def projects(self) -> ProjectRepository: ...
     @property
     def events(self) -> EventRepository: ...
     @property

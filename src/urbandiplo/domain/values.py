@@ -49,6 +49,16 @@ def check_precision(day: date, precision: DatePrecision, field: str) -> list[Fie
     return []
 
 
+def last_day(day: date, precision: DatePrecision) -> date:
+    """The last day a date known to `precision` may stand for (2027 -> 2027-12-31)."""
+    if precision == DatePrecision.YEAR:
+        return date(day.year, 12, 31)
+    if precision == DatePrecision.MONTH:
+        following = date(day.year + day.month // 12, day.month % 12 + 1, 1)
+        return date.fromordinal(following.toordinal() - 1)
+    return day
+
+
 class I18nText(dict[str, str]):
     """Text in several languages, keyed by ISO 639-1 code; German (`de`) is always present."""
 

@@ -1,0 +1,262 @@
+"""Projects with partner cities: who takes part, the budget, milestones and indicators."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any, Protocol
+
+from urbandiplo.domain.access import Principal
+from urbandiplo.domain.errors import Conflict, FieldProblem, InvalidData
+from urbandiplo.domain.ports import Repository, UnitOfWork, UnitOfWorkFactory
+from urbandiplo.domain.records import RecordService
+from urbandiplo.domain.refs import CityRef, OrganisationRef, city_ref, organisation_ref
+from urbandiplo.domain.taxonomies import FieldOfAction, check_fields_of_action, check_sdgs
+from urbandiplo.domain.values import (
+    DatePrecision,
+    I18nText,
+    Money,
+    Visibility,
+    check_precision,
+    strictest,
+)
+
+PROJECT_SORTS = ("starts_on", "created_at", "updated_at")
+
+
+class ProjectStatus(StrEnum):
+    PLANNED = "planned"
+    ACTIVE = "active"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Budget:
+    """The project's total budget and the city's own contribution to it, in one currency."""
+
+    total: Money | None = None
+    own_contribution: Money | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Milestone:
+    title: I18nText
+    due_on: date | None = None
+    done: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Indicator:
+    """What the project measures: 9,800 mangrove seedlings planted, 3 of 30 ambulances."""
+
+    name: I18nText
+    unit: str
+    baseline: Decimal | None = None
+    target: Decimal | None = None
+    actual: Decimal | None = None
+    as_of: date | None = None  # the day (or the end of the period) the actual value is for
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PartnershipLink:
+    """A linked partnership: its id and who may see it (the strictest of it and its cities)."""
+
+    id: uuid.UUID
+    visibility: Visibility
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ProjectFields:
+    """What staff enter about a project."""
+
+    title: I18nText
+    status: ProjectStatus = ProjectStatus.PLANNED
+    summary: I18nText | None = None
+    starts_on: date | None = None
+    ends_on: date | None = None
+    precision: DatePrecision = DatePrecision.DAY  # of starts_on and ends_on
+    city_ids: tuple[uuid.UUID, ...] = ()  # partner cities
+    partnership_ids: tuple[uuid.UUID, ...] = ()
+    partner_ids: tuple[uuid.UUID, ...] = ()  # partner organisations
+    department_ids: tuple[uuid.UUID, ...] = ()  # the city's departments involved
+    budget: Budget | None = None
+    milestones: tuple[Milestone, ...] = ()
+    indicators: tuple[Indicator, ...] = ()
+    sdgs: tuple[int, ...] = ()
+    fields_of_action: tuple[FieldOfAction, ...] = ()
+    url: str | None = None
+    notes: str | None = None
+    visibility: Visibility = Visibility.PUBLIC
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Project(ProjectFields):
+    id: uuid.UUID
+    created_at: datetime
+    updated_at: datetime
+    version: int
+    cities: tuple[CityRef, ...]
+    partnerships: tuple[PartnershipLink, ...]
+    partners: tuple[OrganisationRef, ...]
+    departments: tuple[OrganisationRef, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectQuery:
+    status: ProjectStatus | None = None
+    city_id: uuid.UUID | None = None
+    partnership_id: uuid.UUID | None = None
+    organisation_id: uuid.UUID | None = None  # a partner or a department
+    sdg: int | None = None
+    field_of_action: FieldOfAction | None = None
+    from_on: date | None = None  # running on or after this day
+    to_on: date | None = None  # running on or before this day
+    q: str | None = None
+    modified_since: datetime | None = None
+
+
+class ProjectRepository(Repository[Project, ProjectQuery], Protocol):
+    def find_by_title(self, title_de: str) -> Project | None: ...
+    def reference_count(self, project_id: uuid.UUID) -> int: ...
+
+
+def _check(draft: ProjectFields) -> list[FieldProblem]:
+    problems = []
+    if draft.starts_on and draft.ends_on and draft.ends_on < draft.starts_on:
+        problems.append(FieldProblem("ends_on", "must not be before starts_on"))
+    for name in ("starts_on", "ends_on"):
+        day = getattr(draft, name)
+        if day is not None:
+            problems += check_precision(day, draft.precision, name)
+    budget = draft.budget
+    if budget is not None and budget.total is not None and budget.own_contribution is not None:
+        if budget.total.currency != budget.own_contribution.currency:
+            problems.append(
+                FieldProblem("budget.own_contribution.currency", "not the total's currency")
+            )
+        elif budget.own_contribution.amount > budget.total.amount:
+            problems.append(FieldProblem("budget.own_contribution", "more than the total"))
+    for i, indicator in enumerate(draft.indicators):
+        if not indicator.unit.strip():
+            problems.append(FieldProblem(f"indicators.{i}.unit", "must not be empty"))
+    return problems
+
+
+class ProjectService(RecordService[ProjectFields, Project, ProjectQuery]):
+    """Reading and changing projects."""
+
+    record_type = "project"
+    fields_type = ProjectFields
+    record_class = Project
+
+    def __init__(self, uow_factory: UnitOfWorkFactory) -> None:
+        super().__init__(uow_factory)
+
+    def repository(self, uow: UnitOfWork) -> ProjectRepository:
+        return uow.projects
+
+    def prepare(
+        self,
+        uow: UnitOfWork,
+        principal: Principal,
+        draft: ProjectFields,
+        current: Project | None,
+        changed: AbstractSet[str],
+    ) -> dict[str, Any]:
+        problems = _check(draft)
+        cities = []
+        for i, city_id in enumerate(dict.fromkeys(draft.city_ids)):
+            city = uow.cities.get(city_id)
+            if city is None or not principal.may_see(city.visibility):
+                problems.append(FieldProblem(f"city_ids.{i}", "no such city"))
+            else:
+                cities.append(city_ref(city))
+        partnerships = []
+        for i, partnership_id in enumerate(dict.fromkeys(draft.partnership_ids)):
+            found = uow.partnerships.get(partnership_id)
+            if found is None or not found.visible_to(principal):
+                problems.append(FieldProblem(f"partnership_ids.{i}", "no such partnership"))
+            else:
+                shown_with = (
+                    found.visibility,
+                    found.city.visibility,
+                    found.partner_city.visibility,
+                )
+                partnerships.append(PartnershipLink(id=found.id, visibility=strictest(*shown_with)))
+        partners = self._organisations(uow, principal, draft.partner_ids, "partner_ids", problems)
+        departments = self._organisations(
+            uow, principal, draft.department_ids, "department_ids", problems
+        )
+        for i, department in enumerate(departments):
+            if department.kind != "city_department":
+                problems.append(FieldProblem(f"department_ids.{i}", "not a city department"))
+        try:
+            sdgs = check_sdgs(draft.sdgs)
+            fields = check_fields_of_action(draft.fields_of_action)
+        except InvalidData as error:
+            problems += error.problems
+        if problems:
+            raise InvalidData("the project's data is not valid", problems)
+        values = super().prepare(uow, principal, draft, current, changed)
+        values.update(
+            city_ids=tuple(c.id for c in cities),
+            cities=tuple(cities),
+            partnership_ids=tuple(p.id for p in partnerships),
+            partnerships=tuple(partnerships),
+            partner_ids=tuple(o.id for o in partners),
+            partners=tuple(partners),
+            department_ids=tuple(o.id for o in departments),
+            departments=tuple(departments),
+            sdgs=sdgs,
+            fields_of_action=fields,
+        )
+        return values
+
+    @staticmethod
+    def _organisations(
+        uow: UnitOfWork,
+        principal: Principal,
+        ids: tuple[uuid.UUID, ...],
+        field: str,
+        problems: list[FieldProblem],
+    ) -> list[OrganisationRef]:
+        found = []
+        for i, organisation_id in enumerate(dict.fromkeys(ids)):
+            organisation = uow.organisations.get(organisation_id)
+            if organisation is None or not principal.may_see(organisation.visibility):
+                problems.append(FieldProblem(f"{field}.{i}", "no such organisation"))
+            else:
+                found.append(organisation_ref(organisation))
+        return found
+
+    def before_delete(self, uow: UnitOfWork, record: Project) -> None:
+        if uow.projects.reference_count(record.id):
+            raise Conflict("funding applications still refer to the project; it cannot be deleted")
+
+    def shown_to(self, record: Project, principal: Principal) -> Project:
+        """Cities, partnerships and organisations the caller may not see are left out."""
+        cities = tuple(c for c in record.cities if principal.may_see(c.visibility))
+        partnerships = tuple(p for p in record.partnerships if principal.may_see(p.visibility))
+        partners = tuple(o for o in record.partners if principal.may_see(o.visibility))
+        departments = tuple(o for o in record.departments if principal.may_see(o.visibility))
+        return replace(
+            record,
+            cities=cities,
+            city_ids=tuple(c.id for c in cities),
+            partnerships=partnerships,
+            partnership_ids=tuple(p.id for p in partnerships),
+            partners=partners,
+            partner_ids=tuple(o.id for o in partners),
+            departments=departments,
+            department_ids=tuple(o.id for o in departments),
+        )
+
+    def find_by_title(self, principal: Principal, title_de: str) -> Project | None:
+        with self._uow() as uow:
+            found = uow.projects.find_by_title(title_de)
+        return found if found is not None and self.visible_to(found, principal) else None
