@@ -198,3 +198,56 @@ def test_co_financing_adds_up_exactly(
         "/v1/projects/019a8f0e-3c4b-7d21-9e5f-0a1b2c3d4e5f/funding", headers=keys["reader"]
     )
     assert missing.status_code == 404
+
+
+def test_events_and_delegations_link_to_projects(
+    app_client: TestClient, keys: dict[str, dict[str, str]]
+) -> None:
+    editor = keys["editor"]
+    corinto = post(app_client, "/v1/cities", editor, name="Corinto", country_code="NI")
+    training = post(
+        app_client,
+        "/v1/projects",
+        editor,
+        title={"de": "Resilienz-Training"},
+        visibility="internal",
+    )
+    mangroves = post(app_client, "/v1/projects", editor, title={"de": "Mangroven"})
+    event = post(
+        app_client,
+        "/v1/events",
+        editor,
+        title={"de": "Training in Corinto"},
+        kind="training",
+        starts_at="2025-04-26T10:00:00+02:00",
+        project_ids=[training["id"], mangroves["id"]],
+    )
+    assert event["project_ids"] == [training["id"], mangroves["id"]]
+    public = app_client.get(f"/v1/events/{event['id']}").json()
+    assert public["project_ids"] == [mangroves["id"]], "an internal project is left out"
+    of_project = app_client.get("/v1/events", params={"project_id": mangroves["id"]}).json()
+    assert [e["id"] for e in of_project["items"]] == [event["id"]]
+    visit = post(
+        app_client,
+        "/v1/delegations",
+        editor,
+        direction="outgoing",
+        title={"de": "Reise nach Corinto"},
+        starts_on="2025-05-01",
+        city_ids=[corinto["id"]],
+        project_ids=[mangroves["id"]],
+    )
+    assert visit["project_ids"] == [mangroves["id"]]
+    serving = app_client.get(
+        "/v1/delegations", params={"project_id": mangroves["id"]}, headers=editor
+    ).json()["items"]
+    assert [d["id"] for d in serving] == [visit["id"]]
+    in_use = app_client.delete(f"/v1/projects/{mangroves['id']}", headers=editor)
+    assert in_use.status_code == 409
+    unknown = app_client.patch(
+        f"/v1/events/{event['id']}",
+        json={"project_ids": ["019a8f0e-3c4b-7d21-9e5f-0a1b2c3d4e5f"]},
+        headers=editor,
+    )
+    assert unknown.status_code == 422
+    assert unknown.json()["errors"][0]["field"] == "project_ids.0"

@@ -708,8 +708,12 @@ class FakeProjectRepository(FakeRecords[Project]):
         return next((p for p in self._stored.values() if p.title.get("de") == title_de), None)
 
     def reference_count(self, project_id: uuid.UUID) -> int:
-        applications = self._tx.stores.funding_applications.values()
-        return sum(1 for a in applications if a.project_id == project_id)
+        stores = self._tx.stores
+        return (
+            sum(1 for a in stores.funding_applications.values() if a.project_id == project_id)
+            + sum(1 for e in stores.events.values() if project_id in e.project_ids)
+            + sum(1 for d in stores.delegations.values() if project_id in d.project_ids)
+        )
 
     def list_page(
         self, query: ProjectQuery, visible: Collection[Visibility], sort: Sort, page: PageRequest

@@ -143,7 +143,7 @@ def _domain_value(name: str, value: Any) -> Any:
             )
             for o in value
         )
-    if name in {"city_ids", "partnership_ids", "event_ids"}:
+    if name in {"city_ids", "partnership_ids", "event_ids", "project_ids"}:
         return tuple(value)
     return value
 
@@ -155,6 +155,7 @@ Gifts = Annotated[list[GiftIn], Field(max_length=100)]
 Outcomes = Annotated[list[OutcomeIn], Field(max_length=100)]
 PartnershipIds = Annotated[list[Id], Field(max_length=50)]
 EventIds = Annotated[list[Id], Field(max_length=50, description="Events the visit was for")]
+ProjectIds = Annotated[list[Id], Field(max_length=50, description="Projects the visit served")]
 
 
 class DelegationCreate(RequestModel):
@@ -178,6 +179,7 @@ class DelegationCreate(RequestModel):
     status: DelegationStatus = DelegationStatus.PLANNED
     partnership_ids: PartnershipIds = Field(default_factory=list)
     event_ids: EventIds = Field(default_factory=list)
+    project_ids: ProjectIds = Field(default_factory=list)
     notes: Text | None = Field(default=None, description="Internal note, for staff only")
     visibility: Visibility = Field(
         default=Visibility.INTERNAL, description="Internal unless made public"
@@ -210,6 +212,7 @@ class DelegationUpdate(PatchModel):
     status: Omittable[DelegationStatus] = None
     partnership_ids: Omittable[PartnershipIds] = None
     event_ids: Omittable[EventIds] = None
+    project_ids: Omittable[ProjectIds] = None
     notes: Text | None = None
     visibility: Omittable[Visibility] = None
 
@@ -282,6 +285,7 @@ class DelegationPublic(BaseModel):
     status: DelegationStatus
     partnership_ids: list[Id] = Field(max_length=50)
     event_ids: list[Id] = Field(max_length=50)
+    project_ids: list[Id] = Field(max_length=50)
     created_at: Timestamp
     updated_at: Timestamp
 
@@ -323,6 +327,7 @@ def list_delegations(
     status: DelegationStatus | None = None,
     city_id: Annotated[Id | None, Query(description="Delegations to or from this city")] = None,
     partnership_id: Id | None = None,
+    project_id: Annotated[Id | None, Query(description="Delegations serving this project")] = None,
     from_on: Annotated[
         IsoDate | None, Query(alias="from", description="Delegations on or after this day")
     ] = None,
@@ -343,6 +348,7 @@ def list_delegations(
             status=status,
             city_id=city_id,
             partnership_id=partnership_id,
+            project_id=project_id,
             from_on=from_on,
             to_on=to_on,
             q=q,

@@ -147,6 +147,7 @@ EXAMPLE_IN: dict[str, Any] = {
     "partner_ids": [],
     "partnership_ids": [],
     "network_ids": [],
+    "project_ids": [],
     "audience": "invitation",
     "registration_url": None,
     "capacity": 80,
@@ -205,6 +206,7 @@ def _domain_value(name: str, value: Any) -> Any:
         "partner_ids",
         "partnership_ids",
         "network_ids",
+        "project_ids",
         "sdgs",
         "fields_of_action",
     }:
@@ -230,6 +232,7 @@ class EventCreate(RequestModel):
     partner_ids: Ids = Field(default_factory=list, description="Partner organisations")
     partnership_ids: Ids = Field(default_factory=list, description="Partnerships it belongs to")
     network_ids: Ids = Field(default_factory=list, description="City networks it belongs to")
+    project_ids: Ids = Field(default_factory=list, description="Projects it belongs to")
     audience: Audience = Field(
         default=Audience.PUBLIC, description="An internal event cannot be public"
     )
@@ -265,6 +268,7 @@ class EventUpdate(PatchModel):
     partner_ids: Omittable[Ids] = None
     partnership_ids: Omittable[Ids] = None
     network_ids: Omittable[Ids] = None
+    project_ids: Omittable[Ids] = None
     audience: Omittable[Audience] = None
     registration_url: Url | None = None
     capacity: Capacity | None = None
@@ -309,6 +313,7 @@ class EventPublic(BaseModel):
     partners: list[OrganisationRef] = Field(max_length=50)
     partnership_ids: Ids
     network_ids: Ids
+    project_ids: Ids
     audience: Audience
     registration_url: Url | None
     capacity: Capacity | None
@@ -372,6 +377,7 @@ def list_events(
         Id | None, Query(description="Events linked to this partnership")
     ] = None,
     network_id: Annotated[Id | None, Query(description="Events linked to this network")] = None,
+    project_id: Annotated[Id | None, Query(description="Events of this project")] = None,
     series: Annotated[
         str | None, Query(min_length=1, max_length=200, description="Events of this series")
     ] = None,
@@ -392,6 +398,7 @@ def list_events(
         city_id=city_id,
         partnership_id=partnership_id,
         network_id=network_id,
+        project_id=project_id,
         series=series,
         audience=audience,
         sdg=sdg,

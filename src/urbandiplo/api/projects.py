@@ -366,7 +366,7 @@ class ShareOut(BaseModel):
     requested: MoneyOut = Field(description="Requests standing: sent, not refused or withdrawn")
     pending: MoneyOut = Field(description="Requests not decided yet")
     awarded: MoneyOut = Field(description="Awarded on approval")
-    applications: int = Field(ge=0, json_schema_extra={"format": "int32"})
+    applications: int = Field(ge=0, le=1_000_000, json_schema_extra={"format": "int32"})
 
 
 class ProgrammeShareOut(ShareOut):

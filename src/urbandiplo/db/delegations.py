@@ -15,11 +15,13 @@ from urbandiplo.db.models import (
     DelegationEventRow,
     DelegationMemberRow,
     DelegationPartnershipRow,
+    DelegationProjectRow,
     DelegationRow,
     EventRow,
     OrganisationRow,
     PartnershipRow,
     PersonRow,
+    ProjectRow,
     table_of,
 )
 from urbandiplo.db.records import SqlRepository
@@ -54,6 +56,8 @@ stops = table_of(DelegationCityRow)
 members = table_of(DelegationMemberRow)
 linked = table_of(DelegationPartnershipRow)
 attending = table_of(DelegationEventRow)
+serving = table_of(DelegationProjectRow)
+projects = table_of(ProjectRow)
 events = table_of(EventRow)
 cities = table_of(CityRow)
 people = table_of(PersonRow)
@@ -80,7 +84,7 @@ def _money(amount: Any, currency: str | None) -> Money | None:
 class SqlDelegationRepository(SqlRepository[Delegation, DelegationQuery]):
     table = delegations
     sort_columns = SORT_COLUMNS
-    child_tables = (stops, members, linked, attending)
+    child_tables = (stops, members, linked, attending, serving)
     child_key = "delegation_id"
 
     def conditions(self, query: DelegationQuery) -> list[ColumnElement[bool]]:
@@ -100,6 +104,13 @@ class SqlDelegationRepository(SqlRepository[Delegation, DelegationQuery]):
                 exists().where(
                     linked.c.delegation_id == delegations.c.id,
                     linked.c.partnership_id == query.partnership_id,
+                )
+            )
+        if query.project_id is not None:
+            conditions.append(
+                exists().where(
+                    serving.c.delegation_id == delegations.c.id,
+                    serving.c.project_id == query.project_id,
                 )
             )
         if query.to_on is not None:
@@ -192,6 +203,16 @@ class SqlDelegationRepository(SqlRepository[Delegation, DelegationQuery]):
             "delegation_id",
             lambda r: LinkRef(id=r.id, visibility=Visibility(r.visibility)),
         )
+        served = grouped(
+            self._connection.execute(
+                select(serving.c.delegation_id, projects.c.id, projects.c.visibility)
+                .join(projects, projects.c.id == serving.c.project_id)
+                .where(serving.c.delegation_id.in_(ids))
+                .order_by(serving.c.delegation_id, serving.c.position)
+            ),
+            "delegation_id",
+            lambda r: LinkRef(id=r.id, visibility=Visibility(r.visibility)),
+        )
         result = []
         for row in rows:
             values = row._mapping
@@ -248,6 +269,8 @@ class SqlDelegationRepository(SqlRepository[Delegation, DelegationQuery]):
                     partnerships=partnership_refs,
                     event_ids=tuple(e.id for e in attended.get(did, ())),
                     events=tuple(attended.get(did, ())),
+                    project_ids=tuple(p.id for p in served.get(did, ())),
+                    projects=tuple(served.get(did, ())),
                     notes=values["notes"],
                     visibility=Visibility(values["visibility"]),
                     created_at=values["created_at"],
@@ -343,6 +366,13 @@ class SqlDelegationRepository(SqlRepository[Delegation, DelegationQuery]):
                 [
                     {"delegation_id": record.id, "position": i, "event_id": eid}
                     for i, eid in enumerate(record.event_ids)
+                ],
+            ),
+            (
+                serving,
+                [
+                    {"delegation_id": record.id, "position": i, "project_id": pid}
+                    for i, pid in enumerate(record.project_ids)
                 ],
             ),
         ]

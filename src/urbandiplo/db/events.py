@@ -32,6 +32,7 @@ from urbandiplo.db.models import (
     EventNetworkRow,
     EventOrganisationRow,
     EventPartnershipRow,
+    EventProjectRow,
     EventRow,
     EventSdgRow,
     OrganisationRow,
@@ -52,6 +53,7 @@ delegation_links = table_of(DelegationEventRow)
 event_organisations = table_of(EventOrganisationRow)
 event_partnerships = table_of(EventPartnershipRow)
 event_networks = table_of(EventNetworkRow)
+event_projects = table_of(EventProjectRow)
 sdgs = table_of(EventSdgRow)
 fields_of_action = table_of(EventFieldOfActionRow)
 organisations = table_of(OrganisationRow)
@@ -61,6 +63,7 @@ link_city = table_of(CityRow).alias("link_city")
 link_partner = table_of(CityRow).alias("link_partner")
 # The networks resource's table, of which only what every record table has is needed here.
 networks = table("networks", column("id", Uuid()), column("visibility", String()))
+projects = table("projects", column("id", Uuid()), column("visibility", String()))
 
 ORGANISER, PARTNER = "organiser", "partner"
 SELECTED = [
@@ -88,7 +91,14 @@ def _grouped(rows: Iterable[Any], build: Any) -> dict[uuid.UUID, list[Any]]:
 class SqlEventRepository(SqlRepository[Event, EventQuery]):
     table = events
     sort_columns = SORT_COLUMNS
-    child_tables = (event_organisations, event_partnerships, event_networks, sdgs, fields_of_action)
+    child_tables = (
+        event_organisations,
+        event_partnerships,
+        event_networks,
+        event_projects,
+        sdgs,
+        fields_of_action,
+    )
     child_key = "event_id"
 
     def select(self) -> Select[Any]:
@@ -144,6 +154,13 @@ class SqlEventRepository(SqlRepository[Event, EventQuery]):
                 [
                     {"event_id": e.id, "position": i, "network_id": nid}
                     for i, nid in enumerate(e.network_ids)
+                ],
+            ),
+            (
+                event_projects,
+                [
+                    {"event_id": e.id, "position": i, "project_id": pid}
+                    for i, pid in enumerate(e.project_ids)
                 ],
             ),
             (sdgs, [{"event_id": e.id, "sdg": n} for n in e.sdgs]),
@@ -224,6 +241,15 @@ class SqlEventRepository(SqlRepository[Event, EventQuery]):
             ),
             lambda r: Link(r.id, (Visibility(r.visibility),)),
         )
+        linked_projects = _grouped(
+            self._connection.execute(
+                select(event_projects.c.event_id, projects.c.id, projects.c.visibility)
+                .join(projects, projects.c.id == event_projects.c.project_id)
+                .where(event_projects.c.event_id.in_(ids))
+                .order_by(event_projects.c.event_id, event_projects.c.position)
+            ),
+            lambda r: Link(r.id, (Visibility(r.visibility),)),
+        )
         goals = _grouped(
             self._connection.execute(
                 select(sdgs).where(sdgs.c.event_id.in_(ids)).order_by(sdgs.c.sdg)
@@ -246,6 +272,7 @@ class SqlEventRepository(SqlRepository[Event, EventQuery]):
             partners = tuple(ref for role, ref in organised if role == PARTNER)
             links = tuple(linked_partnerships.get(eid, ()))
             nets = tuple(linked_networks.get(eid, ()))
+            project_links = tuple(linked_projects.get(eid, ()))
             zone = ZoneInfo(values["timezone"])
             ends_at = values["ends_at"]
             result.append(
@@ -268,6 +295,8 @@ class SqlEventRepository(SqlRepository[Event, EventQuery]):
                     partnerships=links,
                     network_ids=tuple(link.id for link in nets),
                     networks=nets,
+                    project_ids=tuple(link.id for link in project_links),
+                    projects=project_links,
                     audience=Audience(values["audience"]),
                     registration_url=values["registration_url"],
                     capacity=values["capacity"],
@@ -321,6 +350,13 @@ def _conditions(query: EventQuery) -> list[ColumnElement[bool]]:
             exists().where(
                 event_networks.c.event_id == events.c.id,
                 event_networks.c.network_id == query.network_id,
+            )
+        )
+    if query.project_id is not None:
+        conditions.append(
+            exists().where(
+                event_projects.c.event_id == events.c.id,
+                event_projects.c.project_id == query.project_id,
             )
         )
     if query.series is not None:

@@ -703,3 +703,34 @@ class FundingApplicationRow(RecordColumns, Base):
         Index("ix_funding_applications_created_at_id", "created_at", "id"),
         Index("ix_funding_applications_updated_at_id", "updated_at", "id"),
     )
+
+
+# ---- links to projects ----
+
+
+class EventProjectRow(Base):
+    """A project an event belongs to."""
+
+    __tablename__ = "event_projects"
+
+    event_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("events.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    project_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("projects.id", ondelete="RESTRICT"))
+
+    __table_args__ = (Index("ix_event_projects_project_id", "project_id"),)
+
+
+class DelegationProjectRow(Base):
+    """A project a delegation served."""
+
+    __tablename__ = "delegation_projects"
+
+    delegation_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("delegations.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    project_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("projects.id", ondelete="RESTRICT"))
+
+    __table_args__ = (Index("ix_delegation_projects_project_id", "project_id"),)

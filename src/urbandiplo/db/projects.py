@@ -14,6 +14,8 @@ from sqlalchemy.engine import Row
 
 from urbandiplo.db.models import (
     CityRow,
+    DelegationProjectRow,
+    EventProjectRow,
     FundingApplicationRow,
     OrganisationRow,
     PartnershipRow,
@@ -56,6 +58,8 @@ project_organisations = table_of(ProjectOrganisationRow)
 project_sdgs = table_of(ProjectSdgRow)
 project_fields = table_of(ProjectFieldOfActionRow)
 applications = table_of(FundingApplicationRow)
+event_links = table_of(EventProjectRow)
+delegation_links = table_of(DelegationProjectRow)
 cities = table_of(CityRow)
 organisations = table_of(OrganisationRow)
 partnerships = table_of(PartnershipRow)
@@ -389,7 +393,12 @@ class SqlProjectRepository(SqlRepository[Project, ProjectQuery]):
         ]
 
     def reference_count(self, project_id: uuid.UUID) -> int:
-        return count_references(self._connection, project_id, [applications.c.project_id])
+        columns = [
+            applications.c.project_id,
+            event_links.c.project_id,
+            delegation_links.c.project_id,
+        ]
+        return count_references(self._connection, project_id, columns)
 
     def find_by_title(self, title_de: str) -> Project | None:
         for row in self._connection.execute(self.select().order_by(projects.c.created_at)).all():

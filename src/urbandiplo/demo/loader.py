@@ -49,7 +49,7 @@ BOOKKEEPING = (
     "funder",
 )
 # An event's other references by key, which the loader turns into ids.
-EVENT_REFERENCES = ("organisers", "partners", "networks")
+EVENT_REFERENCES = ("organisers", "partners", "networks", "projects")
 
 
 class DemoServices(Protocol):
@@ -165,6 +165,7 @@ def load(services: DemoServices) -> LoadReport:
                 SYSTEM, PartnershipCreate.model_validate(values).to_fields()
             )
             partnership_ids[record["key"]] = created.id
+    project_ids = _load_funding(services, report, city_ids, organisation_ids, partnership_ids)
     event_ids: dict[str, uuid.UUID] = {}
     for record in read("events.json"):
         venue = record["venue"]
@@ -180,6 +181,7 @@ def load(services: DemoServices) -> LoadReport:
             "partner_ids": [str(organisation_ids[k]) for k in record["partners"]],
             "partnership_ids": [str(partnership_ids[k]) for k in record["partnerships"]],
             "network_ids": [str(network_ids[k]) for k in record["networks"]],
+            "project_ids": [str(project_ids[k]) for k in record.get("projects", [])],
         }
         happening = EventCreate.model_validate(values).to_fields()
         found = services.events.find(SYSTEM, happening.title["de"], happening.starts_at)
@@ -210,7 +212,6 @@ def load(services: DemoServices) -> LoadReport:
             "members": [delegate(m) for m in record["members"]],
         }
         delegations.create(SYSTEM, DelegationCreate.model_validate(values).to_fields())
-    _load_funding(services, report, city_ids, organisation_ids, partnership_ids)
     return report
 
 
@@ -230,7 +231,8 @@ def _load_funding(
     city_ids: dict[str, uuid.UUID],
     organisation_ids: dict[str, uuid.UUID],
     partnership_ids: dict[str, uuid.UUID],
-) -> None:
+) -> dict[str, uuid.UUID]:
+    """Programmes, projects and applications; the projects' ids by key."""
     programme_ids: dict[str, uuid.UUID] = {}
     for record in read("funding_programmes.json"):
         programme = services.funding_programmes.find_by_name(SYSTEM, record["name"])
@@ -287,6 +289,7 @@ def _load_funding(
                 note="demo data",
                 awarded=MoneyIn.model_validate(awarded).to_domain() if awarded else None,
             )
+    return project_ids
 
 
 def _id(ids: dict[str, uuid.UUID], key: str | None) -> str | None:

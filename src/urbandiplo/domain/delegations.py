@@ -134,6 +134,7 @@ class DelegationFields:
     status: DelegationStatus = DelegationStatus.PLANNED
     partnership_ids: tuple[uuid.UUID, ...] = ()
     event_ids: tuple[uuid.UUID, ...] = ()
+    project_ids: tuple[uuid.UUID, ...] = ()
     notes: str | None = None
     visibility: Visibility = Visibility.INTERNAL
 
@@ -147,6 +148,7 @@ class Delegation(DelegationFields):
     cities: tuple[CityRef, ...]
     partnerships: tuple[PartnershipRef, ...]
     events: tuple[LinkRef, ...]
+    projects: tuple[LinkRef, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,6 +157,7 @@ class DelegationQuery:
     status: DelegationStatus | None = None
     city_id: uuid.UUID | None = None
     partnership_id: uuid.UUID | None = None
+    project_id: uuid.UUID | None = None
     from_on: date | None = None
     to_on: date | None = None
     q: str | None = None
@@ -236,6 +239,13 @@ class DelegationService(RecordService[DelegationFields, Delegation, DelegationQu
                 problems.append(FieldProblem(f"event_ids.{i}", "no such event"))
             else:
                 events.append(LinkRef(id=event.id, visibility=event.visibility))
+        projects = []
+        for i, project_id in enumerate(dict.fromkeys(draft.project_ids)):
+            project = uow.projects.get(project_id)
+            if project is None or not principal.may_see(project.visibility):
+                problems.append(FieldProblem(f"project_ids.{i}", "no such project"))
+            else:
+                projects.append(LinkRef(id=project.id, visibility=project.visibility))
         head = None
         if draft.head is not None:
             head, found_problems = self._delegate(uow, principal, draft.head, "head")
@@ -255,6 +265,8 @@ class DelegationService(RecordService[DelegationFields, Delegation, DelegationQu
             partnerships=tuple(partnerships),
             event_ids=tuple(e.id for e in events),
             events=tuple(events),
+            project_ids=tuple(p.id for p in projects),
+            projects=tuple(projects),
             head=head,
             members=tuple(members),
             programme=tuple(sorted(draft.programme, key=lambda item: item.on)),
@@ -311,6 +323,7 @@ class DelegationService(RecordService[DelegationFields, Delegation, DelegationQu
         cities = tuple(c for c in record.cities if principal.may_see(c.visibility))
         partnerships = tuple(p for p in record.partnerships if principal.may_see(p.visibility))
         events = tuple(e for e in record.events if principal.may_see(e.visibility))
+        projects = tuple(p for p in record.projects if principal.may_see(p.visibility))
         return replace(
             record,
             head=delegate(record.head) if record.head is not None else None,
@@ -321,6 +334,8 @@ class DelegationService(RecordService[DelegationFields, Delegation, DelegationQu
             partnership_ids=tuple(p.id for p in partnerships),
             events=events,
             event_ids=tuple(e.id for e in events),
+            projects=projects,
+            project_ids=tuple(p.id for p in projects),
         )
 
     def find_by_title(self, principal: Principal, title_de: str) -> Delegation | None:

@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo, available_timezones
 from urbandiplo.domain.access import Principal
 from urbandiplo.domain.errors import Conflict, FieldProblem, InvalidData
 from urbandiplo.domain.ports import Repository, UnitOfWork, UnitOfWorkFactory
-from urbandiplo.domain.records import RecordService
+from urbandiplo.domain.records import RecordService, Stored
 from urbandiplo.domain.refs import CityRef, OrganisationRef, city_ref, organisation_ref
 from urbandiplo.domain.taxonomies import FieldOfAction, check_fields_of_action, check_sdgs
 from urbandiplo.domain.values import DatePrecision, I18nText, Visibility, check_precision
@@ -125,6 +125,7 @@ class EventFields:
     partner_ids: tuple[uuid.UUID, ...] = ()  # organisations
     partnership_ids: tuple[uuid.UUID, ...] = ()
     network_ids: tuple[uuid.UUID, ...] = ()
+    project_ids: tuple[uuid.UUID, ...] = ()
     audience: Audience = Audience.PUBLIC
     registration_url: str | None = None
     capacity: int | None = None
@@ -145,6 +146,7 @@ class Event(EventFields):
     partners: tuple[OrganisationRef, ...]
     partnerships: tuple[Link, ...]
     networks: tuple[Link, ...]
+    projects: tuple[Link, ...]
 
     @property
     def ends_by(self) -> datetime:
@@ -222,6 +224,7 @@ class EventQuery:
     city_id: uuid.UUID | None = None  # the venue's city
     partnership_id: uuid.UUID | None = None
     network_id: uuid.UUID | None = None
+    project_id: uuid.UUID | None = None
     series: str | None = None
     audience: Audience | None = None
     sdg: int | None = None
@@ -378,24 +381,30 @@ class EventService(RecordService[EventFields, Event, EventQuery]):
             values["partnerships"] = self._partnerships(uow, principal, values["partnership_ids"])
         else:
             values["partnerships"] = current.partnerships
-        if current is None or "network_ids" in changed:
-            values["network_ids"] = tuple(dict.fromkeys(draft.network_ids))
-            values["networks"] = self._networks(uow, principal, values["network_ids"])
-        else:
-            values["networks"] = current.networks
+        for name, repository in (("network", uow.networks), ("project", uow.projects)):
+            field = f"{name}_ids"
+            if current is None or field in changed:
+                ids = tuple(dict.fromkeys(getattr(draft, field)))
+                values[field] = ids
+                values[f"{name}s"] = self._links(principal, field, ids, repository.get, name)
+            else:
+                values[f"{name}s"] = getattr(current, f"{name}s")
         return values
 
     def shown_to(self, record: Event, principal: Principal) -> Event:
-        """Organisations, partnerships and networks the caller may not see are left out."""
+        """Organisations, partnerships, networks and projects the caller may not see are left
+        out."""
         organisers = tuple(o for o in record.organisers if principal.may_see(o.visibility))
         partners = tuple(o for o in record.partners if principal.may_see(o.visibility))
         partnerships = tuple(p for p in record.partnerships if p.visible_to(principal))
         networks = tuple(n for n in record.networks if n.visible_to(principal))
-        if (len(organisers), len(partners), len(partnerships), len(networks)) == (
+        projects = tuple(n for n in record.projects if n.visible_to(principal))
+        if (len(organisers), len(partners), len(partnerships), len(networks), len(projects)) == (
             len(record.organisers),
             len(record.partners),
             len(record.partnerships),
             len(record.networks),
+            len(record.projects),
         ):
             return record
         return replace(
@@ -408,6 +417,8 @@ class EventService(RecordService[EventFields, Event, EventQuery]):
             partnership_ids=tuple(p.id for p in partnerships),
             networks=networks,
             network_ids=tuple(n.id for n in networks),
+            projects=projects,
+            project_ids=tuple(n.id for n in projects),
         )
 
     def find(self, principal: Principal, title: str, starts_at: datetime) -> Event | None:
@@ -478,17 +489,22 @@ class EventService(RecordService[EventFields, Event, EventQuery]):
         return tuple(links)
 
     @staticmethod
-    def _networks(
-        uow: UnitOfWork, principal: Principal, ids: tuple[uuid.UUID, ...]
+    def _links(
+        principal: Principal,
+        field: str,
+        ids: tuple[uuid.UUID, ...],
+        get: Callable[[uuid.UUID], Stored | None],
+        noun: str,
     ) -> tuple[Link, ...]:
+        """Links to records of one kind (networks, projects) the caller may see."""
         links = []
         problems = []
-        for i, network_id in enumerate(ids):
-            found = uow.networks.get(network_id)
+        for i, record_id in enumerate(ids):
+            found = get(record_id)
             if found is None or not principal.may_see(found.visibility):
-                problems.append(FieldProblem(f"network_ids.{i}", "no such network"))
+                problems.append(FieldProblem(f"{field}.{i}", f"no such {noun}"))
             else:
                 links.append(Link(found.id, (found.visibility,)))
         if problems:
-            raise InvalidData("unknown networks", problems)
+            raise InvalidData(f"unknown {noun}s", problems)
         return tuple(links)

@@ -236,7 +236,10 @@ class ProjectService(RecordService[ProjectFields, Project, ProjectQuery]):
 
     def before_delete(self, uow: UnitOfWork, record: Project) -> None:
         if uow.projects.reference_count(record.id):
-            raise Conflict("funding applications still refer to the project; it cannot be deleted")
+            raise Conflict(
+                "funding applications, events or delegations still refer to the project; "
+                "it cannot be deleted"
+            )
 
     def shown_to(self, record: Project, principal: Principal) -> Project:
         """Cities, partnerships and organisations the caller may not see are left out."""
