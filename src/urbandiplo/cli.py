@@ -52,6 +52,8 @@ def serve(args: argparse.Namespace) -> int:
         port=args.port,
         workers=args.workers,
         log_level=settings.log_level.lower(),
+        # uvicorn's access log writes query strings (search terms, names); ours does not.
+        access_log=False,
         proxy_headers=True,
         timeout_graceful_shutdown=10,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
@@ -22,6 +23,33 @@ class Settings(BaseSettings):
         default_factory=list,
         description="Website origins allowed to call the API from a browser, comma-separated.",
     )
+    oidc_issuer: str | None = Field(
+        default=None,
+        description="Issuer (`iss`) of staff bearer tokens; tokens are refused while unset.",
+    )
+    oidc_audience: str | None = Field(
+        default=None, description="The audience (`aud`) tokens must be issued for."
+    )
+    oidc_jwks_url: str | None = Field(
+        default=None, description="Where the issuer publishes its signing keys (JWKS)."
+    )
+    oidc_jwks_file: Path | None = Field(
+        default=None, description="The issuer's signing keys (JWKS) from a file instead."
+    )
+    oidc_algorithms: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: ["RS256", "ES256"],
+        description="Signature algorithms accepted, comma-separated (asymmetric ones only).",
+    )
+    oidc_roles_claim: str = Field(
+        default="roles",
+        description="The claim (dotted path, e.g. realm_access.roles) listing the caller's "
+        "roles: reader, editor, admin, and the confidential permission.",
+    )
+    oidc_role_values: dict[str, str] = Field(
+        default_factory=dict,
+        description="Claim values standing for reader, editor, admin and confidential, as JSON "
+        'where they differ from those names, e.g. {"admin": "urbandiplo-admin"}.',
+    )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     max_body_bytes: int = Field(
         default=1_048_576, ge=1024, description="Largest request body accepted (413 above)."
@@ -31,7 +59,7 @@ class Settings(BaseSettings):
         default=4, ge=1, le=64, description="Worker threads per process for database calls."
     )
 
-    @field_validator("cors_origins", mode="before")
+    @field_validator("cors_origins", "oidc_algorithms", mode="before")
     @classmethod
     def _split_origins(cls, value: object) -> object:
         if isinstance(value, str):

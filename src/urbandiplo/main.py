@@ -22,6 +22,7 @@ from sqlalchemy import Engine
 from urbandiplo import __version__
 from urbandiplo.api import (
     applications,
+    audit,
     cities,
     delegations,
     events,
@@ -36,13 +37,16 @@ from urbandiplo.api import (
     taxonomies,
 )
 from urbandiplo.api.deps import Services
+from urbandiplo.api.guards import Guards
 from urbandiplo.api.limits import BodySizeLimit
 from urbandiplo.api.permissions import authorize
+from urbandiplo.api.tokens import KeySet, TokenVerifier, jwks_from_file, jwks_from_url
 from urbandiplo.config import Settings
 from urbandiplo.db.engine import make_engine
 from urbandiplo.db.migrate import current_revision, head_revision
 from urbandiplo.db.uow import SqlUnitOfWorkFactory
 from urbandiplo.domain.applications import FundingApplicationService
+from urbandiplo.domain.audit import AuditService
 from urbandiplo.domain.cities import CityService, HomeCity
 from urbandiplo.domain.cofinancing import CoFinancingService
 from urbandiplo.domain.delegations import DelegationService
@@ -59,15 +63,17 @@ from urbandiplo.domain.projects import ProjectService
 
 DESCRIPTION = """\
 The API of a city's office for Europe and international affairs: partner cities and
-partnerships, with networks, events, delegations, projects and funding to come.
+partnerships, organisations and people, city networks, events, delegations, projects and
+their funding.
 
-Anonymous callers (the city website) see public records and their public fields only; staff
-and machines send an API key in `X-API-Key`. Errors are `application/problem+json`.
+Anonymous callers (the city website) see public records and their public fields only;
+machines send an API key in `X-API-Key`, staff a bearer token (JWT) of the configured OIDC
+issuer in `Authorization`. Errors are `application/problem+json`.
 Lists are cursor-paginated (`Link: rel="next"`); reads carry an `ETag`; writes honour
 `If-Match`; `POST` honours `Idempotency-Key`.
 """
 
-QUERY_CREDENTIALS = ("api_key", "apikey", "x-api-key", "access_token")
+QUERY_CREDENTIALS = ("api_key", "apikey", "x-api-key", "access_token", "token", "id_token")
 
 
 def check_query(request: Request) -> None:
@@ -76,7 +82,9 @@ def check_query(request: Request) -> None:
     for name in QUERY_CREDENTIALS:
         if name in request.query_params:
             raise HTTPException(
-                400, f"credentials are not accepted in the URL ({name}); use the X-API-Key header"
+                400,
+                f"credentials are not accepted in the URL ({name}); use the X-API-Key or "
+                "Authorization header",
             )
     for name, value in request.query_params.multi_items():
         if "\x00" in value:
@@ -133,9 +141,33 @@ def build_services(settings: Settings, engine: Engine) -> Services:
         funding_applications=application_service,
         projects=project_service,
         co_financing=CoFinancingService(uow_factory, project_service, application_service),
+        audit=AuditService(uow_factory),
         api_keys=ApiKeyService(uow_factory),
         idempotency=IdempotencyService(uow_factory),
         ready=lambda: current_revision(engine) == head,
+        tokens=token_verifier(settings),
+    )
+
+
+def token_verifier(settings: Settings) -> TokenVerifier | None:
+    """The OIDC token check, where an issuer is configured."""
+    if settings.oidc_issuer is None:
+        return None
+    if settings.oidc_audience is None:
+        raise ValueError("URBANDIPLO_OIDC_AUDIENCE is required with an OIDC issuer")
+    if settings.oidc_jwks_file is not None:
+        load = jwks_from_file(settings.oidc_jwks_file)
+    elif settings.oidc_jwks_url is not None:
+        load = jwks_from_url(settings.oidc_jwks_url)
+    else:
+        raise ValueError("URBANDIPLO_OIDC_JWKS_URL or _JWKS_FILE is required with an issuer")
+    return TokenVerifier(
+        issuer=settings.oidc_issuer,
+        audience=settings.oidc_audience,
+        keys=KeySet(load),
+        algorithms=settings.oidc_algorithms,
+        roles_claim=settings.oidc_roles_claim,
+        role_values=settings.oidc_role_values,
     )
 
 
@@ -165,6 +197,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.services = build_services(settings, engine)
     problems.install(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(Guards)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -172,6 +205,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
             allow_methods=["GET", "POST", "PATCH", "DELETE"],
             allow_headers=[
                 "X-API-Key",
+                "Authorization",
                 "Content-Type",
                 "If-Match",
                 "If-None-Match",
@@ -192,6 +226,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         applications.router,
         projects.router,
         taxonomies.router,
+        audit.router,
         health.router,
     ):
         app.include_router(router)
@@ -203,7 +238,12 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
-    logging.getLogger("urbandiplo").setLevel(settings.log_level)
+    log = logging.getLogger("urbandiplo")
+    log.setLevel(settings.log_level)
+    if not log.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        log.addHandler(handler)
     return app
 
 
@@ -265,6 +305,7 @@ def contract(app: FastAPI) -> dict[str, Any]:
                 "applications",
             },
             {"name": "taxonomies", "description": "SDGs and fields of action"},
+            {"name": "audit", "description": "Who changed what and when (admins)"},
             {"name": "operations", "description": "Health and readiness"},
         ],
     )
@@ -275,7 +316,7 @@ def contract(app: FastAPI) -> dict[str, Any]:
                 continue
             if method == "get":
                 # Reads are open to anonymous callers, who get public records only.
-                operation["security"] = [{"ApiKey": []}, {}]
+                operation["security"] = [{"ApiKey": []}, {"Bearer": []}, {}]
             # Every operation refuses credentials in the URL and malformed JSON bodies (and
             # bodies too large or not JSON), and any may fail unexpectedly: the app-wide
             # handlers answer with problems.

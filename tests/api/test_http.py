@@ -3,11 +3,13 @@ media types, and the role table."""
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
@@ -62,7 +64,7 @@ def test_responses_say_how_they_may_be_cached(
     city(app_client, keys["editor"])
     public = app_client.get("/v1/cities")
     staff = app_client.get("/v1/cities", headers=keys["reader"])
-    assert public.headers["vary"] == staff.headers["vary"] == "X-API-Key"
+    assert public.headers["vary"] == staff.headers["vary"] == "X-API-Key, Authorization"
     assert public.headers["cache-control"] == "public, no-cache"
     assert staff.headers["cache-control"] == "private, no-cache"
 
@@ -200,3 +202,53 @@ def test_nul_characters_are_refused_not_stored(
         "/v1/cities", json={"name": "K\x00ln", "country_code": "DE"}, headers=keys["editor"]
     )
     assert in_body.status_code == 422
+
+
+def test_security_headers_and_a_log_without_secrets_or_search_terms(
+    app_client: TestClient, keys: dict[str, dict[str, str]], caplog: pytest.LogCaptureFixture
+) -> None:
+    canary = "Kanarienvogel-Suchwort"
+    key = keys["reader"]["X-API-Key"]
+    with caplog.at_level(logging.DEBUG):
+        response = app_client.get("/v1/people", params={"q": canary}, headers=keys["reader"])
+        in_url = app_client.get("/v1/people", params={"api_key": key})
+    assert response.status_code == 200
+    assert in_url.status_code == 400, "a key in the URL is refused"
+    # The server's log (the test client's own httpx log is not the server's).
+    logged = "\n".join(r.getMessage() for r in caplog.records if not r.name.startswith("httpx"))
+    assert "GET /v1/people 200" in logged
+    assert "GET /v1/people 400" in logged
+    assert canary not in logged
+    assert key not in logged
+    assert key.split("_")[2] not in logged
+    headers = response.headers
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["X-Frame-Options"] == "DENY"
+    assert headers["Referrer-Policy"] == "no-referrer"
+    assert headers["Content-Security-Policy"].startswith("default-src 'none'")
+    docs = app_client.get("/docs")
+    assert "script-src 'self'" in docs.headers["Content-Security-Policy"]
+
+
+def test_cors_for_the_configured_origins_only(db: Engine) -> None:
+    settings = Settings(
+        database_url=db.url.render_as_string(hide_password=False),
+        cors_origins="https://www.stadt-koeln.de",  # type: ignore[arg-type]
+    )
+    with TestClient(create_app(settings, db)) as client:
+        allowed = client.get("/v1/cities", headers={"Origin": "https://www.stadt-koeln.de"})
+        assert allowed.headers["Access-Control-Allow-Origin"] == "https://www.stadt-koeln.de"
+        exposed = {h.strip() for h in allowed.headers["Access-Control-Expose-Headers"].split(",")}
+        assert {"ETag", "Link", "Location"} <= exposed
+        other = client.get("/v1/cities", headers={"Origin": "https://evil.example.org"})
+        assert "Access-Control-Allow-Origin" not in other.headers
+        preflight = client.options(
+            "/v1/cities",
+            headers={
+                "Origin": "https://www.stadt-koeln.de",
+                "Access-Control-Request-Method": "POST",
+                "Access-Control-Request-Headers": "Authorization, Content-Type",
+            },
+        )
+        assert preflight.status_code == 200
+        assert "authorization" in preflight.headers["Access-Control-Allow-Headers"].lower()

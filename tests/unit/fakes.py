@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import functools
 import uuid
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from types import TracebackType
 from typing import Any, Generic, Self, TypeVar
 
 from urbandiplo.domain.applications import FundingApplication, FundingApplicationQuery
+from urbandiplo.domain.audit import AuditEntry, AuditQuery
 from urbandiplo.domain.cities import City, CityQuery
 from urbandiplo.domain.delegations import Delegation, DelegationQuery
 from urbandiplo.domain.errors import DuplicatePartnership, FieldProblem, InvalidData
@@ -64,6 +65,7 @@ class Stores:
     funding_applications: dict[uuid.UUID, FundingApplication] = field(default_factory=dict)
     projects: dict[uuid.UUID, Project] = field(default_factory=dict)
     events: dict[uuid.UUID, Event] = field(default_factory=dict)
+    audit: list[AuditEntry] = field(default_factory=list)
     api_keys: dict[str, StoredApiKey] = field(default_factory=dict)
     idempotency: dict[tuple[str, str], StoredResponse] = field(default_factory=dict)
 
@@ -81,6 +83,7 @@ class Stores:
             funding_applications=dict(self.funding_applications),
             projects=dict(self.projects),
             events=dict(self.events),
+            audit=list(self.audit),
             api_keys=dict(self.api_keys),
             idempotency=dict(self.idempotency),
         )
@@ -763,6 +766,40 @@ class FakeFundingApplicationRepository(FakeRecords[FundingApplication]):
         return paginate(chosen, sort=sort, kinds=kinds, id_of=lambda a: a.id, page=page)
 
 
+class FakeAuditRepository:
+    def __init__(self, transaction: _Transaction) -> None:
+        self._tx = transaction
+
+    def add(self, entry: AuditEntry) -> None:
+        self._tx.check_write()
+        self._tx.stores.audit.append(entry)
+
+    def list_page(
+        self, query: AuditQuery, visible: frozenset[Visibility], sort: Sort, page: PageRequest
+    ) -> Page[AuditEntry]:
+        chosen = [
+            e
+            for e in self._tx.stores.audit
+            if e.visibility in visible
+            and (query.record_id is None or e.record_id == query.record_id)
+            and (query.record_type is None or e.record_type == query.record_type)
+        ]
+        kinds: dict[str, type] = {"at": datetime}
+        return paginate(chosen, sort=sort, kinds=kinds, id_of=lambda e: e.id, page=page)
+
+    def scrub(self, record_type: str, record_id: uuid.UUID, left: Mapping[str, Any]) -> int:
+        self._tx.check_write()
+        entries = self._tx.stores.audit
+        found = [
+            i
+            for i, e in enumerate(entries)
+            if (e.record_type, e.record_id) == (record_type, record_id)
+        ]
+        for i in found:
+            entries[i] = replace(entries[i], before=dict(left), after=dict(left))
+        return len(found)
+
+
 class FakeApiKeyRepository:
     def __init__(self, transaction: _Transaction) -> None:
         self._tx = transaction
@@ -870,6 +907,10 @@ class FakeUnitOfWork:
     @property
     def projects(self) -> FakeProjectRepository:
         return FakeProjectRepository(self._open())
+
+    @property
+    def audit(self) -> FakeAuditRepository:
+        return FakeAuditRepository(self._open())
 
     @property
     def api_keys(self) -> FakeApiKeyRepository:

@@ -7,10 +7,12 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
-from fastapi.security import APIKeyHeader
+from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
+from urbandiplo.api.tokens import InvalidToken, TokenVerifier
 from urbandiplo.domain.access import Principal
 from urbandiplo.domain.applications import FundingApplicationService
+from urbandiplo.domain.audit import AuditService
 from urbandiplo.domain.cities import CityService
 from urbandiplo.domain.cofinancing import CoFinancingService
 from urbandiplo.domain.delegations import DelegationService
@@ -41,9 +43,11 @@ class Services:
     projects: ProjectService
     co_financing: CoFinancingService
     events: EventService
+    audit: AuditService
     api_keys: ApiKeyService
     idempotency: IdempotencyService
     ready: Callable[[], bool]
+    tokens: TokenVerifier | None = None  # None: no OIDC issuer configured
 
 
 def get_services(request: Request) -> Services:
@@ -60,11 +64,32 @@ api_key_header = APIKeyHeader(
 )
 
 
+bearer = HTTPBearer(
+    scheme_name="Bearer",
+    bearerFormat="JWT",
+    description="A staff token (JWT) from the configured OIDC issuer; its roles claim grants "
+    "reader, editor or admin and the confidential permission.",
+    auto_error=False,
+)
+
+
 def get_principal(
+    request: Request,
     services: Annotated[Services, Depends(get_services)],
     api_key: Annotated[str | None, Depends(api_key_header)],
+    _token: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Principal:
-    return services.api_keys.authenticate(api_key)
+    authorization = request.headers.get("Authorization")
+    if authorization is None:
+        return services.api_keys.authenticate(api_key)
+    scheme, _, token = authorization.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise InvalidToken("send a bearer token: Authorization: Bearer <token>")
+    if api_key is not None:
+        raise InvalidToken("send an API key or a bearer token, not both")
+    if services.tokens is None:
+        raise InvalidToken("bearer tokens are not accepted: no OIDC issuer is configured")
+    return services.tokens.principal(token.strip())
 
 
 ServicesDep = Annotated[Services, Depends(get_services)]

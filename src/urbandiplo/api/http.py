@@ -53,7 +53,7 @@ def if_match(request: Request, render: Callable[[Any], bytes]) -> Callable[[Any]
 
 # Responses differ by credential (staff or public view): shared caches must key on it, and
 # must never store a staff response.
-VARY = "X-API-Key"
+VARY = "X-API-Key, Authorization"
 PUBLIC_CACHE = {"Cache-Control": "public, no-cache", "Vary": VARY}
 PRIVATE_CACHE = {"Cache-Control": "private, no-cache", "Vary": VARY}
 

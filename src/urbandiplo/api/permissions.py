@@ -69,6 +69,7 @@ OPERATION_ROLES: dict[str, Role | None] = {
     "projects-update": Role.EDITOR,
     "projects-delete": Role.EDITOR,
     "projects-funding": Role.READER,
+    "audit-log-list": Role.ADMIN,
     "taxonomies-sdgs": None,
     "taxonomies-fields-of-action": None,
     "health": None,

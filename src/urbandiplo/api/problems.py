@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import traceback
 from typing import Any
 
 import orjson
@@ -165,7 +166,16 @@ def domain_problem(error: DomainError) -> Response:
     errors = None
     if isinstance(error, InvalidData) and error.problems:
         errors = [{"field": p.field, "message": p.message} for p in error.problems]
-    headers = {"WWW-Authenticate": 'APIKey realm="urbandiplo"'} if status == 401 else None
+    headers = None
+    if status == 401:
+        # RFC 6750: a token that was sent and refused says why; otherwise both ways in.
+        bearer_error = getattr(error, "bearer_error", None)
+        challenge = (
+            f'Bearer realm="urbandiplo", error="{bearer_error}"'
+            if bearer_error
+            else 'Bearer realm="urbandiplo", APIKey realm="urbandiplo"'
+        )
+        headers = {"WWW-Authenticate": challenge}
     extensions = None
     if isinstance(error, TransitionNotAllowed):
         extensions = {
@@ -219,8 +229,21 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, error: Exception) -> Response:
-        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        log_unexpected(request.method, request.url.path, error)
         return problem(500, "an unexpected error occurred; it has been logged")
+
+
+def log_unexpected(method: str, path: str, error: BaseException) -> None:
+    """The error's type and where it happened, without its message: a database error's
+    message can hold the values written (PostgreSQL shows a failing row), names included."""
+    frames = "".join(traceback.format_tb(error.__traceback__))
+    log.error(
+        "unhandled %s on %s %s\n%s",
+        f"{type(error).__module__}.{type(error).__qualname__}",
+        method,
+        path,
+        frames,
+    )
 
 
 def allowed_methods(request: Request) -> list[str]:

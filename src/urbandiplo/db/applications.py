@@ -116,7 +116,6 @@ class SqlFundingApplicationRepository(SqlRepository[FundingApplication, FundingA
 
     def values(self, record: FundingApplication) -> dict[str, Any]:
         own, awarded, requested = record.own_contribution, record.awarded, record.requested
-        texts = [record.title, record.reference or ""]
         return {
             "id": record.id,
             "title": record.title,
@@ -151,6 +150,8 @@ class SqlFundingApplicationRepository(SqlRepository[FundingApplication, FundingA
                 for r in record.reports
             ],
             "next_report_due": next_report_due(record.reports),
+            # Public fields only: a `q` filter must not reveal what the caller cannot read.
+            "search_text": fold_for_search(record.title),
             "history": [
                 {
                     "from_status": t.from_status.value,
@@ -166,7 +167,6 @@ class SqlFundingApplicationRepository(SqlRepository[FundingApplication, FundingA
             "created_at": record.created_at,
             "updated_at": record.updated_at,
             "version": record.version,
-            "search_text": fold_for_search(" ".join(texts)),
         }
 
     def for_project(self, project_id: uuid.UUID) -> list[FundingApplication]:

@@ -27,12 +27,19 @@ def make_engine(url: str, *, pool_size: int = 5) -> Engine:
         else:
             pool = {"pool_size": pool_size, "max_overflow": 0, "pool_timeout": 30}
         engine = create_engine(
-            url, connect_args={"check_same_thread": False, "timeout": 30}, **pool
+            url,
+            connect_args={"check_same_thread": False, "timeout": 30},
+            hide_parameters=True,
+            **pool,
         )
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return create_engine(url, pool_size=pool_size, max_overflow=2, pool_pre_ping=True)
+    # hide_parameters: a database error in the log shows the statement, never the values
+    # written (names of protected people among them).
+    return create_engine(
+        url, pool_size=pool_size, max_overflow=2, pool_pre_ping=True, hide_parameters=True
+    )
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -734,3 +734,29 @@ class DelegationProjectRow(Base):
     project_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("projects.id", ondelete="RESTRICT"))
 
     __table_args__ = (Index("ix_delegation_projects_project_id", "project_id"),)
+
+
+# ---- audit log ----
+
+
+class AuditRow(Base):
+    """One write: who, when, what, and the record before and after."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    actor: Mapped[str] = mapped_column(String(200))
+    operation: Mapped[str] = mapped_column(String(16))
+    record_type: Mapped[str] = mapped_column(String(40))
+    record_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    visibility: Mapped[str] = mapped_column(String(16))
+    before: Mapped[dict[str, Any] | None] = mapped_column(json_type())
+    after: Mapped[dict[str, Any] | None] = mapped_column(json_type())
+
+    __table_args__ = (
+        Index("ix_audit_log_at_id", "at", "id"),
+        Index("ix_audit_log_record_type_record_id", "record_type", "record_id"),
+        Index("ix_audit_log_record_id", "record_id"),
+        Index("ix_audit_log_actor", "actor"),
+    )

@@ -9,6 +9,7 @@ from sqlalchemy import Connection, Engine
 
 from urbandiplo.db.access import SqlApiKeyRepository, SqlIdempotencyRepository
 from urbandiplo.db.applications import SqlFundingApplicationRepository
+from urbandiplo.db.audit import SqlAuditRepository
 from urbandiplo.db.cities import SqlCityRepository
 from urbandiplo.db.delegations import SqlDelegationRepository
 from urbandiplo.db.events import SqlEventRepository
@@ -33,6 +34,7 @@ class SqlUnitOfWork:
     funding_calls: SqlFundingCallRepository
     funding_applications: SqlFundingApplicationRepository
     projects: SqlProjectRepository
+    audit: SqlAuditRepository
     events: SqlEventRepository
     api_keys: SqlApiKeyRepository
     idempotency: SqlIdempotencyRepository
@@ -58,6 +60,7 @@ class SqlUnitOfWork:
         self.funding_calls = SqlFundingCallRepository(connection)
         self.funding_applications = SqlFundingApplicationRepository(connection)
         self.projects = SqlProjectRepository(connection)
+        self.audit = SqlAuditRepository(connection)
         self.events = SqlEventRepository(connection)
         self.api_keys = SqlApiKeyRepository(connection)
         self.idempotency = SqlIdempotencyRepository(connection)

@@ -25,24 +25,27 @@ _RANKS = {Role.READER: 1, Role.EDITOR: 2, Role.ADMIN: 3}
 
 
 class Permission(StrEnum):
-    """Rights beyond a role. Only `confidential` so far: reading confidential records."""
+    """Rights beyond a role. Only `confidential` so far: reading confidential records and
+    protected people."""
 
     CONFIDENTIAL = "confidential"
 
 
 @dataclass(frozen=True, slots=True)
 class Principal:
-    """The caller of an operation: anonymous, an API key, or (later) a token's subject.
+    """The caller of an operation: anonymous, an API key, or a token's subject.
 
-    `actor` is what the audit log will record; it never holds a secret.
-    """
+    `actor` is what the audit log records; it never holds a secret. A caller without a role
+    (anonymous, or a valid token that grants none) sees what the website sees."""
 
     actor: str
     role: Role | None = None
     permissions: frozenset[Permission] = field(default_factory=frozenset)
+    authenticated: bool = False  # a valid credential was presented
 
     @property
     def is_anonymous(self) -> bool:
+        """No staff role: public records and public fields only."""
         return self.role is None
 
     @property
@@ -59,9 +62,9 @@ class Principal:
 
     def require(self, role: Role) -> None:
         """Raise unless the caller has `role` or a higher one."""
-        if self.role is None:
+        if self.role is None and not self.authenticated:
             raise NotAuthenticated("this operation needs a staff or machine credential")
-        if self.role.rank < role.rank:
+        if self.role is None or self.role.rank < role.rank:
             raise PermissionDenied(f"this operation needs the {role.value} role")
 
 
@@ -71,5 +74,8 @@ EVERYTHING = frozenset(Visibility)
 
 ANONYMOUS = Principal(actor="anonymous")
 SYSTEM = Principal(
-    actor="system", role=Role.ADMIN, permissions=frozenset({Permission.CONFIDENTIAL})
+    actor="system",
+    role=Role.ADMIN,
+    permissions=frozenset({Permission.CONFIDENTIAL}),
+    authenticated=True,
 )

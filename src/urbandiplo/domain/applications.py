@@ -13,7 +13,9 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any, Protocol
 
+from urbandiplo.domain import audit
 from urbandiplo.domain.access import Principal, Role
+from urbandiplo.domain.audit import AuditOperation
 from urbandiplo.domain.errors import FieldProblem, InvalidData, StaleVersion
 from urbandiplo.domain.funding import CALL_TIMEZONE, ProgrammeRef
 from urbandiplo.domain.ports import Repository, UnitOfWork, UnitOfWorkFactory
@@ -320,6 +322,17 @@ class FundingApplicationService(
             )
             if not uow.funding_applications.update(changed, expected_version=current.version):
                 raise StaleVersion()
+            uow.audit.add(
+                audit.entry(
+                    principal,
+                    AuditOperation.TRANSITION,
+                    self.record_type,
+                    application_id,
+                    current,
+                    changed,
+                    at=now,
+                )
+            )
             uow.commit()
         return self.shown_to(changed, principal)
 

@@ -181,6 +181,10 @@ class FundingCall(FundingCallFields):
     version: int
     programme: ProgrammeRef
 
+    def visible_to(self, principal: Principal) -> bool:
+        """A call shows only with its programme."""
+        return principal.may_see(self.visibility) and principal.may_see(self.programme.visibility)
+
     def status_at(self, moment: datetime) -> CallStatus:
         if moment < start_of(self.opens_on):
             return CallStatus.FORTHCOMING
@@ -224,10 +228,7 @@ class FundingCallService(RecordService[FundingCallFields, FundingCall, FundingCa
         return uow.funding_calls
 
     def visible_to(self, record: FundingCall, principal: Principal) -> bool:
-        """A call shows only with its programme."""
-        return principal.may_see(record.visibility) and principal.may_see(
-            record.programme.visibility
-        )
+        return record.visible_to(principal)
 
     def prepare(
         self,

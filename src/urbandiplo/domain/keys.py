@@ -6,7 +6,9 @@ import hashlib
 import hmac
 import secrets
 
-from urbandiplo.domain.access import ANONYMOUS, Permission, Principal, Role
+from urbandiplo.domain import audit
+from urbandiplo.domain.access import ANONYMOUS, SYSTEM, Permission, Principal, Role
+from urbandiplo.domain.audit import AuditOperation
 from urbandiplo.domain.errors import FieldProblem, InvalidData, NotAuthenticated
 from urbandiplo.domain.ids import new_id
 from urbandiplo.domain.ports import StoredApiKey, UnitOfWorkFactory
@@ -43,8 +45,20 @@ class ApiKeyService:
             created_at=utcnow(),
             revoked_at=None,
         )
+        kept = {  # the log never holds the secret or its hash
+            "id": key.id,
+            "name": key.name,
+            "role": key.role,
+            "prefix": key.prefix,
+            "created_at": key.created_at,
+        }
         with self._uow(write=True) as uow:
             uow.api_keys.add(key)
+            uow.audit.add(
+                audit.entry(
+                    SYSTEM, AuditOperation.CREATE, "api key", key.id, None, kept, at=key.created_at
+                )
+            )
             uow.commit()
         return key, f"{KEY_PREFIX}_{prefix}_{secret}"
 
@@ -68,4 +82,6 @@ class ApiKeyService:
         permissions = (
             frozenset({Permission.CONFIDENTIAL}) if key.role == Role.ADMIN else frozenset()
         )
-        return Principal(actor=f"api-key:{key.id}", role=key.role, permissions=permissions)
+        return Principal(
+            actor=f"api-key:{key.id}", role=key.role, permissions=permissions, authenticated=True
+        )

@@ -57,6 +57,12 @@ class Organisation(OrganisationFields):
     version: int
     city: CityRef | None
 
+    def visible_to(self, principal: Principal) -> bool:
+        """An organisation shows only with its city, where it has one."""
+        return principal.may_see(self.visibility) and (
+            self.city is None or principal.may_see(self.city.visibility)
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class OrganisationQuery:
@@ -85,10 +91,7 @@ class OrganisationService(RecordService[OrganisationFields, Organisation, Organi
         return uow.organisations
 
     def visible_to(self, record: Organisation, principal: Principal) -> bool:
-        """An organisation shows only with its city, where it has one."""
-        return principal.may_see(record.visibility) and (
-            record.city is None or principal.may_see(record.city.visibility)
-        )
+        return record.visible_to(principal)
 
     def prepare(
         self,

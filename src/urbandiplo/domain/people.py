@@ -13,7 +13,9 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, Protocol
 
+from urbandiplo.domain import audit
 from urbandiplo.domain.access import Permission, Principal, Role
+from urbandiplo.domain.audit import AuditOperation
 from urbandiplo.domain.errors import Conflict, DomainError, FieldProblem, InvalidData, NotFound
 from urbandiplo.domain.organisations import EMAIL
 from urbandiplo.domain.ports import Repository, UnitOfWork, UnitOfWorkFactory
@@ -177,5 +179,13 @@ class PersonService(RecordService[PersonFields, Person, PersonQuery]):
             now = utcnow()
             uow.people.erase(person_id, now.date(), now)
             uow.idempotency.forget(str(person_id))
+            # The log keeps that the person was erased, and nothing of who they were.
+            left = {"id": str(person_id), "erased_on": now.date().isoformat()}
+            uow.audit.scrub(self.record_type, person_id, left)
+            uow.audit.add(
+                audit.entry(
+                    principal, AuditOperation.ERASE, self.record_type, person_id, None, left, at=now
+                )
+            )
             uow.commit()
         return now.date()

@@ -15,6 +15,7 @@ from urbandiplo.domain.values import Visibility
 
 if TYPE_CHECKING:  # each resource's module defines its repository port and imports this one
     from urbandiplo.domain.applications import FundingApplicationRepository
+    from urbandiplo.domain.audit import AuditRepository
     from urbandiplo.domain.cities import CityRepository
     from urbandiplo.domain.delegations import DelegationRepository
     from urbandiplo.domain.events import EventRepository
@@ -104,6 +105,8 @@ class UnitOfWork(Protocol):
     def projects(self) -> ProjectRepository: ...
     @property
     def events(self) -> EventRepository: ...
+    @property
+    def audit(self) -> AuditRepository: ...
     @property
     def api_keys(self) -> ApiKeyRepository: ...
     @property

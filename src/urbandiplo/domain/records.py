@@ -11,7 +11,9 @@ from dataclasses import fields, replace
 from datetime import UTC, datetime
 from typing import Any, ClassVar, Generic, Protocol, TypeVar, cast
 
+from urbandiplo.domain import audit
 from urbandiplo.domain.access import Principal, Role
+from urbandiplo.domain.audit import AuditOperation
 from urbandiplo.domain.errors import (
     FieldProblem,
     InvalidData,
@@ -43,6 +45,9 @@ QueryT = TypeVar("QueryT")
 Precondition = Callable[[R], bool]
 
 
+CREATE, UPDATE, DELETE = AuditOperation.CREATE, AuditOperation.UPDATE, AuditOperation.DELETE
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 
@@ -66,6 +71,37 @@ def check_may_assign(principal: Principal, visibility: Visibility) -> None:
 def check_precondition(record: R, precondition: Precondition[R] | None) -> None:
     if precondition is not None and not precondition(record):
         raise StaleVersion()
+
+
+# List filters that name another record, and where that record is: a filter on a record the
+# caller may not see matches nothing, exactly as an id that does not exist, so that a filter
+# never reveals by its effect what a hidden record is linked to.
+FILTER_TARGETS: Mapping[str, Callable[[UnitOfWork], Repository[Any, Any]]] = {
+    "city_id": lambda uow: uow.cities,
+    "partnership_id": lambda uow: uow.partnerships,
+    "network_id": lambda uow: uow.networks,
+    "project_id": lambda uow: uow.projects,
+    "organisation_id": lambda uow: uow.organisations,
+    "funder_id": lambda uow: uow.organisations,
+    "applicant_id": lambda uow: uow.organisations,
+    "programme_id": lambda uow: uow.funding_programmes,
+    "call_id": lambda uow: uow.funding_calls,
+}
+
+
+def filters_visible(uow: UnitOfWork, principal: Principal, query: object) -> bool:
+    """Whether every record a list's filters name exists and the caller may see it."""
+    for name, target in FILTER_TARGETS.items():
+        record_id = getattr(query, name, None)
+        if record_id is None:
+            continue
+        found = target(uow).get(record_id)
+        if found is None:
+            return False
+        shows = getattr(found, "visible_to", None)
+        if not (shows(principal) if callable(shows) else principal.may_see(found.visibility)):
+            return False
+    return True
 
 
 class RecordService(ABC, Generic[FieldsT, RecordT, QueryT]):
@@ -118,6 +154,8 @@ class RecordService(ABC, Generic[FieldsT, RecordT, QueryT]):
         self, principal: Principal, query: QueryT, sort: Sort, page: PageRequest
     ) -> Page[RecordT]:
         with self._uow() as uow:
+            if not filters_visible(uow, principal, query):
+                return Page([], None)
             found = self.repository(uow).list_page(query, principal.visible, sort, page)
         return Page([self.shown_to(record, principal) for record in found.items], found.next)
 
@@ -137,6 +175,9 @@ class RecordService(ABC, Generic[FieldsT, RecordT, QueryT]):
                 **values, id=new_id(), created_at=now, updated_at=now, version=1
             )
             self.repository(uow).add(record)
+            uow.audit.add(
+                audit.entry(principal, CREATE, self.record_type, record.id, None, record, at=now)
+            )
             shown = self.shown_to(record, principal)
             if before_commit is not None:
                 before_commit(uow, shown)
@@ -178,6 +219,17 @@ class RecordService(ABC, Generic[FieldsT, RecordT, QueryT]):
                 expected_version=getattr(current, "version"),  # noqa: B009
             ):
                 raise StaleVersion()
+            uow.audit.add(
+                audit.entry(
+                    principal,
+                    UPDATE,
+                    self.record_type,
+                    record_id,
+                    current,
+                    changed,
+                    at=getattr(changed, "updated_at"),  # noqa: B009
+                )
+            )
             uow.commit()
         return self.shown_to(changed, principal)
 
@@ -193,6 +245,11 @@ class RecordService(ABC, Generic[FieldsT, RecordT, QueryT]):
             check_precondition(self.shown_to(current, principal), precondition)
             self.before_delete(uow, current)
             self.repository(uow).delete(record_id)
+            uow.audit.add(
+                audit.entry(
+                    principal, DELETE, self.record_type, record_id, current, None, at=utcnow()
+                )
+            )
             uow.commit()
 
     def _visible(self, uow: UnitOfWork, principal: Principal, record_id: uuid.UUID) -> RecordT:

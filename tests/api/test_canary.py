@@ -1,0 +1,301 @@
+"""Nothing hidden leaks on any path: records that must stay hidden carry canary strings, and an
+anonymous and a reader client walk every GET operation of the contract, following every page
+and every id they find (and the hidden records' ids, as if guessed). No canary may appear in
+any response body or header."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+
+from urbandiplo.config import Settings
+from urbandiplo.demo.loader import load
+from urbandiplo.main import build_services
+
+CONTRACT = json.loads((Path(__file__).parents[2] / "openapi" / "openapi.json").read_text())
+# In confidential records and a protected person: seen by neither client.
+SECRET = "Kanarie-Vertraulich-7f3a"
+# In internal records and staff-only fields of public ones: not seen by the anonymous client.
+INTERNAL = "Kanarie-Intern-9c1e"
+UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+# Query parameters an operation needs, beyond what the walk finds.
+REQUIRED = {"/v1/partnerships/anniversaries": {"year": "2026"}}
+
+
+def post(client: TestClient, path: str, headers: dict[str, str], **body: Any) -> dict[str, Any]:
+    response = client.post(path, json=body, headers=headers)
+    assert response.status_code == 201, (path, response.text)
+    return response.json()
+
+
+def plant(client: TestClient, admin: dict[str, str]) -> dict[str, str]:
+    """Records with canaries, hidden ones and public ones with hidden parts; their ids."""
+    hidden_city = post(
+        client,
+        "/v1/cities",
+        admin,
+        name=f"Stadt {SECRET}",
+        country_code="NI",
+        visibility="confidential",
+    )
+    internal_city = post(
+        client,
+        "/v1/cities",
+        admin,
+        name=f"Stadt {INTERNAL}",
+        country_code="NI",
+        visibility="internal",
+    )
+    city = post(
+        client, "/v1/cities", admin, name="Corinto", country_code="NI", notes=f"n {INTERNAL}"
+    )
+    partnership = post(
+        client,
+        "/v1/partnerships",
+        admin,
+        city_id=city["id"],
+        partner_city_id=hidden_city["id"],
+        kind="contact",
+    )
+    association = post(
+        client,
+        "/v1/organisations",
+        admin,
+        name=f"Verein {SECRET}",
+        kind="association",
+        visibility="confidential",
+    )
+    public_organisation = post(
+        client,
+        "/v1/organisations",
+        admin,
+        name="Öffentlich e.V.",
+        kind="association",
+        email="kontakt@example.org",
+        notes=f"n {INTERNAL}",
+    )
+    defender = post(
+        client,
+        "/v1/people",
+        admin,
+        name=f"Verteidigerin {SECRET}",
+        protected=True,
+        function=f"Aktivistin {SECRET}",
+        legal_basis="consent",
+    )
+    staff_person = post(
+        client,
+        "/v1/people",
+        admin,
+        name=f"Mitarbeiter {INTERNAL}",
+        legal_basis="consent",
+    )
+    network = post(
+        client,
+        "/v1/networks",
+        admin,
+        name="Netzwerk",
+        scope="global",
+        notes=f"n {INTERNAL}",
+        membership={
+            "status": "member",
+            "annual_fee": {"amount": "100.00", "currency": "EUR"},
+            "representatives": [
+                {"person_id": defender["id"]},
+                {"person_id": staff_person["id"]},
+            ],
+        },
+    )
+    hidden_project = post(
+        client,
+        "/v1/projects",
+        admin,
+        title={"de": f"Projekt {SECRET}"},
+        visibility="confidential",
+    )
+    project = post(
+        client,
+        "/v1/projects",
+        admin,
+        title={"de": "Projekt"},
+        city_ids=[hidden_city["id"]],
+        partner_ids=[association["id"], public_organisation["id"]],
+        budget={"total": {"amount": "1.00", "currency": "EUR"}},
+        notes=f"n {INTERNAL}",
+    )
+    event = post(
+        client,
+        "/v1/events",
+        admin,
+        title={"de": "Treffen"},
+        kind="workshop",
+        starts_at="2025-12-03T10:00:00+01:00",
+        organiser_ids=[association["id"]],
+        partnership_ids=[partnership["id"]],
+        project_ids=[hidden_project["id"]],
+        notes=f"n {INTERNAL}",
+    )
+    hidden_event = post(
+        client,
+        "/v1/events",
+        admin,
+        title={"de": f"Training {SECRET}"},
+        kind="training",
+        starts_at="2025-12-04T10:00:00+01:00",
+        visibility="confidential",
+    )
+    delegation = post(
+        client,
+        "/v1/delegations",
+        admin,
+        direction="incoming",
+        title={"de": "Besuch"},
+        starts_on="2025-12-01",
+        city_ids=[city["id"], hidden_city["id"]],
+        head={"person_id": defender["id"]},
+        members=[{"person_id": staff_person["id"]}],
+        event_ids=[hidden_event["id"]],
+        project_ids=[project["id"]],
+        visibility="public",
+        gifts=[{"direction": "given", "item": f"Geschenk {INTERNAL}"}],
+    )
+    programme = post(
+        client,
+        "/v1/funding-programmes",
+        admin,
+        name=f"Programm {SECRET}",
+        level="eu",
+        visibility="confidential",
+    )
+    open_programme = post(
+        client,
+        "/v1/funding-programmes",
+        admin,
+        name="CERV",
+        level="eu",
+        funder_id=association["id"],
+        notes=f"n {INTERNAL}",
+    )
+    call = post(
+        client,
+        "/v1/funding-calls",
+        admin,
+        programme_id=programme["id"],
+        title={"de": f"Aufruf {SECRET}"},
+        opens_on="2026-01-01",
+        deadline="2026-03-01T12:00:00+01:00",
+    )
+    application = post(
+        client,
+        "/v1/funding-applications",
+        admin,
+        title=f"Antrag {SECRET}",
+        programme_id=open_programme["id"],
+        project_id=project["id"],
+        applicant_id=association["id"],
+        visibility="confidential",
+    )
+    public_application = post(
+        client,
+        "/v1/funding-applications",
+        admin,
+        title="Antrag",
+        programme_id=open_programme["id"],
+        project_id=hidden_project["id"],
+        applicant_id=public_organisation["id"],
+        reference=f"AZ {INTERNAL}",
+        visibility="public",
+    )
+    created = dict(locals())  # every record above, by its variable's name
+    return {
+        name: record["id"]
+        for name, record in created.items()
+        if isinstance(record, dict) and "id" in record
+    }
+
+
+def walk(
+    client: TestClient, headers: dict[str, str], guessed: list[str], hidden: tuple[str, ...]
+) -> tuple[int, str]:
+    """GET every operation, every page and every id; all that came back, as one text. A
+    search for a `hidden` canary finds nothing."""
+    seen: list[str] = []
+    ids: set[str] = set(guessed)
+    requests = 0
+
+    def get(path: str, params: dict[str, str]) -> Any:
+        nonlocal requests
+        requests += 1
+        response = client.get(path, params=params, headers=headers)
+        seen.append(response.text)
+        seen.append(json.dumps(dict(response.headers)))
+        if response.headers.get("content-type", "").startswith("application/json"):
+            ids.update(UUID.findall(response.text))
+            return response.json()
+        return None
+
+    paths = [p for p, ops in CONTRACT["paths"].items() if "get" in ops]
+    for path in (p for p in paths if "{" not in p):
+        params = dict(REQUIRED.get(path, {}))
+        while True:
+            body = get(path, params)
+            cursor = body.get("next_cursor") if isinstance(body, dict) else None
+            if not cursor:
+                break
+            params = {**params, "cursor": cursor}
+        parameters = CONTRACT["paths"][path]["get"].get("parameters", [])
+        if any(p["name"] == "q" for p in parameters):
+            for canary in hidden:
+                assert get(path, {"q": canary})["items"] == [], (path, canary)
+    for path in (p for p in paths if "{" in p):
+        for record_id in sorted(ids):
+            get(re.sub(r"\{[^}]+\}", record_id, path), {})
+    return requests, "\n".join(seen)
+
+
+def test_no_canary_on_any_path(
+    app_client: TestClient, settings: Settings, db: Engine, keys: dict[str, dict[str, str]]
+) -> None:
+    load(build_services(settings, db))
+    planted = plant(app_client, keys["admin"])
+    guessed = list(planted.values())
+    _, confidant = walk(app_client, keys["admin"], guessed, ())
+    assert SECRET in confidant, "the walk finds the canaries where they may be seen"
+
+    requests, anonymous = walk(app_client, {}, guessed, (SECRET, INTERNAL))
+    assert requests > 500, "the walk reached the records"
+    assert SECRET not in anonymous
+    assert INTERNAL not in anonymous
+    assert "kontakt@example.org" not in anonymous, "contact details are not public"
+
+    requests, reader = walk(app_client, keys["reader"], guessed, (SECRET,))
+    assert SECRET not in reader
+    assert INTERNAL in reader, "staff see internal records"
+
+
+def test_a_filter_on_a_hidden_record_matches_nothing(
+    app_client: TestClient, keys: dict[str, dict[str, str]]
+) -> None:
+    """Filtering by a hidden record's id must not tell which visible records link to it."""
+    planted = plant(app_client, keys["admin"])
+    cases = [
+        ("/v1/events", {"project_id": planted["hidden_project"]}),
+        ("/v1/funding-applications", {"project_id": planted["hidden_project"]}),
+        ("/v1/events", {"partnership_id": planted["partnership"]}),
+        ("/v1/projects", {"organisation_id": planted["association"]}),
+        ("/v1/projects", {"city_id": planted["hidden_city"]}),
+        ("/v1/delegations", {"city_id": planted["hidden_city"]}),
+        ("/v1/funding-programmes", {"funder_id": planted["association"]}),
+    ]
+    for path, params in cases:
+        as_admin = app_client.get(path, params=params, headers=keys["admin"]).json()
+        assert len(as_admin["items"]) == 1, (path, params)
+        for caller in ({}, keys["reader"]):
+            found = app_client.get(path, params=params, headers=caller)
+            assert found.status_code == 200
+            assert found.json()["items"] == [], (path, params, caller)
