@@ -68,7 +68,9 @@ bearer = HTTPBearer(
     scheme_name="Bearer",
     bearerFormat="JWT",
     description="A staff token (JWT) from the configured OIDC issuer; its roles claim grants "
-    "reader, editor or admin and the confidential permission.",
+    "reader, editor or admin and the confidential permission. Tokens are checked as RFC8725 "
+    "(JWT Best Current Practices) asks: asymmetric algorithms only, the key by `kid` from "
+    "the issuer's JWKS, `iss`, `aud`, `exp` and `nbf` verified.",
     auto_error=False,
 )
 

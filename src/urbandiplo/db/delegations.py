@@ -19,13 +19,12 @@ from urbandiplo.db.models import (
     DelegationRow,
     EventRow,
     OrganisationRow,
-    PartnershipRow,
     PersonRow,
     ProjectRow,
     table_of,
 )
 from urbandiplo.db.records import SqlRepository
-from urbandiplo.db.refs import city_ref_columns, city_ref_from, grouped
+from urbandiplo.db.refs import city_ref_columns, city_ref_from, grouped, partnership_links
 from urbandiplo.db.search import contains_folded
 from urbandiplo.domain.delegations import (
     Costs,
@@ -36,19 +35,17 @@ from urbandiplo.domain.delegations import (
     Direction,
     Gift,
     GiftDirection,
-    LinkRef,
     Outcome,
     OutcomeStatus,
     ProgrammeItem,
 )
-from urbandiplo.domain.refs import OrganisationRef, PersonRef
+from urbandiplo.domain.refs import LinkRef, OrganisationRef, PersonRef
 from urbandiplo.domain.values import (
     DatePrecision,
     I18nText,
     Money,
     Visibility,
     fold_for_search,
-    strictest,
 )
 
 delegations = table_of(DelegationRow)
@@ -62,9 +59,6 @@ events = table_of(EventRow)
 cities = table_of(CityRow)
 people = table_of(PersonRow)
 organisations = table_of(OrganisationRow)
-partnerships = table_of(PartnershipRow)
-city = table_of(CityRow).alias("city")
-partner = table_of(CityRow).alias("partner")
 
 SORT_COLUMNS: dict[str, tuple[ColumnElement[Any], type]] = {
     "starts_on": (delegations.c.starts_on, date),
@@ -168,31 +162,7 @@ class SqlDelegationRepository(SqlRepository[Delegation, DelegationQuery]):
             "delegation_id",
             lambda r: (r.is_head, _delegate(r)),
         )
-        links = grouped(
-            self._connection.execute(
-                select(
-                    linked.c.delegation_id,
-                    partnerships.c.id,
-                    partnerships.c.visibility,
-                    city.c.visibility.label("city_visibility"),
-                    partner.c.visibility.label("partner_visibility"),
-                )
-                .join(partnerships, partnerships.c.id == linked.c.partnership_id)
-                .join(city, city.c.id == partnerships.c.city_id)
-                .join(partner, partner.c.id == partnerships.c.partner_city_id)
-                .where(linked.c.delegation_id.in_(ids))
-                .order_by(linked.c.delegation_id, linked.c.position)
-            ),
-            "delegation_id",
-            lambda r: LinkRef(
-                id=r.id,
-                visibility=strictest(
-                    Visibility(r.visibility),
-                    Visibility(r.city_visibility),
-                    Visibility(r.partner_visibility),
-                ),
-            ),
-        )
+        links = partnership_links(self._connection, linked, "delegation_id", ids)
         attended = grouped(
             self._connection.execute(
                 select(attending.c.delegation_id, events.c.id, events.c.visibility)

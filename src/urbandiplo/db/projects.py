@@ -18,7 +18,6 @@ from urbandiplo.db.models import (
     EventProjectRow,
     FundingApplicationRow,
     OrganisationRow,
-    PartnershipRow,
     ProjectCityRow,
     ProjectFieldOfActionRow,
     ProjectOrganisationRow,
@@ -28,13 +27,12 @@ from urbandiplo.db.models import (
     table_of,
 )
 from urbandiplo.db.records import QUERY_ONLY, SqlRepository, count_references
-from urbandiplo.db.refs import city_ref_columns, city_ref_from, grouped
+from urbandiplo.db.refs import city_ref_columns, city_ref_from, grouped, partnership_links
 from urbandiplo.db.search import contains_folded
 from urbandiplo.domain.projects import (
     Budget,
     Indicator,
     Milestone,
-    PartnershipLink,
     Project,
     ProjectQuery,
     ProjectStatus,
@@ -48,7 +46,6 @@ from urbandiplo.domain.values import (
     Visibility,
     fold_for_search,
     last_day,
-    strictest,
 )
 
 projects = table_of(ProjectRow)
@@ -62,9 +59,6 @@ event_links = table_of(EventProjectRow)
 delegation_links = table_of(DelegationProjectRow)
 cities = table_of(CityRow)
 organisations = table_of(OrganisationRow)
-partnerships = table_of(PartnershipRow)
-city = table_of(CityRow).alias("city")
-partner = table_of(CityRow).alias("partner")
 
 PARTNER, DEPARTMENT = "partner", "department"
 
@@ -173,31 +167,7 @@ class SqlProjectRepository(SqlRepository[Project, ProjectQuery]):
             "project_id",
             lambda r: city_ref_from(r._mapping, "city"),
         )
-        linked = grouped(
-            self._connection.execute(
-                select(
-                    project_partnerships.c.project_id,
-                    partnerships.c.id,
-                    partnerships.c.visibility,
-                    city.c.visibility.label("city_visibility"),
-                    partner.c.visibility.label("partner_visibility"),
-                )
-                .join(partnerships, partnerships.c.id == project_partnerships.c.partnership_id)
-                .join(city, city.c.id == partnerships.c.city_id)
-                .join(partner, partner.c.id == partnerships.c.partner_city_id)
-                .where(project_partnerships.c.project_id.in_(ids))
-                .order_by(project_partnerships.c.project_id, project_partnerships.c.position)
-            ),
-            "project_id",
-            lambda r: PartnershipLink(
-                id=r.id,
-                visibility=strictest(
-                    Visibility(r.visibility),
-                    Visibility(r.city_visibility),
-                    Visibility(r.partner_visibility),
-                ),
-            ),
-        )
+        linked = partnership_links(self._connection, project_partnerships, "project_id", ids)
         involved = grouped(
             self._connection.execute(
                 select(

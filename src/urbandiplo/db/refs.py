@@ -7,10 +7,11 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, FromClause
+from sqlalchemy import ColumnElement, Connection, FromClause, Table, select
 
-from urbandiplo.domain.refs import CityRef
-from urbandiplo.domain.values import Visibility
+from urbandiplo.db.models import CityRow, PartnershipRow, table_of
+from urbandiplo.domain.refs import CityRef, LinkRef
+from urbandiplo.domain.values import Visibility, strictest
 
 T = TypeVar("T")
 
@@ -38,3 +39,41 @@ def grouped(rows: Iterable[Any], key: str, build: Callable[[Any], T]) -> dict[An
     for row in rows:
         result[getattr(row, key)].append(build(row))
     return result
+
+
+_partnerships = table_of(PartnershipRow)
+_city = table_of(CityRow).alias("link_city")
+_partner = table_of(CityRow).alias("link_partner")
+
+
+def partnership_links(
+    connection: Connection, links: Table, key: str, ids: Iterable[Any]
+) -> dict[Any, list[LinkRef]]:
+    """The partnerships a link table (`key`, position, partnership_id) names for the records
+    `ids`, in one query, each shown where it and both its cities are."""
+    rows = connection.execute(
+        select(
+            links.c[key],
+            _partnerships.c.id,
+            _partnerships.c.visibility,
+            _city.c.visibility.label("city_visibility"),
+            _partner.c.visibility.label("partner_visibility"),
+        )
+        .join(_partnerships, _partnerships.c.id == links.c.partnership_id)
+        .join(_city, _city.c.id == _partnerships.c.city_id)
+        .join(_partner, _partner.c.id == _partnerships.c.partner_city_id)
+        .where(links.c[key].in_(list(ids)))
+        .order_by(links.c[key], links.c.position)
+    )
+    return grouped(
+        rows,
+        key,
+        lambda r: LinkRef(
+            id=r.id,
+            visibility=strictest(
+                Visibility(r.visibility),
+                Visibility(r.city_visibility),
+                Visibility(r.partner_visibility),
+            ),
+        ),
+    )

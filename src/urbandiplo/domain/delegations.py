@@ -16,11 +16,15 @@ from urbandiplo.domain.ports import Repository, UnitOfWork, UnitOfWorkFactory
 from urbandiplo.domain.records import RecordService
 from urbandiplo.domain.refs import (
     CityRef,
+    LinkRef,
     OrganisationRef,
     PersonRef,
     city_ref,
     organisation_ref,
+    partnership_links,
     person_ref,
+    resolve,
+    seen_by,
     shown_person,
 )
 from urbandiplo.domain.values import (
@@ -29,7 +33,6 @@ from urbandiplo.domain.values import (
     Money,
     Visibility,
     last_day,
-    strictest,
 )
 
 DELEGATION_SORTS = ("starts_on", "created_at", "updated_at")
@@ -100,14 +103,6 @@ class Outcome:
     owner: str | None = None
     due_on: date | None = None
     status: OutcomeStatus = OutcomeStatus.OPEN
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class LinkRef:
-    """A linked record in brief: its id and who may see it."""
-
-    id: uuid.UUID
-    visibility: Visibility
 
 
 # A partnership's visibility here is the strictest of it and its cities.
@@ -213,39 +208,32 @@ class DelegationService(RecordService[DelegationFields, Delegation, DelegationQu
         problems = _check_dates(draft)
         if not draft.city_ids:
             problems.append(FieldProblem("city_ids", "at least one city"))
-        cities = []
-        for i, city_id in enumerate(dict.fromkeys(draft.city_ids)):
-            city = uow.cities.get(city_id)
-            if city is None or not principal.may_see(city.visibility):
-                problems.append(FieldProblem(f"city_ids.{i}", "no such city"))
-            else:
-                cities.append(city_ref(city))
-        partnerships = []
-        for i, partnership_id in enumerate(dict.fromkeys(draft.partnership_ids)):
-            found = uow.partnerships.get(partnership_id)
-            if found is None or not found.visible_to(principal):
-                problems.append(FieldProblem(f"partnership_ids.{i}", "no such partnership"))
-            else:
-                shown_with = (
-                    found.visibility,
-                    found.city.visibility,
-                    found.partner_city.visibility,
-                )
-                partnerships.append(PartnershipRef(id=found.id, visibility=strictest(*shown_with)))
-        events = []
-        for i, event_id in enumerate(dict.fromkeys(draft.event_ids)):
-            event = uow.events.get(event_id)
-            if event is None or not principal.may_see(event.visibility):
-                problems.append(FieldProblem(f"event_ids.{i}", "no such event"))
-            else:
-                events.append(LinkRef(id=event.id, visibility=event.visibility))
-        projects = []
-        for i, project_id in enumerate(dict.fromkeys(draft.project_ids)):
-            project = uow.projects.get(project_id)
-            if project is None or not principal.may_see(project.visibility):
-                problems.append(FieldProblem(f"project_ids.{i}", "no such project"))
-            else:
-                projects.append(LinkRef(id=project.id, visibility=project.visibility))
+        cities = [
+            city_ref(c)
+            for c in resolve(
+                draft.city_ids, "city_ids", "city", uow.cities.get, seen_by(principal), problems
+            )
+        ]
+        partnerships = partnership_links(
+            draft.partnership_ids, uow.partnerships.get, principal, problems
+        )
+        events = [
+            LinkRef(id=e.id, visibility=e.visibility)
+            for e in resolve(
+                draft.event_ids, "event_ids", "event", uow.events.get, seen_by(principal), problems
+            )
+        ]
+        projects = [
+            LinkRef(id=p.id, visibility=p.visibility)
+            for p in resolve(
+                draft.project_ids,
+                "project_ids",
+                "project",
+                uow.projects.get,
+                seen_by(principal),
+                problems,
+            )
+        ]
         head = None
         if draft.head is not None:
             head, found_problems = self._delegate(uow, principal, draft.head, "head")

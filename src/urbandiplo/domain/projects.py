@@ -14,7 +14,16 @@ from urbandiplo.domain.access import Principal
 from urbandiplo.domain.errors import Conflict, FieldProblem, InvalidData
 from urbandiplo.domain.ports import Repository, UnitOfWork, UnitOfWorkFactory
 from urbandiplo.domain.records import RecordService
-from urbandiplo.domain.refs import CityRef, OrganisationRef, city_ref, organisation_ref
+from urbandiplo.domain.refs import (
+    CityRef,
+    LinkRef,
+    OrganisationRef,
+    city_ref,
+    organisation_ref,
+    partnership_links,
+    resolve,
+    seen_by,
+)
 from urbandiplo.domain.taxonomies import FieldOfAction, check_fields_of_action, check_sdgs
 from urbandiplo.domain.values import (
     DatePrecision,
@@ -22,7 +31,6 @@ from urbandiplo.domain.values import (
     Money,
     Visibility,
     check_precision,
-    strictest,
 )
 
 PROJECT_SORTS = ("starts_on", "created_at", "updated_at")
@@ -63,14 +71,6 @@ class Indicator:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class PartnershipLink:
-    """A linked partnership: its id and who may see it (the strictest of it and its cities)."""
-
-    id: uuid.UUID
-    visibility: Visibility
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
 class ProjectFields:
     """What staff enter about a project."""
 
@@ -101,7 +101,7 @@ class Project(ProjectFields):
     updated_at: datetime
     version: int
     cities: tuple[CityRef, ...]
-    partnerships: tuple[PartnershipLink, ...]
+    partnerships: tuple[LinkRef, ...]  # the strictest of it and its cities
     partners: tuple[OrganisationRef, ...]
     departments: tuple[OrganisationRef, ...]
 
@@ -169,29 +169,32 @@ class ProjectService(RecordService[ProjectFields, Project, ProjectQuery]):
         changed: AbstractSet[str],
     ) -> dict[str, Any]:
         problems = _check(draft)
-        cities = []
-        for i, city_id in enumerate(dict.fromkeys(draft.city_ids)):
-            city = uow.cities.get(city_id)
-            if city is None or not principal.may_see(city.visibility):
-                problems.append(FieldProblem(f"city_ids.{i}", "no such city"))
-            else:
-                cities.append(city_ref(city))
-        partnerships = []
-        for i, partnership_id in enumerate(dict.fromkeys(draft.partnership_ids)):
-            found = uow.partnerships.get(partnership_id)
-            if found is None or not found.visible_to(principal):
-                problems.append(FieldProblem(f"partnership_ids.{i}", "no such partnership"))
-            else:
-                shown_with = (
-                    found.visibility,
-                    found.city.visibility,
-                    found.partner_city.visibility,
-                )
-                partnerships.append(PartnershipLink(id=found.id, visibility=strictest(*shown_with)))
-        partners = self._organisations(uow, principal, draft.partner_ids, "partner_ids", problems)
-        departments = self._organisations(
-            uow, principal, draft.department_ids, "department_ids", problems
+        seen = seen_by(principal)
+        cities = [
+            city_ref(c)
+            for c in resolve(draft.city_ids, "city_ids", "city", uow.cities.get, seen, problems)
+        ]
+        partnerships = partnership_links(
+            draft.partnership_ids, uow.partnerships.get, principal, problems
         )
+        organisations = uow.organisations.get
+        partners = [
+            organisation_ref(o)
+            for o in resolve(
+                draft.partner_ids, "partner_ids", "organisation", organisations, seen, problems
+            )
+        ]
+        departments = [
+            organisation_ref(o)
+            for o in resolve(
+                draft.department_ids,
+                "department_ids",
+                "organisation",
+                organisations,
+                seen,
+                problems,
+            )
+        ]
         for i, department in enumerate(departments):
             if department.kind != "city_department":
                 problems.append(FieldProblem(f"department_ids.{i}", "not a city department"))
@@ -216,23 +219,6 @@ class ProjectService(RecordService[ProjectFields, Project, ProjectQuery]):
             fields_of_action=fields,
         )
         return values
-
-    @staticmethod
-    def _organisations(
-        uow: UnitOfWork,
-        principal: Principal,
-        ids: tuple[uuid.UUID, ...],
-        field: str,
-        problems: list[FieldProblem],
-    ) -> list[OrganisationRef]:
-        found = []
-        for i, organisation_id in enumerate(dict.fromkeys(ids)):
-            organisation = uow.organisations.get(organisation_id)
-            if organisation is None or not principal.may_see(organisation.visibility):
-                problems.append(FieldProblem(f"{field}.{i}", "no such organisation"))
-            else:
-                found.append(organisation_ref(organisation))
-        return found
 
     def before_delete(self, uow: UnitOfWork, record: Project) -> None:
         if uow.projects.reference_count(record.id):

@@ -3,18 +3,67 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from urbandiplo.domain.access import Permission
-from urbandiplo.domain.values import Visibility
+from urbandiplo.domain.errors import FieldProblem
+from urbandiplo.domain.values import Visibility, strictest
 
 if TYPE_CHECKING:
     from urbandiplo.domain.access import Principal
     from urbandiplo.domain.cities import City
     from urbandiplo.domain.organisations import Organisation
+    from urbandiplo.domain.partnerships import Partnership
     from urbandiplo.domain.people import Person
+
+R = TypeVar("R")
+
+
+def resolve(
+    ids: Iterable[uuid.UUID],
+    field: str,
+    noun: str,
+    get: Callable[[uuid.UUID], R | None],
+    seen: Callable[[R], bool],
+    problems: list[FieldProblem],
+) -> list[R]:
+    """The records `ids` name (each once, in order), where they exist and `seen` says the
+    caller may see them; a problem for each other one, as for an id that does not exist."""
+    found = []
+    for i, record_id in enumerate(dict.fromkeys(ids)):
+        record = get(record_id)
+        if record is None or not seen(record):
+            problems.append(FieldProblem(f"{field}.{i}", f"no such {noun}"))
+        else:
+            found.append(record)
+    return found
+
+
+def seen_by(principal: Principal) -> Callable[[Any], bool]:
+    """Whether the caller may see a record, by its own visibility."""
+    return lambda record: principal.may_see(record.visibility)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LinkRef:
+    """A linked record in brief: its id and who may see it."""
+
+    id: uuid.UUID
+    visibility: Visibility
+
+
+def partnership_link(partnership: Partnership) -> LinkRef:
+    """A partnership shows where it and both its cities do."""
+    return LinkRef(
+        id=partnership.id,
+        visibility=strictest(
+            partnership.visibility,
+            partnership.city.visibility,
+            partnership.partner_city.visibility,
+        ),
+    )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -97,3 +146,16 @@ def shown_person(ref: PersonRef, principal: Principal) -> PersonRef:
     if ref.protected and Permission.CONFIDENTIAL not in principal.permissions:
         return WITHHELD
     return ref if principal.may_see(ref.visibility) else WITHHELD
+
+
+def partnership_links(
+    ids: Iterable[uuid.UUID],
+    get: Callable[[uuid.UUID], Partnership | None],
+    principal: Principal,
+    problems: list[FieldProblem],
+) -> list[LinkRef]:
+    """The partnerships `partnership_ids` name, as links; a problem for each unknown one."""
+    found = resolve(
+        ids, "partnership_ids", "partnership", get, lambda p: p.visible_to(principal), problems
+    )
+    return [partnership_link(p) for p in found]
