@@ -23,11 +23,13 @@ from urbandiplo import __version__
 from urbandiplo.api import (
     applications,
     audit,
+    calendar,
     cities,
     delegations,
     events,
     funding,
     health,
+    maps,
     networks,
     organisations,
     partnerships,
@@ -57,6 +59,7 @@ from urbandiplo.domain.idempotency import IdempotencyService
 from urbandiplo.domain.keys import ApiKeyService
 from urbandiplo.domain.networks import NetworkService
 from urbandiplo.domain.organisations import OrganisationService
+from urbandiplo.domain.partner_map import PartnerMapService
 from urbandiplo.domain.partnerships import PartnershipService
 from urbandiplo.domain.people import PersonService
 from urbandiplo.domain.projects import ProjectService
@@ -131,6 +134,7 @@ def build_services(settings: Settings, engine: Engine) -> Services:
     return Services(
         cities=city_service,
         partnerships=PartnershipService(uow_factory, home),
+        partner_map=PartnerMapService(uow_factory, home),
         organisations=OrganisationService(uow_factory),
         people=PersonService(uow_factory),
         networks=NetworkService(uow_factory),
@@ -216,9 +220,11 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     for router in (
         cities.router,
         partnerships.router,
+        maps.router,
         organisations.router,
         people.router,
         networks.router,
+        calendar.router,  # /v1/events.ics before /v1/events/{id}
         events.router,
         delegations.router,
         funding.router,

@@ -222,6 +222,9 @@ class FakeCityRepository:
         ]
         return min(found, key=lambda c: (c.created_at, c.id)) if found else None
 
+    def many(self, city_ids: Collection[uuid.UUID]) -> list[City]:
+        return [self._cities[i] for i in city_ids if i in self._cities]
+
     def list_page(
         self, query: CityQuery, visible: Collection[Visibility], sort: Sort, page: PageRequest
     ) -> Page[City]:

@@ -22,6 +22,7 @@ from urbandiplo.domain.idempotency import IdempotencyService
 from urbandiplo.domain.keys import ApiKeyService
 from urbandiplo.domain.networks import NetworkService
 from urbandiplo.domain.organisations import OrganisationService
+from urbandiplo.domain.partner_map import PartnerMapService
 from urbandiplo.domain.partnerships import PartnershipService
 from urbandiplo.domain.people import PersonService
 from urbandiplo.domain.projects import ProjectService
@@ -33,6 +34,7 @@ class Services:
 
     cities: CityService
     partnerships: PartnershipService
+    partner_map: PartnerMapService
     organisations: OrganisationService
     people: PersonService
     networks: NetworkService

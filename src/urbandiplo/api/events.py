@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -351,18 +351,7 @@ RANGE = (
 )
 
 
-@router.get(
-    "",
-    operation_id="events-list",
-    summary="List events",
-    description="By default in the order they start. " + RANGE,
-    response_model=EventPage | EventPublicPage,
-    responses=LIST_RESPONSES,
-)
-def list_events(
-    request: Request,
-    services: ServicesDep,
-    principal: PrincipalDep,
+def event_filters(
     from_: Annotated[
         DayOrInstant | None,
         Query(alias="from", description="Events not over before this day or time."),
@@ -386,12 +375,9 @@ def list_events(
     field_of_action: FieldOfAction | None = None,
     q: SearchText = None,
     modified_since: ModifiedSince = None,
-    sort: SortParam = "starts_at",
-    limit: Limit = DEFAULT_PAGE_SIZE,
-    cursor: Cursor = None,
-    if_none_match: IfNoneMatch = None,
-) -> Response:
-    query = EventQuery(
+) -> EventQuery:
+    """The event filters, the same for the list and the calendar."""
+    return EventQuery(
         from_=from_,
         to=to,
         kind=kind,
@@ -406,6 +392,29 @@ def list_events(
         q=q,
         modified_since=modified_since,
     ).checked()
+
+
+EventFilters = Annotated[EventQuery, Depends(event_filters)]
+
+
+@router.get(
+    "",
+    operation_id="events-list",
+    summary="List events",
+    description="By default in the order they start. " + RANGE,
+    response_model=EventPage | EventPublicPage,
+    responses=LIST_RESPONSES,
+)
+def list_events(
+    request: Request,
+    services: ServicesDep,
+    principal: PrincipalDep,
+    query: EventFilters,
+    sort: SortParam = "starts_at",
+    limit: Limit = DEFAULT_PAGE_SIZE,
+    cursor: Cursor = None,
+    if_none_match: IfNoneMatch = None,
+) -> Response:
     found = services.events.list_page(
         principal,
         query,

@@ -42,8 +42,10 @@ class Guards:
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
-        path: str = scope["path"]
-        docs = path.startswith(DOCS_PATHS)
+        docs = scope["path"].startswith(DOCS_PATHS)
+        # The path as it came, percent-encoded: no control characters can forge log lines.
+        raw = scope.get("raw_path") or scope["path"].encode("utf-8", "surrogateescape")
+        logged_path = raw.decode("ascii", "backslashreplace")
         status = 500
 
         async def send_with_headers(message: Message) -> None:
@@ -63,7 +65,7 @@ class Guards:
             access_log.info(
                 "%s %s %d %.1fms",
                 scope["method"],
-                path,
+                logged_path,
                 status,
                 (time.perf_counter() - started) * 1000,
             )

@@ -71,6 +71,7 @@ def json_response(
     *,
     status_code: int = 200,
     headers: dict[str, str] | None = None,
+    media_type: str = JSON,
 ) -> Response:
     """A JSON response with its ETag and caching headers, or 304 when the caller has it
     already. `principal` None means the body is the same for every caller."""
@@ -78,7 +79,7 @@ def json_response(
     all_headers = {"ETag": etag, **_caching(principal), **(headers or {})}
     if status_code == 200 and request.method == "GET" and none_match(request, etag):
         return Response(status_code=304, headers=all_headers)
-    return Response(body, status_code=status_code, media_type=JSON, headers=all_headers)
+    return Response(body, status_code=status_code, media_type=media_type, headers=all_headers)
 
 
 def encode_cursor(position: Position) -> str:
