@@ -39,6 +39,21 @@ def test_db_demo_and_keys(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     engine.dispose()
     assert stored.role == "editor"
     assert key.split("_", 2)[2] not in stored.secret_hash, "only a hash of the key is stored"
+    with engine.begin() as connection:  # as if the records were stored before the index
+        connection.execute(text("DELETE FROM search_index"))
+        connection.execute(text("DELETE FROM search_fts"))
+    engine.dispose()
+    assert main(["search", "reindex", "--database-url", url]) == 0
+    rebuilt = capsys.readouterr().err
+    with engine.connect() as connection:
+        indexed = connection.execute(text("SELECT count(*) FROM search_index")).scalar_one()
+        found = connection.execute(
+            text("SELECT count(*) FROM search_fts WHERE search_fts MATCH 'dnipro'")
+        ).scalar_one()
+    engine.dispose()
+    assert f"search index rebuilt: {indexed} records" in rebuilt
+    assert indexed > 150
+    assert found >= 3
     assert main(["db", "downgrade", "base", "--database-url", url]) == 0
     assert "current: (empty)" in capsys.readouterr().out
 

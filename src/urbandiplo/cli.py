@@ -116,6 +116,19 @@ def keys(args: argparse.Namespace) -> int:
     return 0
 
 
+def search(args: argparse.Namespace) -> int:
+    from urbandiplo.main import build_services
+
+    settings = _settings(args)
+    engine = make_engine(settings.database_url)
+    try:
+        count = build_services(settings, engine).search.reindex()
+    finally:
+        engine.dispose()
+    print(f"search index rebuilt: {count} records", file=sys.stderr)
+    return 0
+
+
 def contract_text() -> str:
     """The OpenAPI document as committed: stable key order, two-space indent, final newline."""
     from urbandiplo.main import create_app
@@ -171,6 +184,10 @@ def parser() -> argparse.ArgumentParser:
     key_cmd.add_argument("--name", required=True)
     key_cmd.add_argument("--role", required=True, choices=[r.value for r in Role])
     key_cmd.set_defaults(handler=keys)
+
+    search_cmd = with_db(commands.add_parser("search", help="the search index"))
+    search_cmd.add_argument("action", choices=["reindex"])
+    search_cmd.set_defaults(handler=search)
 
     contract_cmd = commands.add_parser("openapi", help="the OpenAPI contract")
     contract_cmd.add_argument("action", choices=["export"])

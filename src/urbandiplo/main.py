@@ -36,6 +36,7 @@ from urbandiplo.api import (
     people,
     problems,
     projects,
+    search,
     taxonomies,
 )
 from urbandiplo.api.deps import Services
@@ -63,6 +64,8 @@ from urbandiplo.domain.partner_map import PartnerMapService
 from urbandiplo.domain.partnerships import PartnershipService
 from urbandiplo.domain.people import PersonService
 from urbandiplo.domain.projects import ProjectService
+from urbandiplo.domain.records import RecordService
+from urbandiplo.domain.search import SearchService
 
 DESCRIPTION = """\
 The API of a city's office for Europe and international affairs: partner cities and
@@ -131,21 +134,48 @@ def build_services(settings: Settings, engine: Engine) -> Services:
     city_service = CityService(uow_factory, home)
     project_service = ProjectService(uow_factory)
     application_service = FundingApplicationService(uow_factory)
+    partnership_service = PartnershipService(uow_factory, home)
+    organisation_service = OrganisationService(uow_factory)
+    person_service = PersonService(uow_factory)
+    network_service = NetworkService(uow_factory)
+    event_service = EventService(uow_factory)
+    delegation_service = DelegationService(uow_factory)
+    programme_service = FundingProgrammeService(uow_factory)
+    call_service = FundingCallService(uow_factory)
+    searchable: list[RecordService[Any, Any, Any]] = [
+        city_service,
+        partnership_service,
+        organisation_service,
+        person_service,
+        network_service,
+        event_service,
+        delegation_service,
+        project_service,
+        programme_service,
+        call_service,
+        application_service,
+    ]
+    search = SearchService(
+        uow_factory,
+        {s.search_type: s.get for s in searchable if s.search_type is not None},
+        [s.reindex for s in searchable],
+    )
     return Services(
         cities=city_service,
-        partnerships=PartnershipService(uow_factory, home),
+        partnerships=partnership_service,
         partner_map=PartnerMapService(uow_factory, home),
-        organisations=OrganisationService(uow_factory),
-        people=PersonService(uow_factory),
-        networks=NetworkService(uow_factory),
-        events=EventService(uow_factory),
-        delegations=DelegationService(uow_factory),
-        funding_programmes=FundingProgrammeService(uow_factory),
-        funding_calls=FundingCallService(uow_factory),
+        organisations=organisation_service,
+        people=person_service,
+        networks=network_service,
+        events=event_service,
+        delegations=delegation_service,
+        funding_programmes=programme_service,
+        funding_calls=call_service,
         funding_applications=application_service,
         projects=project_service,
         co_financing=CoFinancingService(uow_factory, project_service, application_service),
         audit=AuditService(uow_factory),
+        search=search,
         api_keys=ApiKeyService(uow_factory),
         idempotency=IdempotencyService(uow_factory),
         ready=lambda: current_revision(engine) == head,
@@ -231,6 +261,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         funding.calls_router,
         applications.router,
         projects.router,
+        search.router,
         taxonomies.router,
         audit.router,
         health.router,
@@ -310,6 +341,7 @@ def contract(app: FastAPI) -> dict[str, Any]:
                 "description": "Funding programmes (the city's own funds too), calls and "
                 "applications",
             },
+            {"name": "search", "description": "One search box across every resource"},
             {"name": "taxonomies", "description": "SDGs and fields of action"},
             {"name": "audit", "description": "Who changed what and when (admins)"},
             {"name": "operations", "description": "Health and readiness"},

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import functools
 import uuid
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from types import TracebackType
@@ -45,6 +45,7 @@ from urbandiplo.domain.people import Person, PersonQuery
 from urbandiplo.domain.ports import StoredApiKey, StoredResponse, UnitOfWorkFactory
 from urbandiplo.domain.projects import Project, ProjectQuery
 from urbandiplo.domain.refs import city_ref, organisation_ref
+from urbandiplo.domain.search import SearchEntry
 from urbandiplo.domain.values import Visibility, fold_for_search, fold_query
 
 T = TypeVar("T")
@@ -66,6 +67,7 @@ class Stores:
     projects: dict[uuid.UUID, Project] = field(default_factory=dict)
     events: dict[uuid.UUID, Event] = field(default_factory=dict)
     audit: list[AuditEntry] = field(default_factory=list)
+    search: dict[tuple[str, uuid.UUID], SearchEntry] = field(default_factory=dict)
     api_keys: dict[str, StoredApiKey] = field(default_factory=dict)
     idempotency: dict[tuple[str, str], StoredResponse] = field(default_factory=dict)
 
@@ -84,6 +86,7 @@ class Stores:
             projects=dict(self.projects),
             events=dict(self.events),
             audit=list(self.audit),
+            search=dict(self.search),
             api_keys=dict(self.api_keys),
             idempotency=dict(self.idempotency),
         )
@@ -769,6 +772,39 @@ class FakeFundingApplicationRepository(FakeRecords[FundingApplication]):
         return paginate(chosen, sort=sort, kinds=kinds, id_of=lambda a: a.id, page=page)
 
 
+class FakeSearchIndex:
+    """Every term must begin a word of the entry's folded text; ranked by how many do."""
+
+    def __init__(self, transaction: _Transaction) -> None:
+        self._tx = transaction
+
+    def put(self, entry: SearchEntry) -> None:
+        self._tx.check_write()
+        self._tx.stores.search[(entry.record_type, entry.record_id)] = entry
+
+    def remove(self, record_type: str, record_id: uuid.UUID) -> None:
+        self._tx.check_write()
+        self._tx.stores.search.pop((record_type, record_id), None)
+
+    def search(
+        self,
+        terms: Sequence[str],
+        visible: frozenset[Visibility],
+        record_types: Sequence[str],
+        limit: int,
+    ) -> list[tuple[SearchEntry, float]]:
+        found = []
+        for entry in self._tx.stores.search.values():
+            if entry.visibility not in visible or entry.record_type not in record_types:
+                continue
+            words = entry.folded.split()
+            hits = [sum(w.startswith(t) for w in words) for t in terms]
+            if all(hits):
+                found.append((entry, float(sum(hits))))
+        found.sort(key=lambda pair: (-pair[1], str(pair[0].record_id)))
+        return found[:limit]
+
+
 class FakeAuditRepository:
     def __init__(self, transaction: _Transaction) -> None:
         self._tx = transaction
@@ -914,6 +950,10 @@ class FakeUnitOfWork:
     @property
     def audit(self) -> FakeAuditRepository:
         return FakeAuditRepository(self._open())
+
+    @property
+    def search(self) -> FakeSearchIndex:
+        return FakeSearchIndex(self._open())
 
     @property
     def api_keys(self) -> FakeApiKeyRepository:

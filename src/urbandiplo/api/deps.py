@@ -26,6 +26,7 @@ from urbandiplo.domain.partner_map import PartnerMapService
 from urbandiplo.domain.partnerships import PartnershipService
 from urbandiplo.domain.people import PersonService
 from urbandiplo.domain.projects import ProjectService
+from urbandiplo.domain.search import SearchService
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,7 @@ class Services:
     co_financing: CoFinancingService
     events: EventService
     audit: AuditService
+    search: SearchService
     api_keys: ApiKeyService
     idempotency: IdempotencyService
     ready: Callable[[], bool]

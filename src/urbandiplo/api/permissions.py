@@ -72,6 +72,7 @@ OPERATION_ROLES: dict[str, Role | None] = {
     "projects-delete": Role.EDITOR,
     "projects-funding": Role.READER,
     "audit-log-list": Role.ADMIN,
+    "search": None,
     "taxonomies-sdgs": None,
     "taxonomies-fields-of-action": None,
     "health": None,

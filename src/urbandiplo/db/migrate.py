@@ -21,6 +21,14 @@ def migrations_dir() -> Path:
     return Path(__file__).resolve().parents[3] / "migrations"
 
 
+def include_object(
+    obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
+) -> bool:
+    """What comparing the models with a database looks at: not SQLite's FTS5 table for
+    search and its shadow tables, which the models do not describe."""
+    return not (type_ == "table" and (name or "").startswith("search_fts"))
+
+
 def alembic_config(url: str) -> Config:
     config = Config()
     config.set_main_option("script_location", str(migrations_dir()))

@@ -24,6 +24,7 @@ from sqlalchemy import (
     UniqueConstraint,
     Uuid,
 )
+from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from urbandiplo.db.types import UTCDateTime, json_type
@@ -759,4 +760,28 @@ class AuditRow(Base):
         Index("ix_audit_log_record_type_record_id", "record_type", "record_id"),
         Index("ix_audit_log_record_id", "record_id"),
         Index("ix_audit_log_actor", "actor"),
+    )
+
+
+# ---- search ----
+
+
+class SearchRow(Base):
+    """A record's public text for search. On PostgreSQL `document` holds its German, English
+    and plain tsvectors; SQLite searches the FTS5 table `search_fts` (made by the migration,
+    keyed by `key`) instead."""
+
+    __tablename__ = "search_index"
+
+    record_type: Mapped[str] = mapped_column(String(40), primary_key=True)
+    record_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    key: Mapped[str] = mapped_column(String(90))  # "<record_type>:<record_id>"
+    visibility: Mapped[str] = mapped_column(String(16))
+    title: Mapped[dict[str, str]] = mapped_column(json_type())
+    text: Mapped[str] = mapped_column(Text)
+    document: Mapped[Any | None] = mapped_column(Text().with_variant(TSVECTOR(), "postgresql"))
+
+    __table_args__ = (
+        Index("ix_search_index_key", "key", unique=True),
+        Index("ix_search_index_document", "document", postgresql_using="gin"),
     )

@@ -19,6 +19,7 @@ from urbandiplo.db.organisations import SqlOrganisationRepository
 from urbandiplo.db.partnerships import SqlPartnershipRepository
 from urbandiplo.db.people import SqlPersonRepository
 from urbandiplo.db.projects import SqlProjectRepository
+from urbandiplo.db.search import SqlSearchIndex
 
 
 class SqlUnitOfWork:
@@ -35,6 +36,7 @@ class SqlUnitOfWork:
     funding_applications: SqlFundingApplicationRepository
     projects: SqlProjectRepository
     audit: SqlAuditRepository
+    search: SqlSearchIndex
     events: SqlEventRepository
     api_keys: SqlApiKeyRepository
     idempotency: SqlIdempotencyRepository
@@ -61,6 +63,7 @@ class SqlUnitOfWork:
         self.funding_applications = SqlFundingApplicationRepository(connection)
         self.projects = SqlProjectRepository(connection)
         self.audit = SqlAuditRepository(connection)
+        self.search = SqlSearchIndex(connection)
         self.events = SqlEventRepository(connection)
         self.api_keys = SqlApiKeyRepository(connection)
         self.idempotency = SqlIdempotencyRepository(connection)

@@ -21,6 +21,7 @@ from urbandiplo.domain.funding import CALL_TIMEZONE, ProgrammeRef
 from urbandiplo.domain.ports import Repository, UnitOfWork, UnitOfWorkFactory
 from urbandiplo.domain.records import Precondition, RecordService, check_precondition, utcnow
 from urbandiplo.domain.refs import OrganisationRef, organisation_ref
+from urbandiplo.domain.search import SearchEntry
 from urbandiplo.domain.values import I18nText, Money, Visibility
 from urbandiplo.domain.workflow import ApplicationStatus, Transition, move
 
@@ -191,12 +192,17 @@ class FundingApplicationService(
     record_type = "funding application"
     fields_type = FundingApplicationFields
     record_class = FundingApplication
+    query_class = FundingApplicationQuery
+    search_type = "funding-applications"
 
     def __init__(self, uow_factory: UnitOfWorkFactory) -> None:
         super().__init__(uow_factory)
 
     def repository(self, uow: UnitOfWork) -> FundingApplicationRepository:
         return uow.funding_applications
+
+    def search_entry(self, record: FundingApplication) -> SearchEntry:
+        return self.indexed(record, I18nText({"de": record.title}), record.title)
 
     def prepare(
         self,

@@ -15,8 +15,10 @@ from urbandiplo.domain.errors import Conflict, FieldProblem, InvalidData
 from urbandiplo.domain.geography import in_global_south
 from urbandiplo.domain.ports import Repository, UnitOfWork, UnitOfWorkFactory
 from urbandiplo.domain.records import RecordService
+from urbandiplo.domain.search import SearchEntry
 from urbandiplo.domain.values import (
     LANGUAGE_CODE,
+    I18nText,
     Visibility,
     check_country_code,
     is_subdivision_code,
@@ -120,6 +122,8 @@ class CityService(RecordService[CityFields, City, CityQuery]):
     record_type = "city"
     fields_type = CityFields
     record_class = City
+    query_class = CityQuery
+    search_type = "cities"
 
     def __init__(self, uow_factory: UnitOfWorkFactory, home: HomeCity) -> None:
         super().__init__(uow_factory)
@@ -127,6 +131,13 @@ class CityService(RecordService[CityFields, City, CityQuery]):
 
     def repository(self, uow: UnitOfWork) -> CityRepository:
         return uow.cities
+
+    def search_entry(self, record: City) -> SearchEntry:
+        names = record.names
+        title = I18nText(
+            {"de": names.get("de") or record.name, "en": names.get("en") or record.name}
+        )
+        return self.indexed(record, title, record.name, names)
 
     def prepare(
         self,

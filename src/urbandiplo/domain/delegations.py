@@ -27,6 +27,7 @@ from urbandiplo.domain.refs import (
     seen_by,
     shown_person,
 )
+from urbandiplo.domain.search import SearchEntry, city_names, seen_with
 from urbandiplo.domain.values import (
     DatePrecision,
     I18nText,
@@ -190,12 +191,18 @@ class DelegationService(RecordService[DelegationFields, Delegation, DelegationQu
     record_type = "delegation"
     fields_type = DelegationFields
     record_class = Delegation
+    query_class = DelegationQuery
+    search_type = "delegations"
 
     def __init__(self, uow_factory: UnitOfWorkFactory) -> None:
         super().__init__(uow_factory)
 
     def repository(self, uow: UnitOfWork) -> DelegationRepository:
         return uow.delegations
+
+    def search_entry(self, record: Delegation) -> SearchEntry:
+        cities = seen_with(record.visibility, record.cities)
+        return self.indexed(record, record.title, record.purpose, city_names(cities))
 
     def prepare(
         self,

@@ -25,8 +25,15 @@ from urbandiplo.domain.errors import Conflict, FieldProblem, InvalidData
 from urbandiplo.domain.ports import Repository, UnitOfWork, UnitOfWorkFactory
 from urbandiplo.domain.records import RecordService, Stored
 from urbandiplo.domain.refs import CityRef, OrganisationRef, city_ref, organisation_ref
+from urbandiplo.domain.search import SearchEntry, city_names
 from urbandiplo.domain.taxonomies import FieldOfAction, check_fields_of_action, check_sdgs
-from urbandiplo.domain.values import DatePrecision, I18nText, Visibility, check_precision
+from urbandiplo.domain.values import (
+    DatePrecision,
+    I18nText,
+    Visibility,
+    check_precision,
+    strictest,
+)
 
 EVENT_SORTS = ("starts_at", "created_at", "updated_at")
 DEFAULT_TIMEZONE = "Europe/Berlin"
@@ -337,12 +344,28 @@ class EventService(RecordService[EventFields, Event, EventQuery]):
     record_type = "event"
     fields_type = EventFields
     record_class = Event
+    query_class = EventQuery
+    search_type = "events"
 
     def __init__(self, uow_factory: UnitOfWorkFactory) -> None:
         super().__init__(uow_factory)
 
     def repository(self, uow: UnitOfWork) -> EventRepository:
         return uow.events
+
+    def search_entry(self, record: Event) -> SearchEntry:
+        venue = record.venue
+        city = venue.city if venue is not None else None
+        visibility = strictest(record.visibility, city.visibility) if city else record.visibility
+        return self.indexed(
+            record,
+            record.title,
+            record.summary,
+            venue.name if venue is not None else None,
+            city_names([city] if city else []),
+            record.series,
+            visibility=visibility,
+        )
 
     def before_delete(self, uow: UnitOfWork, record: Event) -> None:
         if uow.events.reference_count(record.id):

@@ -16,7 +16,8 @@ from urbandiplo.domain.errors import Conflict, FieldProblem, InvalidData
 from urbandiplo.domain.ports import Repository, UnitOfWork, UnitOfWorkFactory
 from urbandiplo.domain.records import RecordService, utcnow
 from urbandiplo.domain.refs import OrganisationRef, organisation_ref
-from urbandiplo.domain.values import I18nText, Money, Visibility
+from urbandiplo.domain.search import SearchEntry
+from urbandiplo.domain.values import I18nText, Money, Visibility, strictest
 
 PROGRAMME_SORTS = ("name", "created_at", "updated_at")
 
@@ -81,12 +82,19 @@ class FundingProgrammeService(
     record_type = "funding programme"
     fields_type = FundingProgrammeFields
     record_class = FundingProgramme
+    query_class = FundingProgrammeQuery
+    search_type = "funding-programmes"
 
     def __init__(self, uow_factory: UnitOfWorkFactory) -> None:
         super().__init__(uow_factory)
 
     def repository(self, uow: UnitOfWork) -> FundingProgrammeRepository:
         return uow.funding_programmes
+
+    def search_entry(self, record: FundingProgramme) -> SearchEntry:
+        return self.indexed(
+            record, I18nText({"de": record.name}), record.name, record.acronym, record.description
+        )
 
     def prepare(
         self,
@@ -220,12 +228,26 @@ class FundingCallService(RecordService[FundingCallFields, FundingCall, FundingCa
     record_type = "funding call"
     fields_type = FundingCallFields
     record_class = FundingCall
+    query_class = FundingCallQuery
+    search_type = "funding-calls"
 
     def __init__(self, uow_factory: UnitOfWorkFactory) -> None:
         super().__init__(uow_factory)
 
     def repository(self, uow: UnitOfWork) -> FundingCallRepository:
         return uow.funding_calls
+
+    def search_entry(self, record: FundingCall) -> SearchEntry:
+        programme = record.programme
+        return self.indexed(
+            record,
+            record.title,
+            record.identifier,
+            record.description,
+            programme.name,
+            programme.acronym,
+            visibility=strictest(record.visibility, programme.visibility),
+        )
 
     def visible_to(self, record: FundingCall, principal: Principal) -> bool:
         return record.visible_to(principal)

@@ -15,6 +15,7 @@ from urbandiplo.domain.errors import Conflict, FieldProblem, InvalidData
 from urbandiplo.domain.ports import Repository, UnitOfWork, UnitOfWorkFactory
 from urbandiplo.domain.records import RecordService
 from urbandiplo.domain.refs import PersonRef, person_ref, shown_person
+from urbandiplo.domain.search import SearchEntry
 from urbandiplo.domain.values import DatePrecision, I18nText, Money, Visibility, check_precision
 
 NETWORK_SORTS = ("name", "created_at", "updated_at")
@@ -137,12 +138,24 @@ class NetworkService(RecordService[NetworkFields, Network, NetworkQuery]):
     record_type = "network"
     fields_type = NetworkFields
     record_class = Network
+    query_class = NetworkQuery
+    search_type = "networks"
 
     def __init__(self, uow_factory: UnitOfWorkFactory) -> None:
         super().__init__(uow_factory)
 
     def repository(self, uow: UnitOfWork) -> NetworkRepository:
         return uow.networks
+
+    def search_entry(self, record: Network) -> SearchEntry:
+        return self.indexed(
+            record,
+            I18nText({"de": record.name}),
+            record.name,
+            record.acronym,
+            record.themes,
+            record.description,
+        )
 
     def prepare(
         self,

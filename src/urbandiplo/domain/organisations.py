@@ -16,7 +16,8 @@ from urbandiplo.domain.errors import Conflict, FieldProblem, InvalidData
 from urbandiplo.domain.ports import Repository, UnitOfWork, UnitOfWorkFactory
 from urbandiplo.domain.records import RecordService
 from urbandiplo.domain.refs import CityRef, city_ref
-from urbandiplo.domain.values import I18nText, Visibility
+from urbandiplo.domain.search import SearchEntry
+from urbandiplo.domain.values import I18nText, Visibility, strictest
 
 ORGANISATION_SORTS = ("name", "created_at", "updated_at")
 EMAIL = re.compile(r"\A[^@\s]+@[^@\s]+\.[^@\s]+\Z")
@@ -83,12 +84,25 @@ class OrganisationService(RecordService[OrganisationFields, Organisation, Organi
     record_type = "organisation"
     fields_type = OrganisationFields
     record_class = Organisation
+    query_class = OrganisationQuery
+    search_type = "organisations"
 
     def __init__(self, uow_factory: UnitOfWorkFactory) -> None:
         super().__init__(uow_factory)
 
     def repository(self, uow: UnitOfWork) -> OrganisationRepository:
         return uow.organisations
+
+    def search_entry(self, record: Organisation) -> SearchEntry:
+        city = record.city
+        visibility = strictest(record.visibility, city.visibility) if city else record.visibility
+        return self.indexed(
+            record,
+            I18nText({"de": record.name}),
+            record.name,
+            record.description,
+            visibility=visibility,
+        )
 
     def visible_to(self, record: Organisation, principal: Principal) -> bool:
         return record.visible_to(principal)

@@ -21,8 +21,15 @@ from urbandiplo.domain.errors import (
 from urbandiplo.domain.ports import Repository, UnitOfWork, UnitOfWorkFactory
 from urbandiplo.domain.records import RecordService, utcnow
 from urbandiplo.domain.refs import CityRef, OrganisationRef, city_ref, organisation_ref
+from urbandiplo.domain.search import SearchEntry, city_names
 from urbandiplo.domain.taxonomies import FieldOfAction, check_fields_of_action, check_sdgs
-from urbandiplo.domain.values import DatePrecision, I18nText, Visibility, check_precision
+from urbandiplo.domain.values import (
+    DatePrecision,
+    I18nText,
+    Visibility,
+    check_precision,
+    strictest,
+)
 
 PARTNERSHIP_SORTS = ("established_on", "created_at", "updated_at")
 ROUND_ANNIVERSARIES = (5, 10, 15, 20, 25, 30, 40, 50, 60, 70, 75, 80, 90, 100)
@@ -237,6 +244,8 @@ class PartnershipService(RecordService[PartnershipFields, Partnership, Partnersh
     record_type = "partnership"
     fields_type = PartnershipFields
     record_class = Partnership
+    query_class = PartnershipQuery
+    search_type = "partnerships"
 
     def __init__(self, uow_factory: UnitOfWorkFactory, home: HomeCity) -> None:
         super().__init__(uow_factory)
@@ -244,6 +253,19 @@ class PartnershipService(RecordService[PartnershipFields, Partnership, Partnersh
 
     def repository(self, uow: UnitOfWork) -> PartnershipRepository:
         return uow.partnerships
+
+    def search_entry(self, record: Partnership) -> SearchEntry:
+        a, b = record.city, record.partner_city
+        title = I18nText(
+            {
+                lang: f"{a.names.get(lang) or a.name} \u2013 {b.names.get(lang) or b.name}"
+                for lang in ("de", "en")
+            }
+        )
+        visibility = strictest(record.visibility, a.visibility, b.visibility)
+        return self.indexed(
+            record, title, city_names([a, b]), record.description, visibility=visibility
+        )
 
     def visible_to(self, record: Partnership, principal: Principal) -> bool:
         return record.visible_to(principal)

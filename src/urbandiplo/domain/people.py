@@ -21,7 +21,8 @@ from urbandiplo.domain.organisations import EMAIL
 from urbandiplo.domain.ports import Repository, UnitOfWork, UnitOfWorkFactory
 from urbandiplo.domain.records import RecordService, check_may_assign, utcnow
 from urbandiplo.domain.refs import OrganisationRef, organisation_ref
-from urbandiplo.domain.values import LANGUAGE_CODE, Visibility
+from urbandiplo.domain.search import SearchEntry
+from urbandiplo.domain.values import LANGUAGE_CODE, I18nText, Visibility
 
 PERSON_SORTS = ("name", "created_at", "updated_at")
 
@@ -101,12 +102,27 @@ class PersonService(RecordService[PersonFields, Person, PersonQuery]):
     record_type = "person"
     fields_type = PersonFields
     record_class = Person
+    query_class = PersonQuery
+    search_type = "people"
 
     def __init__(self, uow_factory: UnitOfWorkFactory) -> None:
         super().__init__(uow_factory)
 
     def repository(self, uow: UnitOfWork) -> PersonRepository:
         return uow.people
+
+    def search_entry(self, record: Person) -> SearchEntry | None:
+        if record.erased_on is not None:
+            return None
+        # Protected people are found only by those who may read them.
+        visibility = Visibility.CONFIDENTIAL if record.protected else record.visibility
+        return self.indexed(
+            record,
+            I18nText({"de": record.name}),
+            record.name,
+            record.function,
+            visibility=visibility,
+        )
 
     def visible_to(self, record: Person, principal: Principal) -> bool:
         if record.erased_on is not None and not principal.is_anonymous:
@@ -179,6 +195,7 @@ class PersonService(RecordService[PersonFields, Person, PersonQuery]):
             now = utcnow()
             uow.people.erase(person_id, now.date(), now)
             uow.idempotency.forget(str(person_id))
+            uow.search.remove("people", person_id)
             # The log keeps that the person was erased, and nothing of who they were.
             left = {"id": str(person_id), "erased_on": now.date().isoformat()}
             uow.audit.scrub(self.record_type, person_id, left)

@@ -25,6 +25,7 @@ if TYPE_CHECKING:  # each resource's module defines its repository port and impo
     from urbandiplo.domain.partnerships import PartnershipRepository
     from urbandiplo.domain.people import PersonRepository
     from urbandiplo.domain.projects import ProjectRepository
+    from urbandiplo.domain.search import SearchIndex
 
 
 RecordT = TypeVar("RecordT")
@@ -107,6 +108,8 @@ class UnitOfWork(Protocol):
     def events(self) -> EventRepository: ...
     @property
     def audit(self) -> AuditRepository: ...
+    @property
+    def search(self) -> SearchIndex: ...
     @property
     def api_keys(self) -> ApiKeyRepository: ...
     @property

@@ -24,6 +24,7 @@ from urbandiplo.domain.refs import (
     resolve,
     seen_by,
 )
+from urbandiplo.domain.search import SearchEntry, city_names, seen_with
 from urbandiplo.domain.taxonomies import FieldOfAction, check_fields_of_action, check_sdgs
 from urbandiplo.domain.values import (
     DatePrecision,
@@ -153,12 +154,19 @@ class ProjectService(RecordService[ProjectFields, Project, ProjectQuery]):
     record_type = "project"
     fields_type = ProjectFields
     record_class = Project
+    query_class = ProjectQuery
+    search_type = "projects"
 
     def __init__(self, uow_factory: UnitOfWorkFactory) -> None:
         super().__init__(uow_factory)
 
     def repository(self, uow: UnitOfWork) -> ProjectRepository:
         return uow.projects
+
+    def search_entry(self, record: Project) -> SearchEntry:
+        cities = seen_with(record.visibility, record.cities)
+        indicators = [text for i in record.indicators for text in i.name.values()]
+        return self.indexed(record, record.title, record.summary, city_names(cities), indicators)
 
     def prepare(
         self,

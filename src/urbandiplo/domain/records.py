@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from typing import Any, ClassVar, Generic, Protocol, TypeVar, cast
 
 from urbandiplo.domain import audit
-from urbandiplo.domain.access import Principal, Role
+from urbandiplo.domain.access import EVERYTHING, Principal, Role
 from urbandiplo.domain.audit import AuditOperation
 from urbandiplo.domain.errors import (
     FieldProblem,
@@ -22,9 +22,10 @@ from urbandiplo.domain.errors import (
     StaleVersion,
 )
 from urbandiplo.domain.ids import new_id
-from urbandiplo.domain.listing import Page, PageRequest, Sort
+from urbandiplo.domain.listing import MAX_PAGE_SIZE, Page, PageRequest, Sort
 from urbandiplo.domain.ports import Repository, UnitOfWork, UnitOfWorkFactory
-from urbandiplo.domain.values import Visibility
+from urbandiplo.domain.search import SearchEntry, joined
+from urbandiplo.domain.values import I18nText, Visibility
 
 
 class Stored(Protocol):
@@ -114,10 +115,59 @@ class RecordService(ABC, Generic[FieldsT, RecordT, QueryT]):
     record_type: ClassVar[str]  # "city", in messages
     fields_type: ClassVar[type[Any]]  # the fields staff enter, a dataclass
     record_class: ClassVar[type[Any]]  # the stored record: the fields and its bookkeeping
+    query_class: ClassVar[type[Any]]  # a list's filters; all of them empty: every record
+
+    # The collection's name in the search index; None: the records are not searched.
+    search_type: ClassVar[str | None] = None
 
     def __init__(self, uow_factory: UnitOfWorkFactory) -> None:
         self._uow = uow_factory
         self.field_names = frozenset(f.name for f in fields(self.fields_type))
+
+    def search_entry(self, record: RecordT) -> SearchEntry | None:
+        """What the search index keeps of the record (public fields only)."""
+        return None
+
+    def indexed(
+        self,
+        record: RecordT,
+        title: I18nText,
+        *text: Any,
+        visibility: Visibility | None = None,
+    ) -> SearchEntry:
+        assert self.search_type is not None
+        return SearchEntry(
+            record_type=self.search_type,
+            record_id=record.id,
+            visibility=visibility or record.visibility,
+            title=title,
+            text=joined(*text),
+        )
+
+    def reindex(self) -> int:
+        """Write every record's search entry anew (after a change to what is indexed, or
+        for records stored before the index existed); how many."""
+        if self.search_type is None:
+            return 0
+        count = 0
+        page = PageRequest(MAX_PAGE_SIZE)
+        while True:
+            with self._uow(write=True) as uow:
+                found = self.repository(uow).list_page(
+                    self.query_class(), EVERYTHING, Sort("created_at"), page
+                )
+                for record in found.items:
+                    self._index(uow, record)
+                uow.commit()
+            count += len(found.items)
+            if found.next is None:
+                return count
+            page = PageRequest(MAX_PAGE_SIZE, found.next)
+
+    def _index(self, uow: UnitOfWork, record: RecordT) -> None:
+        entry = self.search_entry(record)
+        if entry is not None:
+            uow.search.put(entry)
 
     @abstractmethod
     def repository(self, uow: UnitOfWork) -> Repository[RecordT, QueryT]:
@@ -175,6 +225,7 @@ class RecordService(ABC, Generic[FieldsT, RecordT, QueryT]):
                 **values, id=new_id(), created_at=now, updated_at=now, version=1
             )
             self.repository(uow).add(record)
+            self._index(uow, record)
             uow.audit.add(
                 audit.entry(principal, CREATE, self.record_type, record.id, None, record, at=now)
             )
@@ -219,6 +270,7 @@ class RecordService(ABC, Generic[FieldsT, RecordT, QueryT]):
                 expected_version=getattr(current, "version"),  # noqa: B009
             ):
                 raise StaleVersion()
+            self._index(uow, changed)
             uow.audit.add(
                 audit.entry(
                     principal,
@@ -245,6 +297,8 @@ class RecordService(ABC, Generic[FieldsT, RecordT, QueryT]):
             check_precondition(self.shown_to(current, principal), precondition)
             self.before_delete(uow, current)
             self.repository(uow).delete(record_id)
+            if self.search_type is not None:
+                uow.search.remove(self.search_type, record_id)
             uow.audit.add(
                 audit.entry(
                     principal, DELETE, self.record_type, record_id, current, None, at=utcnow()
