@@ -24,6 +24,7 @@ from urbandiplo.api import (
     applications,
     audit,
     calendar,
+    changes,
     cities,
     delegations,
     events,
@@ -50,6 +51,7 @@ from urbandiplo.db.migrate import current_revision, head_revision
 from urbandiplo.db.uow import SqlUnitOfWorkFactory
 from urbandiplo.domain.applications import FundingApplicationService
 from urbandiplo.domain.audit import AuditService
+from urbandiplo.domain.changes import ChangeFeedService
 from urbandiplo.domain.cities import CityService, HomeCity
 from urbandiplo.domain.cofinancing import CoFinancingService
 from urbandiplo.domain.delegations import DelegationService
@@ -157,7 +159,7 @@ def build_services(settings: Settings, engine: Engine) -> Services:
     ]
     search = SearchService(
         uow_factory,
-        {s.search_type: s.get for s in searchable if s.search_type is not None},
+        {s.collection: s.get for s in searchable if s.collection is not None},
         [s.reindex for s in searchable],
     )
     return Services(
@@ -176,6 +178,10 @@ def build_services(settings: Settings, engine: Engine) -> Services:
         co_financing=CoFinancingService(uow_factory, project_service, application_service),
         audit=AuditService(uow_factory),
         search=search,
+        changes=ChangeFeedService(
+            uow_factory,
+            {s.collection: s.read_many for s in searchable if s.collection is not None},
+        ),
         api_keys=ApiKeyService(uow_factory),
         idempotency=IdempotencyService(uow_factory),
         ready=lambda: current_revision(engine) == head,
@@ -262,6 +268,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         applications.router,
         projects.router,
         search.router,
+        changes.router,
         taxonomies.router,
         audit.router,
         health.router,
@@ -342,6 +349,7 @@ def contract(app: FastAPI) -> dict[str, Any]:
                 "applications",
             },
             {"name": "search", "description": "One search box across every resource"},
+            {"name": "changes", "description": "Every write, in commit order, for syncing"},
             {"name": "taxonomies", "description": "SDGs and fields of action"},
             {"name": "audit", "description": "Who changed what and when (admins)"},
             {"name": "operations", "description": "Health and readiness"},

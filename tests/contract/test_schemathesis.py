@@ -13,8 +13,8 @@ from schemathesis.checks import CHECKS, load_all_checks
 from schemathesis.config import SchemathesisConfig
 from schemathesis.specs.openapi.schemas import OpenApiSchema
 
+from tests.conftest import KEPT, empty_tables
 from urbandiplo.config import Settings
-from urbandiplo.db.models import Base
 from urbandiplo.main import create_app
 
 load_all_checks()
@@ -59,10 +59,7 @@ def test_stateful(api_schema: OpenApiSchema, keys: dict[str, dict[str, str]], db
 
         def teardown(self) -> None:
             # Every run starts from the same state, so Hypothesis can replay and shrink it.
-            with db.begin() as connection:
-                for table in reversed(Base.metadata.sorted_tables):
-                    if table.name != "api_keys":
-                        connection.execute(table.delete())
+            empty_tables(db, keep=KEPT | {"api_keys"})
 
     Workflow.run(
         settings=settings(

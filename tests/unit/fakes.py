@@ -25,6 +25,7 @@ from typing import Any, Generic, Self, TypeVar
 
 from urbandiplo.domain.applications import FundingApplication, FundingApplicationQuery
 from urbandiplo.domain.audit import AuditEntry, AuditQuery
+from urbandiplo.domain.changes import Change, ChangeOperation
 from urbandiplo.domain.cities import City, CityQuery
 from urbandiplo.domain.delegations import Delegation, DelegationQuery
 from urbandiplo.domain.errors import DuplicatePartnership, FieldProblem, InvalidData
@@ -68,6 +69,7 @@ class Stores:
     events: dict[uuid.UUID, Event] = field(default_factory=dict)
     audit: list[AuditEntry] = field(default_factory=list)
     search: dict[tuple[str, uuid.UUID], SearchEntry] = field(default_factory=dict)
+    changes: list[Change] = field(default_factory=list)
     api_keys: dict[str, StoredApiKey] = field(default_factory=dict)
     idempotency: dict[tuple[str, str], StoredResponse] = field(default_factory=dict)
 
@@ -87,6 +89,7 @@ class Stores:
             events=dict(self.events),
             audit=list(self.audit),
             search=dict(self.search),
+            changes=list(self.changes),
             api_keys=dict(self.api_keys),
             idempotency=dict(self.idempotency),
         )
@@ -305,6 +308,9 @@ class FakePartnershipRepository:
             and p.partner_city.visibility in visible
         ]
 
+    def many(self, record_ids: Collection[uuid.UUID]) -> list[Partnership]:
+        return [found for i in record_ids if (found := self.get(i)) is not None]
+
     def get(self, partnership_id: uuid.UUID) -> Partnership | None:
         stored = self._stored.get(partnership_id)
         return self._read(stored) if stored is not None else None
@@ -460,6 +466,9 @@ class FakeRecords(Generic[T]):
     def delete(self, record_id: uuid.UUID) -> None:
         self._tx.check_write()
         self._stored.pop(record_id, None)
+
+    def many(self, record_ids: Collection[uuid.UUID]) -> list[T]:
+        return [found for i in record_ids if (found := self.get(i)) is not None]
 
 
 class FakeOrganisationRepository(FakeRecords[Organisation]):
@@ -772,6 +781,42 @@ class FakeFundingApplicationRepository(FakeRecords[FundingApplication]):
         return paginate(chosen, sort=sort, kinds=kinds, id_of=lambda a: a.id, page=page)
 
 
+class FakeChangeLog:
+    def __init__(self, transaction: _Transaction) -> None:
+        self._tx = transaction
+
+    def record(
+        self,
+        record_type: str,
+        record_id: uuid.UUID,
+        operation: ChangeOperation,
+        visibility_before: Visibility | None,
+        visibility_after: Visibility | None,
+        at: datetime,
+    ) -> int:
+        self._tx.check_write()
+        seq = len(self._tx.stores.changes) + 1
+        self._tx.stores.changes.append(
+            Change(
+                seq=seq,
+                at=at,
+                record_type=record_type,
+                record_id=record_id,
+                operation=operation,
+                visibility_before=visibility_before,
+                visibility_after=visibility_after,
+            )
+        )
+        return seq
+
+    def since(self, seq: int, visible: Collection[Visibility], limit: int) -> list[Change]:
+        return [
+            c
+            for c in self._tx.stores.changes
+            if c.seq > seq and (c.visibility_before in visible or c.visibility_after in visible)
+        ][:limit]
+
+
 class FakeSearchIndex:
     """Every term must begin a word of the entry's folded text; ranked by how many do."""
 
@@ -954,6 +999,10 @@ class FakeUnitOfWork:
     @property
     def search(self) -> FakeSearchIndex:
         return FakeSearchIndex(self._open())
+
+    @property
+    def changes(self) -> FakeChangeLog:
+        return FakeChangeLog(self._open())
 
     @property
     def api_keys(self) -> FakeApiKeyRepository:

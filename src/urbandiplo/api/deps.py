@@ -13,6 +13,7 @@ from urbandiplo.api.tokens import InvalidToken, TokenVerifier
 from urbandiplo.domain.access import Principal
 from urbandiplo.domain.applications import FundingApplicationService
 from urbandiplo.domain.audit import AuditService
+from urbandiplo.domain.changes import ChangeFeedService
 from urbandiplo.domain.cities import CityService
 from urbandiplo.domain.cofinancing import CoFinancingService
 from urbandiplo.domain.delegations import DelegationService
@@ -48,6 +49,7 @@ class Services:
     events: EventService
     audit: AuditService
     search: SearchService
+    changes: ChangeFeedService
     api_keys: ApiKeyService
     idempotency: IdempotencyService
     ready: Callable[[], bool]

@@ -73,6 +73,7 @@ OPERATION_ROLES: dict[str, Role | None] = {
     "projects-funding": Role.READER,
     "audit-log-list": Role.ADMIN,
     "search": None,
+    "changes-list": None,
     "taxonomies-sdgs": None,
     "taxonomies-fields-of-action": None,
     "health": None,

@@ -785,3 +785,32 @@ class SearchRow(Base):
         Index("ix_search_index_key", "key", unique=True),
         Index("ix_search_index_document", "document", postgresql_using="gin"),
     )
+
+
+# ---- change feed ----
+
+
+class ChangeRow(Base):
+    """One write, numbered in commit order (see ChangeClockRow)."""
+
+    __tablename__ = "changes"
+
+    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    record_type: Mapped[str] = mapped_column(String(40))
+    record_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    operation: Mapped[str] = mapped_column(String(8))
+    visibility_before: Mapped[str | None] = mapped_column(String(16))
+    visibility_after: Mapped[str | None] = mapped_column(String(16))
+
+    __table_args__ = (Index("ix_changes_record_type_record_id", "record_type", "record_id"),)
+
+
+class ChangeClockRow(Base):
+    """The last number handed out. A write takes the next one by updating this one row,
+    which locks it until the write commits: numbers become visible in order."""
+
+    __tablename__ = "change_clock"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    value: Mapped[int] = mapped_column(BigInteger)

@@ -10,6 +10,7 @@ from sqlalchemy import Connection, Engine
 from urbandiplo.db.access import SqlApiKeyRepository, SqlIdempotencyRepository
 from urbandiplo.db.applications import SqlFundingApplicationRepository
 from urbandiplo.db.audit import SqlAuditRepository
+from urbandiplo.db.changes import SqlChangeLog
 from urbandiplo.db.cities import SqlCityRepository
 from urbandiplo.db.delegations import SqlDelegationRepository
 from urbandiplo.db.events import SqlEventRepository
@@ -37,6 +38,7 @@ class SqlUnitOfWork:
     projects: SqlProjectRepository
     audit: SqlAuditRepository
     search: SqlSearchIndex
+    changes: SqlChangeLog
     events: SqlEventRepository
     api_keys: SqlApiKeyRepository
     idempotency: SqlIdempotencyRepository
@@ -64,6 +66,7 @@ class SqlUnitOfWork:
         self.projects = SqlProjectRepository(connection)
         self.audit = SqlAuditRepository(connection)
         self.search = SqlSearchIndex(connection)
+        self.changes = SqlChangeLog(connection)
         self.events = SqlEventRepository(connection)
         self.api_keys = SqlApiKeyRepository(connection)
         self.idempotency = SqlIdempotencyRepository(connection)

@@ -13,7 +13,6 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any, Protocol
 
-from urbandiplo.domain import audit
 from urbandiplo.domain.access import Principal, Role
 from urbandiplo.domain.audit import AuditOperation
 from urbandiplo.domain.errors import FieldProblem, InvalidData, StaleVersion
@@ -193,7 +192,7 @@ class FundingApplicationService(
     fields_type = FundingApplicationFields
     record_class = FundingApplication
     query_class = FundingApplicationQuery
-    search_type = "funding-applications"
+    collection = "funding-applications"
 
     def __init__(self, uow_factory: UnitOfWorkFactory) -> None:
         super().__init__(uow_factory)
@@ -328,16 +327,8 @@ class FundingApplicationService(
             )
             if not uow.funding_applications.update(changed, expected_version=current.version):
                 raise StaleVersion()
-            uow.audit.add(
-                audit.entry(
-                    principal,
-                    AuditOperation.TRANSITION,
-                    self.record_type,
-                    application_id,
-                    current,
-                    changed,
-                    at=now,
-                )
+            self.written(
+                uow, principal, AuditOperation.TRANSITION, application_id, current, changed, now
             )
             uow.commit()
         return self.shown_to(changed, principal)

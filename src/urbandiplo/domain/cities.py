@@ -123,7 +123,7 @@ class CityService(RecordService[CityFields, City, CityQuery]):
     fields_type = CityFields
     record_class = City
     query_class = CityQuery
-    search_type = "cities"
+    collection = "cities"
 
     def __init__(self, uow_factory: UnitOfWorkFactory, home: HomeCity) -> None:
         super().__init__(uow_factory)

@@ -192,7 +192,7 @@ class DelegationService(RecordService[DelegationFields, Delegation, DelegationQu
     fields_type = DelegationFields
     record_class = Delegation
     query_class = DelegationQuery
-    search_type = "delegations"
+    collection = "delegations"
 
     def __init__(self, uow_factory: UnitOfWorkFactory) -> None:
         super().__init__(uow_factory)

@@ -345,7 +345,7 @@ class EventService(RecordService[EventFields, Event, EventQuery]):
     fields_type = EventFields
     record_class = Event
     query_class = EventQuery
-    search_type = "events"
+    collection = "events"
 
     def __init__(self, uow_factory: UnitOfWorkFactory) -> None:
         super().__init__(uow_factory)

@@ -83,7 +83,7 @@ class FundingProgrammeService(
     fields_type = FundingProgrammeFields
     record_class = FundingProgramme
     query_class = FundingProgrammeQuery
-    search_type = "funding-programmes"
+    collection = "funding-programmes"
 
     def __init__(self, uow_factory: UnitOfWorkFactory) -> None:
         super().__init__(uow_factory)
@@ -229,7 +229,7 @@ class FundingCallService(RecordService[FundingCallFields, FundingCall, FundingCa
     fields_type = FundingCallFields
     record_class = FundingCall
     query_class = FundingCallQuery
-    search_type = "funding-calls"
+    collection = "funding-calls"
 
     def __init__(self, uow_factory: UnitOfWorkFactory) -> None:
         super().__init__(uow_factory)

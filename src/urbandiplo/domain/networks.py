@@ -139,7 +139,7 @@ class NetworkService(RecordService[NetworkFields, Network, NetworkQuery]):
     fields_type = NetworkFields
     record_class = Network
     query_class = NetworkQuery
-    search_type = "networks"
+    collection = "networks"
 
     def __init__(self, uow_factory: UnitOfWorkFactory) -> None:
         super().__init__(uow_factory)

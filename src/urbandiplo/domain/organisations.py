@@ -85,7 +85,7 @@ class OrganisationService(RecordService[OrganisationFields, Organisation, Organi
     fields_type = OrganisationFields
     record_class = Organisation
     query_class = OrganisationQuery
-    search_type = "organisations"
+    collection = "organisations"
 
     def __init__(self, uow_factory: UnitOfWorkFactory) -> None:
         super().__init__(uow_factory)

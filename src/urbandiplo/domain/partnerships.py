@@ -245,7 +245,7 @@ class PartnershipService(RecordService[PartnershipFields, Partnership, Partnersh
     fields_type = PartnershipFields
     record_class = Partnership
     query_class = PartnershipQuery
-    search_type = "partnerships"
+    collection = "partnerships"
 
     def __init__(self, uow_factory: UnitOfWorkFactory, home: HomeCity) -> None:
         super().__init__(uow_factory)

@@ -16,6 +16,7 @@ from typing import Any, Protocol
 from urbandiplo.domain import audit
 from urbandiplo.domain.access import Permission, Principal, Role
 from urbandiplo.domain.audit import AuditOperation
+from urbandiplo.domain.changes import ChangeOperation
 from urbandiplo.domain.errors import Conflict, DomainError, FieldProblem, InvalidData, NotFound
 from urbandiplo.domain.organisations import EMAIL
 from urbandiplo.domain.ports import Repository, UnitOfWork, UnitOfWorkFactory
@@ -103,7 +104,7 @@ class PersonService(RecordService[PersonFields, Person, PersonQuery]):
     fields_type = PersonFields
     record_class = Person
     query_class = PersonQuery
-    search_type = "people"
+    collection = "people"
 
     def __init__(self, uow_factory: UnitOfWorkFactory) -> None:
         super().__init__(uow_factory)
@@ -173,6 +174,9 @@ class PersonService(RecordService[PersonFields, Person, PersonQuery]):
                 "other records still refer to the person; erase the person's data instead"
             )
 
+    def still_there(self, record: Person) -> bool:
+        return record.erased_on is None
+
     def find_by_name(self, principal: Principal, name: str) -> Person | None:
         with self._uow() as uow:
             found = uow.people.find_by_name(name)
@@ -195,7 +199,6 @@ class PersonService(RecordService[PersonFields, Person, PersonQuery]):
             now = utcnow()
             uow.people.erase(person_id, now.date(), now)
             uow.idempotency.forget(str(person_id))
-            uow.search.remove("people", person_id)
             # The log keeps that the person was erased, and nothing of who they were.
             left = {"id": str(person_id), "erased_on": now.date().isoformat()}
             uow.audit.scrub(self.record_type, person_id, left)
@@ -204,5 +207,10 @@ class PersonService(RecordService[PersonFields, Person, PersonQuery]):
                     principal, AuditOperation.ERASE, self.record_type, person_id, None, left, at=now
                 )
             )
+            # For the feed and the search index, the person is gone.
+            uow.changes.record(
+                "people", person_id, ChangeOperation.DELETE, person.visibility, None, now
+            )
+            uow.search.remove("people", person_id)
             uow.commit()
         return now.date()

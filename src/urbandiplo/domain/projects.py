@@ -155,7 +155,7 @@ class ProjectService(RecordService[ProjectFields, Project, ProjectQuery]):
     fields_type = ProjectFields
     record_class = Project
     query_class = ProjectQuery
-    search_type = "projects"
+    collection = "projects"
 
     def __init__(self, uow_factory: UnitOfWorkFactory) -> None:
         super().__init__(uow_factory)

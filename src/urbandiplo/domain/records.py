@@ -14,6 +14,7 @@ from typing import Any, ClassVar, Generic, Protocol, TypeVar, cast
 from urbandiplo.domain import audit
 from urbandiplo.domain.access import EVERYTHING, Principal, Role
 from urbandiplo.domain.audit import AuditOperation
+from urbandiplo.domain.changes import ChangeOperation
 from urbandiplo.domain.errors import (
     FieldProblem,
     InvalidData,
@@ -117,8 +118,8 @@ class RecordService(ABC, Generic[FieldsT, RecordT, QueryT]):
     record_class: ClassVar[type[Any]]  # the stored record: the fields and its bookkeeping
     query_class: ClassVar[type[Any]]  # a list's filters; all of them empty: every record
 
-    # The collection's name in the search index; None: the records are not searched.
-    search_type: ClassVar[str | None] = None
+    # The collection (its path segment: "cities"): in the search index and the change feed.
+    collection: ClassVar[str | None] = None
 
     def __init__(self, uow_factory: UnitOfWorkFactory) -> None:
         self._uow = uow_factory
@@ -135,9 +136,9 @@ class RecordService(ABC, Generic[FieldsT, RecordT, QueryT]):
         *text: Any,
         visibility: Visibility | None = None,
     ) -> SearchEntry:
-        assert self.search_type is not None
+        assert self.collection is not None
         return SearchEntry(
-            record_type=self.search_type,
+            record_type=self.collection,
             record_id=record.id,
             visibility=visibility or record.visibility,
             title=title,
@@ -147,7 +148,7 @@ class RecordService(ABC, Generic[FieldsT, RecordT, QueryT]):
     def reindex(self) -> int:
         """Write every record's search entry anew (after a change to what is indexed, or
         for records stored before the index existed); how many."""
-        if self.search_type is None:
+        if self.collection is None:
             return 0
         count = 0
         page = PageRequest(MAX_PAGE_SIZE)
@@ -163,6 +164,52 @@ class RecordService(ABC, Generic[FieldsT, RecordT, QueryT]):
             if found.next is None:
                 return count
             page = PageRequest(MAX_PAGE_SIZE, found.next)
+
+    def written(
+        self,
+        uow: UnitOfWork,
+        principal: Principal,
+        operation: AuditOperation,
+        record_id: uuid.UUID,
+        before: Any,
+        after: Any,
+        at: datetime,
+    ) -> None:
+        """What every write leaves in its own transaction: the audit entry, the change for
+        the feed, and the search entry (`after` None: the record is gone)."""
+        uow.audit.add(
+            audit.entry(principal, operation, self.record_type, record_id, before, after, at=at)
+        )
+        if self.collection is None:
+            return
+        uow.changes.record(
+            self.collection,
+            record_id,
+            ChangeOperation.UPSERT if after is not None else ChangeOperation.DELETE,
+            getattr(before, "visibility", None),
+            getattr(after, "visibility", None),
+            at,
+        )
+        if after is not None:
+            self._index(uow, after)
+        else:
+            uow.search.remove(self.collection, record_id)
+
+    def read_many(
+        self, principal: Principal, record_ids: list[uuid.UUID]
+    ) -> dict[uuid.UUID, RecordT]:
+        """The records of these ids the caller may read, as they may read them."""
+        with self._uow() as uow:
+            found = self.repository(uow).many(record_ids)
+        return {
+            r.id: self.shown_to(r, principal)
+            for r in found
+            if self.visible_to(r, principal) and self.still_there(r)
+        }
+
+    def still_there(self, record: RecordT) -> bool:
+        """False for a record that stays only as a tombstone (an erased person)."""
+        return True
 
     def _index(self, uow: UnitOfWork, record: RecordT) -> None:
         entry = self.search_entry(record)
@@ -225,10 +272,7 @@ class RecordService(ABC, Generic[FieldsT, RecordT, QueryT]):
                 **values, id=new_id(), created_at=now, updated_at=now, version=1
             )
             self.repository(uow).add(record)
-            self._index(uow, record)
-            uow.audit.add(
-                audit.entry(principal, CREATE, self.record_type, record.id, None, record, at=now)
-            )
+            self.written(uow, principal, CREATE, record.id, None, record, now)
             shown = self.shown_to(record, principal)
             if before_commit is not None:
                 before_commit(uow, shown)
@@ -270,17 +314,14 @@ class RecordService(ABC, Generic[FieldsT, RecordT, QueryT]):
                 expected_version=getattr(current, "version"),  # noqa: B009
             ):
                 raise StaleVersion()
-            self._index(uow, changed)
-            uow.audit.add(
-                audit.entry(
-                    principal,
-                    UPDATE,
-                    self.record_type,
-                    record_id,
-                    current,
-                    changed,
-                    at=getattr(changed, "updated_at"),  # noqa: B009
-                )
+            self.written(
+                uow,
+                principal,
+                UPDATE,
+                record_id,
+                current,
+                changed,
+                getattr(changed, "updated_at"),  # noqa: B009
             )
             uow.commit()
         return self.shown_to(changed, principal)
@@ -297,13 +338,7 @@ class RecordService(ABC, Generic[FieldsT, RecordT, QueryT]):
             check_precondition(self.shown_to(current, principal), precondition)
             self.before_delete(uow, current)
             self.repository(uow).delete(record_id)
-            if self.search_type is not None:
-                uow.search.remove(self.search_type, record_id)
-            uow.audit.add(
-                audit.entry(
-                    principal, DELETE, self.record_type, record_id, current, None, at=utcnow()
-                )
-            )
+            self.written(uow, principal, DELETE, record_id, current, None, utcnow())
             uow.commit()
 
     def _visible(self, uow: UnitOfWork, principal: Principal, record_id: uuid.UUID) -> RecordT:

@@ -1,0 +1,74 @@
+"""The change log behind the feed: numbered from one locked clock row, read in order."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Collection
+from datetime import datetime
+
+from sqlalchemy import Connection, insert, or_, select, update
+
+from urbandiplo.db.models import ChangeClockRow, ChangeRow, table_of
+from urbandiplo.domain.changes import Change, ChangeOperation
+from urbandiplo.domain.values import Visibility
+
+changes = table_of(ChangeRow)
+clock = table_of(ChangeClockRow)
+
+
+class SqlChangeLog:
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+
+    def record(
+        self,
+        record_type: str,
+        record_id: uuid.UUID,
+        operation: ChangeOperation,
+        visibility_before: Visibility | None,
+        visibility_after: Visibility | None,
+        at: datetime,
+    ) -> int:
+        # The UPDATE takes the row lock (PostgreSQL) until the commit; SQLite writes are one
+        # at a time anyway (BEGIN IMMEDIATE). Either way no later number commits first.
+        seq = int(
+            self._connection.execute(
+                update(clock)
+                .where(clock.c.id == 1)
+                .values(value=clock.c.value + 1)
+                .returning(clock.c.value)
+            ).scalar_one()
+        )
+        self._connection.execute(
+            insert(changes).values(
+                seq=seq,
+                at=at,
+                record_type=record_type,
+                record_id=record_id,
+                operation=operation.value,
+                visibility_before=visibility_before.value if visibility_before else None,
+                visibility_after=visibility_after.value if visibility_after else None,
+            )
+        )
+        return seq
+
+    def since(self, seq: int, visible: Collection[Visibility], limit: int) -> list[Change]:
+        values = [v.value for v in visible]
+        seen = or_(changes.c.visibility_before.in_(values), changes.c.visibility_after.in_(values))
+        rows = self._connection.execute(
+            select(changes).where(changes.c.seq > seq, seen).order_by(changes.c.seq).limit(limit)
+        )
+        return [
+            Change(
+                seq=row.seq,
+                at=row.at,
+                record_type=row.record_type,
+                record_id=row.record_id,
+                operation=ChangeOperation(row.operation),
+                visibility_before=Visibility(row.visibility_before)
+                if row.visibility_before
+                else None,
+                visibility_after=Visibility(row.visibility_after) if row.visibility_after else None,
+            )
+            for row in rows
+        ]

@@ -1,0 +1,103 @@
+"""The change feed: every write to a record, numbered in commit order, for systems that keep a
+copy. Each write takes the next number in its own transaction, and the numbering is held
+until it commits, so a reader never sees a later number before an earlier one."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any, Protocol
+
+from urbandiplo.domain.access import Principal
+from urbandiplo.domain.errors import FieldProblem, InvalidData
+from urbandiplo.domain.ports import UnitOfWorkFactory
+from urbandiplo.domain.values import Visibility
+
+MAX_CHANGES = 500
+
+
+class ChangeOperation(StrEnum):
+    UPSERT = "upsert"  # created or changed: here is the record
+    DELETE = "delete"  # deleted, erased, or no longer visible to you: forget it
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Change:
+    seq: int
+    at: datetime
+    record_type: str
+    record_id: uuid.UUID
+    operation: ChangeOperation
+    # Who could see the record before and after the write (None: it did not exist).
+    visibility_before: Visibility | None
+    visibility_after: Visibility | None
+
+
+class ChangeLog(Protocol):
+    def record(
+        self,
+        record_type: str,
+        record_id: uuid.UUID,
+        operation: ChangeOperation,
+        visibility_before: Visibility | None,
+        visibility_after: Visibility | None,
+        at: datetime,
+    ) -> int:
+        """Log a write under the next number; the number is held until the commit."""
+        ...
+
+    def since(self, seq: int, visible: Collection[Visibility], limit: int) -> list[Change]:
+        """Changes after `seq` to records the caller could see before or after them."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class FeedItem:
+    change: Change
+    record: Any | None  # the record as the caller reads it now; None: a tombstone
+
+    @property
+    def operation(self) -> ChangeOperation:
+        return ChangeOperation.DELETE if self.record is None else ChangeOperation.UPSERT
+
+
+# For a record type, the records of these ids the caller may read now, by id.
+ReadMany = Callable[[Principal, list[uuid.UUID]], Mapping[uuid.UUID, Any]]
+
+
+class ChangeFeedService:
+    def __init__(self, uow_factory: UnitOfWorkFactory, readers: Mapping[str, ReadMany]) -> None:
+        self._uow = uow_factory
+        self._readers = dict(readers)
+
+    def since(self, principal: Principal, seq: int, limit: int) -> tuple[list[FeedItem], int]:
+        """The next changes after `seq` and the number to go on from. A record that changed
+        several times comes with its present state each time; one the caller may no longer
+        read comes as a tombstone."""
+        if seq < 0:
+            raise InvalidData("no such position", [FieldProblem("since", "0 or more")])
+        if not 1 <= limit <= MAX_CHANGES:
+            raise InvalidData("page size", [FieldProblem("limit", f"1 to {MAX_CHANGES}")])
+        with self._uow() as uow:
+            changes = uow.changes.since(seq, principal.visible, limit)
+        by_type: dict[str, list[uuid.UUID]] = {}
+        for change in changes:
+            by_type.setdefault(change.record_type, []).append(change.record_id)
+        present = {
+            (record_type, record_id): record
+            for record_type, ids in by_type.items()
+            for record_id, record in self._readers[record_type](principal, ids).items()
+        }
+        items = [
+            FeedItem(
+                change,
+                None
+                if change.operation == ChangeOperation.DELETE
+                else present.get((change.record_type, change.record_id)),
+            )
+            for change in changes
+        ]
+        return items, changes[-1].seq if changes else seq
