@@ -37,6 +37,7 @@ from urbandiplo.api import (
     people,
     problems,
     projects,
+    reports,
     search,
     taxonomies,
 )
@@ -67,6 +68,7 @@ from urbandiplo.domain.partnerships import PartnershipService
 from urbandiplo.domain.people import PersonService
 from urbandiplo.domain.projects import ProjectService
 from urbandiplo.domain.records import RecordService
+from urbandiplo.domain.reports import AnnualReportService
 from urbandiplo.domain.search import SearchService
 
 DESCRIPTION = """\
@@ -182,6 +184,13 @@ def build_services(settings: Settings, engine: Engine) -> Services:
             uow_factory,
             {s.collection: s.read_many for s in searchable if s.collection is not None},
         ),
+        reports=AnnualReportService(
+            event_service,
+            delegation_service,
+            project_service,
+            partnership_service,
+            application_service,
+        ),
         api_keys=ApiKeyService(uow_factory),
         idempotency=IdempotencyService(uow_factory),
         ready=lambda: current_revision(engine) == head,
@@ -269,6 +278,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         projects.router,
         search.router,
         changes.router,
+        reports.router,
         taxonomies.router,
         audit.router,
         health.router,
@@ -350,6 +360,7 @@ def contract(app: FastAPI) -> dict[str, Any]:
             },
             {"name": "search", "description": "One search box across every resource"},
             {"name": "changes", "description": "Every write, in commit order, for syncing"},
+            {"name": "reports", "description": "The annual report"},
             {"name": "taxonomies", "description": "SDGs and fields of action"},
             {"name": "audit", "description": "Who changed what and when (admins)"},
             {"name": "operations", "description": "Health and readiness"},

@@ -48,7 +48,7 @@ from urbandiplo.domain.applications import (
     today,
 )
 from urbandiplo.domain.listing import DEFAULT_PAGE_SIZE, PageRequest, Sort
-from urbandiplo.domain.values import Visibility
+from urbandiplo.domain.values import DatePrecision, Visibility
 from urbandiplo.domain.workflow import TRANSITIONS, ApplicationStatus
 
 router = APIRouter(prefix="/v1/funding-applications", tags=["funding"])
@@ -155,6 +155,9 @@ class FundingApplicationUpdate(PatchModel):
     decided_on: IsoDate | None = Field(
         default=None, description="Only once the application is approved or rejected."
     )
+    decided_precision: Omittable[DatePrecision] = Field(
+        default=None, description="How much of decided_on is known"
+    )
     disbursements: Omittable[Disbursements] = Field(default=None, description=APPROVAL_ONLY)
     reports: Omittable[Reports] = Field(default=None, description=APPROVAL_ONLY)
     notes: Text | None = None
@@ -222,6 +225,7 @@ class FundingApplicationPublic(BaseModel):
     requested: MoneyOut | None
     awarded: MoneyOut | None
     decided_on: Day | None
+    decided_precision: DatePrecision
     created_at: Timestamp
     updated_at: Timestamp
 
@@ -345,6 +349,10 @@ class TransitionIn(RequestModel):
     decided_on: IsoDate | None = Field(
         default=None, description="On approval or rejection: the day of the decision"
     )
+    decided_precision: DatePrecision = Field(
+        default=DatePrecision.DAY,
+        description="How much of decided_on is known (a year: YYYY-01-01 with `year`)",
+    )
 
 
 @router.post(
@@ -376,6 +384,7 @@ def transition(
             note=body.note,
             awarded=body.awarded.to_domain() if body.awarded else None,
             decided_on=body.decided_on,
+            decided_precision=body.decided_precision,
             precondition=precondition,
         ),
     )

@@ -27,6 +27,7 @@ from urbandiplo.domain.partner_map import PartnerMapService
 from urbandiplo.domain.partnerships import PartnershipService
 from urbandiplo.domain.people import PersonService
 from urbandiplo.domain.projects import ProjectService
+from urbandiplo.domain.reports import AnnualReportService
 from urbandiplo.domain.search import SearchService
 
 
@@ -50,6 +51,7 @@ class Services:
     audit: AuditService
     search: SearchService
     changes: ChangeFeedService
+    reports: AnnualReportService
     api_keys: ApiKeyService
     idempotency: IdempotencyService
     ready: Callable[[], bool]

@@ -74,6 +74,7 @@ OPERATION_ROLES: dict[str, Role | None] = {
     "audit-log-list": Role.ADMIN,
     "search": None,
     "changes-list": None,
+    "reports-annual": None,
     "taxonomies-sdgs": None,
     "taxonomies-fields-of-action": None,
     "health": None,

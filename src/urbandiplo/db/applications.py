@@ -34,7 +34,7 @@ from urbandiplo.domain.applications import (
 )
 from urbandiplo.domain.funding import FundingLevel, ProgrammeRef
 from urbandiplo.domain.refs import OrganisationRef
-from urbandiplo.domain.values import I18nText, Money, Visibility, fold_for_search
+from urbandiplo.domain.values import DatePrecision, I18nText, Money, Visibility, fold_for_search
 from urbandiplo.domain.workflow import ApplicationStatus, Transition
 
 applications = table_of(FundingApplicationRow)
@@ -133,6 +133,7 @@ class SqlFundingApplicationRepository(SqlRepository[FundingApplication, FundingA
             "awarded_amount": awarded.amount if awarded else None,
             "awarded_currency": awarded.currency if awarded else None,
             "decided_on": record.decided_on,
+            "decided_precision": record.decided_precision.value,
             "disbursements": [
                 {
                     "on": d.on.isoformat(),
@@ -236,6 +237,7 @@ def _application(values: Any) -> FundingApplication:
         reference=values["reference"],
         awarded=_money(values["awarded_amount"], values["awarded_currency"]),
         decided_on=values["decided_on"],
+        decided_precision=DatePrecision(values["decided_precision"]),
         disbursements=tuple(
             Disbursement(
                 on=date.fromisoformat(d["on"]), amount=Money.of(d["amount"], d["currency"])

@@ -686,6 +686,7 @@ class FundingApplicationRow(RecordColumns, Base):
     awarded_amount: Mapped[Decimal | None] = mapped_column(Numeric(16, 2))
     awarded_currency: Mapped[str | None] = mapped_column(String(3))
     decided_on: Mapped[date | None] = mapped_column(Date)
+    decided_precision: Mapped[str] = mapped_column(String(8), server_default="day")
     disbursements: Mapped[list[dict[str, Any]]] = mapped_column(json_type())
     reports: Mapped[list[dict[str, Any]]] = mapped_column(json_type())
     # The earliest due day of the reports not submitted yet, for `reports_overdue`.

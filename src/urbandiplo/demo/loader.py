@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import uuid
 from dataclasses import dataclass, field
+from datetime import date
 from importlib import resources
 from typing import Any, Protocol
 
@@ -31,6 +32,7 @@ from urbandiplo.domain.organisations import OrganisationService
 from urbandiplo.domain.partnerships import PartnershipService
 from urbandiplo.domain.people import PersonService
 from urbandiplo.domain.projects import ProjectService
+from urbandiplo.domain.values import DatePrecision
 from urbandiplo.domain.workflow import ApplicationStatus
 
 # Keys in the data files that are not record fields: the record's own key, where a fact comes
@@ -269,7 +271,7 @@ def _load_funding(
         report.count("funding applications", created=found is None)
         if found is not None:
             continue
-        decision = {"awarded", "decided_on", "status"}  # set by the workflow below
+        decision = {"awarded", "decided_on", "decided_precision", "status"}  # by the workflow
         values = {
             **{k: v for k, v in _fields(record).items() if k not in decision},
             "programme_id": _id(programme_ids, record.get("programme")),
@@ -281,13 +283,17 @@ def _load_funding(
         )
         status = ApplicationStatus(record["status"])
         for step in ROUTE_TO.get(status, ()):
-            awarded = record.get("awarded") if step == ApplicationStatus.APPROVED else None
+            final = step == ApplicationStatus.APPROVED
+            awarded = record.get("awarded") if final else None
+            decided_on = record.get("decided_on") if final else None
             applications.transition(
                 SYSTEM,
                 created.id,
                 step,
                 note="demo data",
                 awarded=MoneyIn.model_validate(awarded).to_domain() if awarded else None,
+                decided_on=date.fromisoformat(decided_on) if decided_on else None,
+                decided_precision=DatePrecision(record.get("decided_precision", "day")),
             )
     return project_ids
 

@@ -21,7 +21,13 @@ from urbandiplo.domain.ports import Repository, UnitOfWork, UnitOfWorkFactory
 from urbandiplo.domain.records import Precondition, RecordService, check_precondition, utcnow
 from urbandiplo.domain.refs import OrganisationRef, organisation_ref
 from urbandiplo.domain.search import SearchEntry
-from urbandiplo.domain.values import I18nText, Money, Visibility
+from urbandiplo.domain.values import (
+    DatePrecision,
+    I18nText,
+    Money,
+    Visibility,
+    check_precision,
+)
 from urbandiplo.domain.workflow import ApplicationStatus, Transition, move
 
 APPLICATION_SORTS = ("created_at", "updated_at", "decided_on")
@@ -80,6 +86,7 @@ class FundingApplicationFields:
     reference: str | None = None  # the funder's file number
     awarded: Money | None = None  # once approved
     decided_on: date | None = None  # once approved or rejected
+    decided_precision: DatePrecision = DatePrecision.DAY  # how much of decided_on is known
     disbursements: tuple[Disbursement, ...] = ()
     reports: tuple[Report, ...] = ()
     notes: str | None = None
@@ -164,6 +171,8 @@ def _check_money(draft: FundingApplicationFields, status: ApplicationStatus) -> 
                 problems.append(FieldProblem(name, "only for an approved application"))
     if draft.decided_on is not None and status not in DECIDED:
         problems.append(FieldProblem("decided_on", "only once approved or rejected"))
+    if draft.decided_on is not None:
+        problems += check_precision(draft.decided_on, draft.decided_precision, "decided_on")
     awarded = draft.awarded
     if awarded is not None:
         if awarded.currency != currency:
@@ -293,6 +302,7 @@ class FundingApplicationService(
         note: str | None = None,
         awarded: Money | None = None,
         decided_on: date | None = None,
+        decided_precision: DatePrecision = DatePrecision.DAY,
         precondition: Precondition[FundingApplication] | None = None,
     ) -> FundingApplication:
         """Move the application to `target` if the transition table allows it (else
@@ -313,6 +323,7 @@ class FundingApplicationService(
             changes: dict[str, Any] = {}
             if decided_on is not None:
                 changes["decided_on"] = decided_on
+                changes["decided_precision"] = decided_precision
             if awarded is not None:
                 changes["awarded"] = awarded
             moved = replace(current, status=target, **changes)
