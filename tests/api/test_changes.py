@@ -133,3 +133,19 @@ def test_a_replica_from_the_feed_alone_equals_the_database(
         database.update({(collection, item["id"]): item for item in items})
     assert len(database) > 10
     assert replica == database
+
+
+def test_an_erased_person_is_a_tombstone_for_staff(
+    app_client: TestClient, keys: dict[str, dict[str, str]]
+) -> None:
+    person = app_client.post(
+        "/v1/people",
+        json={"name": "Erika Beispiel", "legal_basis": "consent"},
+        headers=keys["editor"],
+    ).json()
+    assert app_client.post(f"/v1/people/{person['id']}/erasure", headers=keys["admin"]).is_success
+    changes, _ = feed(app_client, keys["reader"])
+    assert [(c["id"], c["operation"], c["record"]) for c in changes] == [
+        (person["id"], "delete", None),
+        (person["id"], "delete", None),
+    ]

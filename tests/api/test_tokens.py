@@ -243,3 +243,45 @@ def test_a_symmetric_algorithm_cannot_be_configured() -> None:
             keys=tokens.KeySet(lambda: {"keys": []}),
             algorithms=["RS256", "HS256"],
         )
+
+
+def test_earlier_audit_entries_hide_with_their_record(
+    client: TestClient, issuer: tuple[Issuer, str]
+) -> None:
+    """A person made protected: what the log held of them before is confidential too."""
+    keys, _ = issuer
+    confidant = bearer(keys.token(**roles("editor", "vertraulich")))
+    admin = bearer(keys.token(**roles("admin")))
+    person = client.post(
+        "/v1/people",
+        json={"name": "Noch Ungeschützt", "email": "nu@example.org", "legal_basis": "consent"},
+        headers=confidant,
+    ).json()
+    log = client.get("/v1/audit-log", params={"record_id": person["id"]}, headers=admin)
+    assert len(log.json()["items"]) == 1
+    protected = client.patch(
+        f"/v1/people/{person['id']}", json={"protected": True}, headers=confidant
+    )
+    assert protected.status_code == 200, protected.text
+    hidden = client.get("/v1/audit-log", params={"record_id": person["id"]}, headers=admin)
+    assert hidden.json()["items"] == []
+    assert "nu@example.org" not in hidden.text
+    full_admin = bearer(keys.token(**roles("admin", "vertraulich")))
+    shown = client.get("/v1/audit-log", params={"record_id": person["id"]}, headers=full_admin)
+    assert len(shown.json()["items"]) == 2
+
+
+def test_a_jwk_without_alg_takes_any_algorithm_of_its_type() -> None:
+    keys = Issuer()
+    keys.add_rsa("k1")
+    document = {"keys": [{k: v for k, v in keys.published[0].items() if k != "alg"}]}
+    verifier = tokens.TokenVerifier(
+        issuer=ISSUER,
+        audience=AUDIENCE,
+        keys=tokens.KeySet(lambda: document),
+        algorithms=["PS256", "ES256"],
+    )
+    principal = verifier.principal(keys.token(alg="PS256", roles=["reader"]))
+    assert principal.role is not None
+    with pytest.raises(tokens.InvalidToken):  # an RSA key cannot make an ES256 token
+        verifier.principal(unsigned({"alg": "ES256", "kid": "k1"}, {"sub": "x"}))

@@ -47,7 +47,7 @@ from urbandiplo.domain.ports import StoredApiKey, StoredResponse, UnitOfWorkFact
 from urbandiplo.domain.projects import Project, ProjectQuery
 from urbandiplo.domain.refs import city_ref, organisation_ref
 from urbandiplo.domain.search import SearchEntry
-from urbandiplo.domain.values import Visibility, fold_for_search, fold_query
+from urbandiplo.domain.values import Visibility, fold_for_search, fold_query, strictest
 
 T = TypeVar("T")
 
@@ -870,6 +870,13 @@ class FakeAuditRepository:
         ]
         kinds: dict[str, type] = {"at": datetime}
         return paginate(chosen, sort=sort, kinds=kinds, id_of=lambda e: e.id, page=page)
+
+    def tighten(self, record_type: str, record_id: uuid.UUID, visibility: Visibility) -> None:
+        self._tx.check_write()
+        entries = self._tx.stores.audit
+        for i, e in enumerate(entries):
+            if (e.record_type, e.record_id) == (record_type, record_id):
+                entries[i] = replace(e, visibility=strictest(e.visibility, visibility))
 
     def scrub(self, record_type: str, record_id: uuid.UUID, left: Mapping[str, Any]) -> int:
         self._tx.check_write()

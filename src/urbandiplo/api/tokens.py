@@ -21,6 +21,11 @@ from urbandiplo.domain.errors import NotAuthenticated
 ALLOWED_ALGORITHMS = frozenset(
     {"RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"}
 )
+KEY_TYPES = {
+    "RSA": ("RS256", "RS384", "RS512", "PS256", "PS384", "PS512"),
+    "EC": ("ES256", "ES384", "ES512"),
+    "OKP": ("EdDSA",),
+}
 LEEWAY_SECONDS = 30  # clock skew between the issuer and this server
 REFETCH_AFTER_SECONDS = 30  # an unknown key id fetches the keys again, at most this often
 MAX_TOKEN_BYTES = 16_384
@@ -40,11 +45,12 @@ class KeySet:
     def __init__(self, load: Callable[[], Mapping[str, Any]], max_age: float = 300.0) -> None:
         self._load = load
         self._max_age = max_age
-        self._keys: dict[str, PyJWK] = {}
+        self._keys: dict[str, tuple[PyJWK, str | None]] = {}  # with the JWK's own `alg`
         self._fetched_at = float("-inf")
         self._lock = threading.Lock()
 
-    def key(self, kid: str) -> PyJWK | None:
+    def key(self, kid: str) -> tuple[PyJWK, str | None] | None:
+        """The key and the algorithm its JWK names (None where it names none)."""
         with self._lock:
             age = time.monotonic() - self._fetched_at
             if age > self._max_age or (kid not in self._keys and age > REFETCH_AFTER_SECONDS):
@@ -54,10 +60,16 @@ class KeySet:
     def _refresh(self) -> None:
         self._fetched_at = time.monotonic()
         try:
-            found = PyJWKSet.from_dict(dict(self._load()))
-        except Exception:
+            document = dict(self._load())
+            found = PyJWKSet.from_dict(document)
+        except Exception:  # an unreachable or broken JWKS keeps the keys known so far
             return
-        self._keys = {key.key_id: key for key in found.keys if key.key_id}
+        declared = {
+            k.get("kid"): k.get("alg") for k in document.get("keys", []) if isinstance(k, dict)
+        }
+        self._keys = {
+            key.key_id: (key, declared.get(key.key_id)) for key in found.keys if key.key_id
+        }
 
 
 def jwks_from_url(url: str, timeout: float = 5.0) -> Callable[[], Mapping[str, Any]]:
@@ -126,10 +138,15 @@ class TokenVerifier:
             raise InvalidToken("the token's algorithm is not accepted")
         if not isinstance(kid, str) or not kid:
             raise InvalidToken("the token names no key (kid)")
-        key = self._keys.key(kid)
-        if key is None:
+        found = self._keys.key(kid)
+        if found is None:
             raise InvalidToken("the token is signed with an unknown key")
-        if key.algorithm_name != algorithm:
+        key, declared = found
+        # The JWK's own `alg` where it names one; otherwise the key's type must fit.
+        fits = (
+            algorithm == declared if declared else algorithm in KEY_TYPES.get(str(key.key_type), ())
+        )
+        if not fits:
             raise InvalidToken("the token's algorithm does not fit its key")
         try:
             claims = jwt.decode(

@@ -76,6 +76,26 @@ class SqlAuditRepository:
         )
         return int(result.rowcount)
 
+    def tighten(self, record_type: str, record_id: uuid.UUID, visibility: Visibility) -> None:
+        looser = [v.value for v in STRICTER[visibility]]
+        if looser:
+            self._connection.execute(
+                update(audit_log)
+                .where(
+                    audit_log.c.record_type == record_type,
+                    audit_log.c.record_id == record_id,
+                    audit_log.c.visibility.in_(looser),
+                )
+                .values(visibility=visibility.value)
+            )
+
+
+STRICTER = {
+    Visibility.PUBLIC: (),
+    Visibility.INTERNAL: (Visibility.PUBLIC,),
+    Visibility.CONFIDENTIAL: (Visibility.PUBLIC, Visibility.INTERNAL),
+}
+
 
 def _entries(rows: Sequence[Row[Any]]) -> list[AuditEntry]:
     return [

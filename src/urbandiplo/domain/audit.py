@@ -64,6 +64,11 @@ class AuditRepository(Protocol):
         """Replace before and after of the record's entries with `left`; how many."""
         ...
 
+    def tighten(self, record_type: str, record_id: uuid.UUID, visibility: Visibility) -> None:
+        """Make the record's earlier entries at least as hidden as `visibility`: what a
+        record held before it became confidential stays out of sight too."""
+        ...
+
 
 def _plain(value: Any) -> Any:
     """A JSON value for the log. Embedded people are left out (their id stays beside them),
@@ -98,13 +103,33 @@ def snapshot(record: Any) -> dict[str, Any]:
     return plain
 
 
-def _visibility(record: Any) -> Visibility:
-    if record is None:
-        return Visibility.PUBLIC
+def own_visibility(record: Any) -> Visibility:
+    """Who may see the record itself: its visibility; confidential for a protected person."""
     if getattr(record, "protected", False):
         return Visibility.CONFIDENTIAL
     found = getattr(record, "visibility", Visibility.PUBLIC)
     return found if isinstance(found, Visibility) else Visibility.PUBLIC
+
+
+def effective_visibility(record: Any) -> Visibility:
+    """Who may see everything a record carries: the strictest of its own visibility and that
+    of every record it embeds (a city, a programme); confidential for a protected person.
+    Embedded people are left out of what is kept, so they do not count."""
+    if record is None:
+        return Visibility.PUBLIC
+    if getattr(record, "protected", False) and not isinstance(record, PersonRef):
+        return Visibility.CONFIDENTIAL
+    found = [v] if isinstance(v := getattr(record, "visibility", None), Visibility) else []
+    if dataclasses.is_dataclass(record) and not isinstance(record, type):
+        for f in dataclasses.fields(record):
+            value = getattr(record, f.name)
+            values = value if isinstance(value, tuple | list) else (value,)
+            found += [
+                effective_visibility(v)
+                for v in values
+                if dataclasses.is_dataclass(v) and not isinstance(v, PersonRef | type)
+            ]
+    return strictest(*found) if found else Visibility.PUBLIC
 
 
 def entry(
@@ -125,7 +150,7 @@ def entry(
         operation=operation,
         record_type=record_type,
         record_id=record_id,
-        visibility=strictest(_visibility(before), _visibility(after)),
+        visibility=strictest(effective_visibility(before), effective_visibility(after)),
         before=snapshot(before) if before is not None else None,
         after=snapshot(after) if after is not None else None,
     )

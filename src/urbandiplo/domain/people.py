@@ -209,7 +209,12 @@ class PersonService(RecordService[PersonFields, Person, PersonQuery]):
             )
             # For the feed and the search index, the person is gone.
             uow.changes.record(
-                "people", person_id, ChangeOperation.DELETE, person.visibility, None, now
+                "people",
+                person_id,
+                ChangeOperation.DELETE,
+                audit.own_visibility(person),
+                None,
+                now,
             )
             uow.search.remove("people", person_id)
             uow.commit()

@@ -177,17 +177,19 @@ class RecordService(ABC, Generic[FieldsT, RecordT, QueryT]):
     ) -> None:
         """What every write leaves in its own transaction: the audit entry, the change for
         the feed, and the search entry (`after` None: the record is gone)."""
-        uow.audit.add(
-            audit.entry(principal, operation, self.record_type, record_id, before, after, at=at)
+        logged = audit.entry(
+            principal, operation, self.record_type, record_id, before, after, at=at
         )
+        uow.audit.add(logged)
+        uow.audit.tighten(self.record_type, record_id, logged.visibility)
         if self.collection is None:
             return
         uow.changes.record(
             self.collection,
             record_id,
             ChangeOperation.UPSERT if after is not None else ChangeOperation.DELETE,
-            getattr(before, "visibility", None),
-            getattr(after, "visibility", None),
+            audit.own_visibility(before) if before is not None else None,
+            audit.own_visibility(after) if after is not None else None,
             at,
         )
         if after is not None:
@@ -204,7 +206,7 @@ class RecordService(ABC, Generic[FieldsT, RecordT, QueryT]):
         return {
             r.id: self.shown_to(r, principal)
             for r in found
-            if self.visible_to(r, principal) and self.still_there(r)
+            if self.still_there(r) and self.visible_to(r, principal)
         }
 
     def still_there(self, record: RecordT) -> bool:
