@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 from pathlib import Path
 from typing import Any
@@ -129,6 +130,24 @@ def search(args: argparse.Namespace) -> int:
     return 0
 
 
+def webhooks(args: argparse.Namespace) -> int:
+    from urbandiplo import delivery
+    from urbandiplo.main import build_services
+
+    settings = _settings(args)
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(message)s")
+    engine = make_engine(settings.database_url)
+    try:
+        services = build_services(settings, engine)
+        if args.once:
+            print(f"delivered {delivery.deliver_once(services)}", file=sys.stderr)
+        else:
+            delivery.run(services, interval=args.interval)
+    finally:
+        engine.dispose()
+    return 0
+
+
 def contract_text() -> str:
     """The OpenAPI document as committed: stable key order, two-space indent, final newline."""
     from urbandiplo.main import create_app
@@ -188,6 +207,12 @@ def parser() -> argparse.ArgumentParser:
     search_cmd = with_db(commands.add_parser("search", help="the search index"))
     search_cmd.add_argument("action", choices=["reindex"])
     search_cmd.set_defaults(handler=search)
+
+    hooks_cmd = with_db(commands.add_parser("webhooks", help="webhook deliveries"))
+    hooks_cmd.add_argument("action", choices=["deliver"])
+    hooks_cmd.add_argument("--once", action="store_true", help="one round, then stop")
+    hooks_cmd.add_argument("--interval", type=float, default=1.0, help="seconds between rounds")
+    hooks_cmd.set_defaults(handler=webhooks)
 
     contract_cmd = commands.add_parser("openapi", help="the OpenAPI contract")
     contract_cmd.add_argument("action", choices=["export"])

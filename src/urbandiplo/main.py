@@ -40,6 +40,7 @@ from urbandiplo.api import (
     reports,
     search,
     taxonomies,
+    webhooks,
 )
 from urbandiplo.api.deps import Services
 from urbandiplo.api.guards import Guards
@@ -70,6 +71,7 @@ from urbandiplo.domain.projects import ProjectService
 from urbandiplo.domain.records import RecordService
 from urbandiplo.domain.reports import AnnualReportService
 from urbandiplo.domain.search import SearchService
+from urbandiplo.domain.webhooks import WebhookService
 
 DESCRIPTION = """\
 The API of a city's office for Europe and international affairs: partner cities and
@@ -191,6 +193,9 @@ def build_services(settings: Settings, engine: Engine) -> Services:
             partnership_service,
             application_service,
         ),
+        webhooks=WebhookService(
+            uow_factory, [s.collection for s in searchable if s.collection is not None]
+        ),
         api_keys=ApiKeyService(uow_factory),
         idempotency=IdempotencyService(uow_factory),
         ready=lambda: current_revision(engine) == head,
@@ -278,6 +283,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         projects.router,
         search.router,
         changes.router,
+        webhooks.router,
         reports.router,
         taxonomies.router,
         audit.router,
@@ -361,6 +367,7 @@ def contract(app: FastAPI) -> dict[str, Any]:
             {"name": "search", "description": "One search box across every resource"},
             {"name": "changes", "description": "Every write, in commit order, for syncing"},
             {"name": "reports", "description": "The annual report"},
+            {"name": "webhooks", "description": "Changes pushed to other systems, signed"},
             {"name": "taxonomies", "description": "SDGs and fields of action"},
             {"name": "audit", "description": "Who changed what and when (admins)"},
             {"name": "operations", "description": "Health and readiness"},

@@ -48,6 +48,7 @@ from urbandiplo.domain.projects import Project, ProjectQuery
 from urbandiplo.domain.refs import city_ref, organisation_ref
 from urbandiplo.domain.search import SearchEntry
 from urbandiplo.domain.values import Visibility, fold_for_search, fold_query, strictest
+from urbandiplo.domain.webhooks import DeliveryAttempt, WebhookSubscription
 
 T = TypeVar("T")
 
@@ -70,6 +71,8 @@ class Stores:
     audit: list[AuditEntry] = field(default_factory=list)
     search: dict[tuple[str, uuid.UUID], SearchEntry] = field(default_factory=dict)
     changes: list[Change] = field(default_factory=list)
+    webhooks: dict[uuid.UUID, WebhookSubscription] = field(default_factory=dict)
+    webhook_attempts: list[DeliveryAttempt] = field(default_factory=list)
     api_keys: dict[str, StoredApiKey] = field(default_factory=dict)
     idempotency: dict[tuple[str, str], StoredResponse] = field(default_factory=dict)
 
@@ -90,6 +93,8 @@ class Stores:
             audit=list(self.audit),
             search=dict(self.search),
             changes=list(self.changes),
+            webhooks=dict(self.webhooks),
+            webhook_attempts=list(self.webhook_attempts),
             api_keys=dict(self.api_keys),
             idempotency=dict(self.idempotency),
         )
@@ -781,6 +786,43 @@ class FakeFundingApplicationRepository(FakeRecords[FundingApplication]):
         return paginate(chosen, sort=sort, kinds=kinds, id_of=lambda a: a.id, page=page)
 
 
+class FakeWebhookRepository:
+    def __init__(self, transaction: _Transaction) -> None:
+        self._tx = transaction
+
+    def add(self, subscription: WebhookSubscription) -> None:
+        self._tx.check_write()
+        self._tx.stores.webhooks[subscription.id] = subscription
+
+    def get(self, webhook_id: uuid.UUID) -> WebhookSubscription | None:
+        return self._tx.stores.webhooks.get(webhook_id)
+
+    def all(self) -> list[WebhookSubscription]:
+        return sorted(self._tx.stores.webhooks.values(), key=lambda s: s.created_at)
+
+    def delete(self, webhook_id: uuid.UUID) -> None:
+        self._tx.check_write()
+        self._tx.stores.webhooks.pop(webhook_id, None)
+
+    def due(self, now: datetime, limit: int) -> list[WebhookSubscription]:
+        return [
+            s
+            for s in self.all()
+            if s.active and (s.next_attempt_at is None or s.next_attempt_at <= now)
+        ][:limit]
+
+    def save_progress(self, subscription: WebhookSubscription) -> None:
+        self.add(subscription)
+
+    def log(self, attempt: DeliveryAttempt) -> None:
+        self._tx.check_write()
+        self._tx.stores.webhook_attempts.append(attempt)
+
+    def attempts(self, webhook_id: uuid.UUID, limit: int) -> list[DeliveryAttempt]:
+        found = [a for a in self._tx.stores.webhook_attempts if a.webhook_id == webhook_id]
+        return list(reversed(found))[:limit]
+
+
 class FakeChangeLog:
     def __init__(self, transaction: _Transaction) -> None:
         self._tx = transaction
@@ -808,6 +850,9 @@ class FakeChangeLog:
             )
         )
         return seq
+
+    def newest(self) -> int:
+        return len(self._tx.stores.changes)
 
     def since(self, seq: int, visible: Collection[Visibility], limit: int) -> list[Change]:
         return [
@@ -1010,6 +1055,10 @@ class FakeUnitOfWork:
     @property
     def changes(self) -> FakeChangeLog:
         return FakeChangeLog(self._open())
+
+    @property
+    def webhooks(self) -> FakeWebhookRepository:
+        return FakeWebhookRepository(self._open())
 
     @property
     def api_keys(self) -> FakeApiKeyRepository:

@@ -28,6 +28,7 @@ from urbandiplo.api.problems import problem_responses
 from urbandiplo.api.rendering import dumps, projector
 from urbandiplo.api.resource import IfNoneMatch, Views
 from urbandiplo.api.search import RecordType
+from urbandiplo.domain.access import Principal
 from urbandiplo.domain.changes import MAX_CHANGES, ChangeOperation, FeedItem
 
 router = APIRouter(tags=["changes"])
@@ -95,6 +96,16 @@ class ChangeFeed(BaseModel):
     )
 
 
+def render(items: list[FeedItem], principal: Principal) -> list[dict[str, Any]]:
+    """Changes as the feed and the webhooks send them, each record in the caller's view."""
+    rendered = []
+    for item in items:
+        record = item.record
+        view = VIEWS[item.change.record_type].for_caller(principal)
+        rendered.append(_item(item, projector(view)(record) if record is not None else None))
+    return rendered
+
+
 def _item(item: FeedItem, rendered: dict[str, Any] | None) -> dict[str, Any]:
     change = item.change
     return {
@@ -131,12 +142,7 @@ def list_changes(
     if_none_match: IfNoneMatch = None,
 ) -> Response:
     items, next_since = services.changes.since(principal, since, limit)
-    rendered = []
-    for item in items:
-        record = item.record
-        view = VIEWS[item.change.record_type].for_caller(principal)
-        rendered.append(_item(item, projector(view)(record) if record is not None else None))
-    body = dumps({"items": rendered, "next_since": next_since})
+    body = dumps({"items": render(items, principal), "next_since": next_since})
     headers = {}
     if len(items) == limit:
         headers["Link"] = f'</v1/changes?since={next_since}&limit={limit}>; rel="next"'

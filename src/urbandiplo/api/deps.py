@@ -29,6 +29,7 @@ from urbandiplo.domain.people import PersonService
 from urbandiplo.domain.projects import ProjectService
 from urbandiplo.domain.reports import AnnualReportService
 from urbandiplo.domain.search import SearchService
+from urbandiplo.domain.webhooks import WebhookService
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,7 @@ class Services:
     search: SearchService
     changes: ChangeFeedService
     reports: AnnualReportService
+    webhooks: WebhookService
     api_keys: ApiKeyService
     idempotency: IdempotencyService
     ready: Callable[[], bool]

@@ -52,6 +52,11 @@ class SqlChangeLog:
         )
         return seq
 
+    def newest(self) -> int:
+        return int(
+            self._connection.execute(select(clock.c.value).where(clock.c.id == 1)).scalar_one()
+        )
+
     def since(self, seq: int, visible: Collection[Visibility], limit: int) -> list[Change]:
         values = [v.value for v in visible]
         seen = or_(changes.c.visibility_before.in_(values), changes.c.visibility_after.in_(values))

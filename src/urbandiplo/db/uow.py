@@ -21,6 +21,7 @@ from urbandiplo.db.partnerships import SqlPartnershipRepository
 from urbandiplo.db.people import SqlPersonRepository
 from urbandiplo.db.projects import SqlProjectRepository
 from urbandiplo.db.search import SqlSearchIndex
+from urbandiplo.db.webhooks import SqlWebhookRepository
 
 
 class SqlUnitOfWork:
@@ -39,6 +40,7 @@ class SqlUnitOfWork:
     audit: SqlAuditRepository
     search: SqlSearchIndex
     changes: SqlChangeLog
+    webhooks: SqlWebhookRepository
     events: SqlEventRepository
     api_keys: SqlApiKeyRepository
     idempotency: SqlIdempotencyRepository
@@ -67,6 +69,7 @@ class SqlUnitOfWork:
         self.audit = SqlAuditRepository(connection)
         self.search = SqlSearchIndex(connection)
         self.changes = SqlChangeLog(connection)
+        self.webhooks = SqlWebhookRepository(connection)
         self.events = SqlEventRepository(connection)
         self.api_keys = SqlApiKeyRepository(connection)
         self.idempotency = SqlIdempotencyRepository(connection)

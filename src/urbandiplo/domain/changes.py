@@ -53,6 +53,10 @@ class ChangeLog(Protocol):
         """Changes after `seq` to records the caller could see before or after them."""
         ...
 
+    def newest(self) -> int:
+        """The number of the newest change (0: none yet)."""
+        ...
+
 
 @dataclass(frozen=True, slots=True)
 class FeedItem:

@@ -27,6 +27,7 @@ if TYPE_CHECKING:  # each resource's module defines its repository port and impo
     from urbandiplo.domain.people import PersonRepository
     from urbandiplo.domain.projects import ProjectRepository
     from urbandiplo.domain.search import SearchIndex
+    from urbandiplo.domain.webhooks import WebhookRepository
 
 
 RecordT = TypeVar("RecordT")
@@ -114,6 +115,8 @@ class UnitOfWork(Protocol):
     def search(self) -> SearchIndex: ...
     @property
     def changes(self) -> ChangeLog: ...
+    @property
+    def webhooks(self) -> WebhookRepository: ...
     @property
     def api_keys(self) -> ApiKeyRepository: ...
     @property
