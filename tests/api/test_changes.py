@@ -149,3 +149,26 @@ def test_an_erased_person_is_a_tombstone_for_staff(
         (person["id"], "delete", None),
         (person["id"], "delete", None),
     ]
+
+
+def test_no_word_of_a_record_that_shows_only_with_a_hidden_city(
+    app_client: TestClient, keys: dict[str, dict[str, str]]
+) -> None:
+    editor = keys["editor"]
+    cities = [
+        app_client.post(
+            "/v1/cities",
+            json={"name": name, "country_code": "FI", "visibility": visibility},
+            headers=editor,
+        ).json()
+        for name, visibility in (("Turku", "public"), ("Geheim", "internal"))
+    ]
+    partnership = app_client.post(
+        "/v1/partnerships",
+        json={"city_id": cities[0]["id"], "partner_city_id": cities[1]["id"], "kind": "contact"},
+        headers=editor,
+    ).json()
+    anonymous, _ = feed(app_client, {})
+    assert partnership["id"] not in {c["id"] for c in anonymous}
+    staff, _ = feed(app_client, editor)
+    assert partnership["id"] in {c["id"] for c in staff}

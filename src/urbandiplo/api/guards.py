@@ -47,6 +47,14 @@ class Guards:
         raw = scope.get("raw_path") or scope["path"].encode("utf-8", "surrogateescape")
         logged_path = raw.decode("ascii", "backslashreplace")
         status = 500
+        logged = False
+
+        def log_once() -> None:
+            nonlocal logged
+            if not logged:
+                logged = True
+                elapsed = (time.perf_counter() - started) * 1000
+                access_log.info("%s %s %d %.1fms", scope["method"], logged_path, status, elapsed)
 
         async def send_with_headers(message: Message) -> None:
             nonlocal status
@@ -57,15 +65,11 @@ class Guards:
                     headers.setdefault(name, value)
                 if docs:
                     headers["Content-Security-Policy"] = DOCS_CSP
+            elif message["type"] == "http.response.body" and not message.get("more_body"):
+                log_once()  # before the client has the whole answer: the line is never late
             await send(message)
 
         try:
             await self.app(scope, receive, send_with_headers)
         finally:
-            access_log.info(
-                "%s %s %d %.1fms",
-                scope["method"],
-                logged_path,
-                status,
-                (time.perf_counter() - started) * 1000,
-            )
+            log_once()

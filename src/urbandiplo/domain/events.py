@@ -353,6 +353,10 @@ class EventService(RecordService[EventFields, Event, EventQuery]):
     def repository(self, uow: UnitOfWork) -> EventRepository:
         return uow.events
 
+    def feed_visibility(self, record: Event) -> Visibility:
+        city = record.venue.city if record.venue is not None else None
+        return strictest(record.visibility, city.visibility) if city else record.visibility
+
     def search_entry(self, record: Event) -> SearchEntry:
         venue = record.venue
         city = venue.city if venue is not None else None

@@ -237,6 +237,9 @@ class FundingCallService(RecordService[FundingCallFields, FundingCall, FundingCa
     def repository(self, uow: UnitOfWork) -> FundingCallRepository:
         return uow.funding_calls
 
+    def feed_visibility(self, record: FundingCall) -> Visibility:
+        return strictest(record.visibility, record.programme.visibility)
+
     def search_entry(self, record: FundingCall) -> SearchEntry:
         programme = record.programme
         return self.indexed(

@@ -93,6 +93,10 @@ class OrganisationService(RecordService[OrganisationFields, Organisation, Organi
     def repository(self, uow: UnitOfWork) -> OrganisationRepository:
         return uow.organisations
 
+    def feed_visibility(self, record: Organisation) -> Visibility:
+        city = record.city
+        return strictest(record.visibility, city.visibility) if city else record.visibility
+
     def search_entry(self, record: Organisation) -> SearchEntry:
         city = record.city
         visibility = strictest(record.visibility, city.visibility) if city else record.visibility

@@ -254,6 +254,9 @@ class PartnershipService(RecordService[PartnershipFields, Partnership, Partnersh
     def repository(self, uow: UnitOfWork) -> PartnershipRepository:
         return uow.partnerships
 
+    def feed_visibility(self, record: Partnership) -> Visibility:
+        return strictest(record.visibility, record.city.visibility, record.partner_city.visibility)
+
     def search_entry(self, record: Partnership) -> SearchEntry:
         a, b = record.city, record.partner_city
         title = I18nText(

@@ -188,8 +188,8 @@ class RecordService(ABC, Generic[FieldsT, RecordT, QueryT]):
             self.collection,
             record_id,
             ChangeOperation.UPSERT if after is not None else ChangeOperation.DELETE,
-            audit.own_visibility(before) if before is not None else None,
-            audit.own_visibility(after) if after is not None else None,
+            self.feed_visibility(before) if before is not None else None,
+            self.feed_visibility(after) if after is not None else None,
             at,
         )
         if after is not None:
@@ -208,6 +208,12 @@ class RecordService(ABC, Generic[FieldsT, RecordT, QueryT]):
             for r in found
             if self.still_there(r) and self.visible_to(r, principal)
         }
+
+    def feed_visibility(self, record: RecordT) -> Visibility:
+        """Who may hear of a change to the record in the feed: those who may read it. By
+        default its own visibility; records that show only with others (a partnership with
+        its cities) say so."""
+        return audit.own_visibility(record)
 
     def still_there(self, record: RecordT) -> bool:
         """False for a record that stays only as a tombstone (an erased person)."""
