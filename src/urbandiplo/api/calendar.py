@@ -18,7 +18,7 @@ from urbandiplo.api.problems import problem_responses
 from urbandiplo.api.resource import IfNoneMatch
 from urbandiplo.domain.access import ANONYMOUS
 from urbandiplo.domain.events import Event
-from urbandiplo.domain.listing import MAX_PAGE_SIZE, PageRequest, Sort
+from urbandiplo.domain.listing import Sort, all_pages
 from urbandiplo.domain.values import DatePrecision
 
 router = APIRouter(tags=["events"])
@@ -109,15 +109,11 @@ def events_calendar(
     ] = "de",
     if_none_match: IfNoneMatch = None,
 ) -> Response:
-    events: list[Event] = []
-    page = PageRequest(MAX_PAGE_SIZE)
-    while len(events) < MAX_EVENTS:
-        found = services.events.list_page(ANONYMOUS, query, Sort("starts_at"), page)
-        events += found.items
-        if found.next is None:
-            break
-        page = PageRequest(MAX_PAGE_SIZE, found.next)
-    body = calendar_of(events[:MAX_EVENTS], lang)
+    events = all_pages(
+        lambda page: services.events.list_page(ANONYMOUS, query, Sort("starts_at"), page),
+        MAX_EVENTS,
+    )
+    body = calendar_of(events, lang)
     etag = etag_of(body)
     headers = {"ETag": etag, **PUBLIC_CACHE}
     if none_match(request, etag):

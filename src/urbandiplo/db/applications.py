@@ -20,7 +20,7 @@ from urbandiplo.db.models import (
     ProjectRow,
     table_of,
 )
-from urbandiplo.db.records import QUERY_ONLY, SqlRepository
+from urbandiplo.db.records import QUERY_ONLY, SqlRepository, money_or_none
 from urbandiplo.db.search import contains_folded
 from urbandiplo.domain.applications import (
     ApplicationDirection,
@@ -54,10 +54,6 @@ REFERENCED = {
     project: ("id", "title", "visibility"),
     applicant: ("id", "name", "kind", "website", "visibility"),
 }
-
-
-def _money(amount: Any, currency: str | None) -> Money | None:
-    return Money(amount, currency) if amount is not None and currency else None
 
 
 class SqlFundingApplicationRepository(SqlRepository[FundingApplication, FundingApplicationQuery]):
@@ -230,12 +226,12 @@ def _application(values: Any) -> FundingApplication:
             website=values["applicant__website"],
             visibility=Visibility(values["applicant__visibility"]),
         ),
-        requested=_money(values["requested_amount"], values["requested_currency"]),
-        own_contribution=_money(
+        requested=money_or_none(values["requested_amount"], values["requested_currency"]),
+        own_contribution=money_or_none(
             values["own_contribution_amount"], values["own_contribution_currency"]
         ),
         reference=values["reference"],
-        awarded=_money(values["awarded_amount"], values["awarded_currency"]),
+        awarded=money_or_none(values["awarded_amount"], values["awarded_currency"]),
         decided_on=values["decided_on"],
         decided_precision=DatePrecision(values["decided_precision"]),
         disbursements=tuple(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -119,12 +119,6 @@ class SqlCityRepository(SqlRepository[City, CityQuery]):
             .limit(1)
         ).first()
         return city_from_row(row) if row is not None else None
-
-    def many(self, city_ids: Collection[uuid.UUID]) -> list[City]:
-        if not city_ids:
-            return []
-        rows = self._connection.execute(self.select().where(cities.c.id.in_(list(city_ids))))
-        return [city_from_row(row) for row in rows]
 
     def reference_count(self, city_id: uuid.UUID) -> int:
         """How many records refer to the city (partnerships, organisations, delegations,

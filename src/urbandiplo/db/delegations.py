@@ -23,7 +23,7 @@ from urbandiplo.db.models import (
     ProjectRow,
     table_of,
 )
-from urbandiplo.db.records import SqlRepository
+from urbandiplo.db.records import SqlRepository, money_or_none, text_or_none
 from urbandiplo.db.refs import city_ref_columns, city_ref_from, grouped, partnership_links
 from urbandiplo.db.search import contains_folded
 from urbandiplo.domain.delegations import (
@@ -43,7 +43,6 @@ from urbandiplo.domain.refs import LinkRef, OrganisationRef, PersonRef
 from urbandiplo.domain.values import (
     DatePrecision,
     I18nText,
-    Money,
     Visibility,
     fold_for_search,
 )
@@ -65,14 +64,6 @@ SORT_COLUMNS: dict[str, tuple[ColumnElement[Any], type]] = {
     "created_at": (delegations.c.created_at, datetime),
     "updated_at": (delegations.c.updated_at, datetime),
 }
-
-
-def _text(value: dict[str, str] | None) -> I18nText | None:
-    return I18nText(value) if value else None
-
-
-def _money(amount: Any, currency: str | None) -> Money | None:
-    return Money(amount, currency) if amount is not None and currency else None
 
 
 class SqlDelegationRepository(SqlRepository[Delegation, DelegationQuery]):
@@ -196,7 +187,7 @@ class SqlDelegationRepository(SqlRepository[Delegation, DelegationQuery]):
                     id=did,
                     direction=Direction(values["direction"]),
                     title=I18nText(values["title"]),
-                    purpose=_text(values["purpose"]),
+                    purpose=text_or_none(values["purpose"]),
                     starts_on=values["starts_on"],
                     ends_on=values["ends_on"],
                     precision=DatePrecision(values["precision"]),
@@ -355,8 +346,8 @@ class SqlDelegationRepository(SqlRepository[Delegation, DelegationQuery]):
 
 
 def _costs(values: Any) -> Costs | None:
-    planned = _money(values["costs_planned_amount"], values["costs_planned_currency"])
-    actual = _money(values["costs_actual_amount"], values["costs_actual_currency"])
+    planned = money_or_none(values["costs_planned_amount"], values["costs_planned_currency"])
+    actual = money_or_none(values["costs_actual_amount"], values["costs_actual_currency"])
     return Costs(planned=planned, actual=actual) if planned or actual else None
 
 

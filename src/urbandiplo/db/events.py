@@ -39,7 +39,7 @@ from urbandiplo.db.models import (
     PartnershipRow,
     table_of,
 )
-from urbandiplo.db.records import SqlRepository, count_references
+from urbandiplo.db.records import SqlRepository, count_references, text_or_none
 from urbandiplo.db.refs import city_ref_columns, city_ref_from
 from urbandiplo.db.search import contains_folded
 from urbandiplo.domain.errors import Conflict, DomainError
@@ -75,10 +75,6 @@ SORT_COLUMNS: dict[str, tuple[ColumnElement[Any], type]] = {
     "created_at": (events.c.created_at, datetime),
     "updated_at": (events.c.updated_at, datetime),
 }
-
-
-def _text(value: dict[str, str] | None) -> I18nText | None:
-    return I18nText(value) if value else None
 
 
 def _grouped(rows: Iterable[Any], build: Any) -> dict[uuid.UUID, list[Any]]:
@@ -279,7 +275,7 @@ class SqlEventRepository(SqlRepository[Event, EventQuery]):
                 Event(
                     id=eid,
                     title=I18nText(values["title"]),
-                    summary=_text(values["summary"]),
+                    summary=text_or_none(values["summary"]),
                     kind=EventKind(values["kind"]),
                     starts_at=values["starts_at"].astimezone(zone),
                     ends_at=ends_at.astimezone(zone) if ends_at is not None else None,
@@ -379,7 +375,7 @@ def _conditions(query: EventQuery) -> list[ColumnElement[bool]]:
     return conditions
 
 
-def _search_text(e: Event) -> str:
+def _searchtext_or_none(e: Event) -> str:
     # Public fields only: a `q` filter must not reveal what the caller cannot read.
     parts: list[str] = [*e.title.values(), *(e.summary or {}).values()]
     return fold_for_search(" ".join(parts))
@@ -411,5 +407,5 @@ def _values(e: Event) -> dict[str, Any]:
         "created_at": e.created_at,
         "updated_at": e.updated_at,
         "version": e.version,
-        "search_text": _search_text(e),
+        "search_text": _searchtext_or_none(e),
     }

@@ -17,7 +17,7 @@ from urbandiplo.db.models import (
     OrganisationRow,
     table_of,
 )
-from urbandiplo.db.records import QUERY_ONLY, SqlRepository, count_references
+from urbandiplo.db.records import QUERY_ONLY, SqlRepository, count_references, text_or_none
 from urbandiplo.db.search import contains_folded
 from urbandiplo.domain.funding import (
     CallStatus,
@@ -44,10 +44,6 @@ SORT_COLUMNS: dict[str, tuple[ColumnElement[Any], type]] = {
     "created_at": (programmes.c.created_at, datetime),
     "updated_at": (programmes.c.updated_at, datetime),
 }
-
-
-def _text(value: dict[str, str] | None) -> I18nText | None:
-    return I18nText(value) if value else None
 
 
 class SqlFundingProgrammeRepository(SqlRepository[FundingProgramme, FundingProgrammeQuery]):
@@ -140,10 +136,10 @@ def _programme(values: Any) -> FundingProgramme:
         period_to=values["period_to"],
         total_budget=budget,
         co_financing_rate=values["co_financing_rate"],
-        eligible_applicants=_text(values["eligible_applicants"]),
+        eligible_applicants=text_or_none(values["eligible_applicants"]),
         contact_point=values["contact_point"],
         url=values["url"],
-        description=_text(values["description"]),
+        description=text_or_none(values["description"]),
         notes=values["notes"],
         visibility=Visibility(values["visibility"]),
         created_at=values["created_at"],
@@ -251,7 +247,7 @@ def _call(values: Any) -> FundingCall:
         deadline=values["deadline"],
         budget=budget,
         url=values["url"],
-        description=_text(values["description"]),
+        description=text_or_none(values["description"]),
         notes=values["notes"],
         visibility=Visibility(values["visibility"]),
         created_at=values["created_at"],

@@ -17,7 +17,7 @@ from urbandiplo.db.models import (
     PersonRow,
     table_of,
 )
-from urbandiplo.db.records import SqlRepository, count_references
+from urbandiplo.db.records import SqlRepository, count_references, text_or_none
 from urbandiplo.db.refs import grouped
 from urbandiplo.db.search import contains_folded
 from urbandiplo.domain.networks import (
@@ -43,10 +43,6 @@ SORT_COLUMNS: dict[str, tuple[ColumnElement[Any], type]] = {
     "created_at": (networks.c.created_at, datetime),
     "updated_at": (networks.c.updated_at, datetime),
 }
-
-
-def _text(value: dict[str, str] | None) -> I18nText | None:
-    return I18nText(value) if value else None
 
 
 class SqlNetworkRepository(SqlRepository[Network, NetworkQuery]):
@@ -201,7 +197,9 @@ def _network(values: Any, representatives: tuple[Representative, ...]) -> Networ
                 for g in values["working_groups"] or ()
             ),
             commitments=tuple(
-                Commitment(title=I18nText(c["title"]), description=_text(c.get("description")))
+                Commitment(
+                    title=I18nText(c["title"]), description=text_or_none(c.get("description"))
+                )
                 for c in values["commitments"] or ()
             ),
         )
@@ -212,7 +210,7 @@ def _network(values: Any, representatives: tuple[Representative, ...]) -> Networ
         scope=NetworkScope(values["scope"]),
         themes=tuple(values["themes"] or ()),
         website=values["website"],
-        description=_text(values["description"]),
+        description=text_or_none(values["description"]),
         membership=membership,
         notes=values["notes"],
         visibility=Visibility(values["visibility"]),

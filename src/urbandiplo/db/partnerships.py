@@ -26,7 +26,7 @@ from urbandiplo.db.models import (
     ProjectPartnershipRow,
     table_of,
 )
-from urbandiplo.db.records import SqlRepository, count_references
+from urbandiplo.db.records import SqlRepository, count_references, text_or_none
 from urbandiplo.db.refs import city_ref_columns, city_ref_from
 from urbandiplo.db.search import contains_folded
 from urbandiplo.domain.errors import Conflict, DomainError, DuplicatePartnership
@@ -41,7 +41,7 @@ from urbandiplo.domain.partnerships import (
 )
 from urbandiplo.domain.refs import OrganisationRef
 from urbandiplo.domain.taxonomies import FieldOfAction
-from urbandiplo.domain.values import DatePrecision, I18nText, Visibility, fold_for_search
+from urbandiplo.domain.values import DatePrecision, Visibility, fold_for_search
 
 partnerships = table_of(PartnershipRow)
 status_changes = table_of(PartnershipStatusChangeRow)
@@ -68,17 +68,13 @@ SORT_COLUMNS: dict[str, tuple[ColumnElement[Any], type]] = {
 }
 
 
-def _text(value: dict[str, str] | None) -> I18nText | None:
-    return I18nText(value) if value else None
-
-
 def _profile(value: dict[str, Any] | None) -> EconomicProfile | None:
     if value is None:
         return None
     return EconomicProfile(
         sectors=tuple(value.get("sectors", ())),
         clusters=tuple(value.get("clusters", ())),
-        entry_point=_text(value.get("entry_point")),
+        entry_point=text_or_none(value.get("entry_point")),
     )
 
 
@@ -92,7 +88,7 @@ def _profile_value(profile: EconomicProfile | None) -> dict[str, Any] | None:
     }
 
 
-def _search_text(p: Partnership) -> str:
+def _searchtext_or_none(p: Partnership) -> str:
     # Public fields only: a `q` filter must not reveal what the caller cannot read.
     parts: list[str] = [*(p.description or {}).values()]
     return fold_for_search(" ".join(parts))
@@ -237,7 +233,7 @@ class SqlPartnershipRepository(SqlRepository[Partnership, PartnershipQuery]):
                 precision=DatePrecision(r.precision),
                 status=PartnershipStatus(r.status) if r.status else None,
                 kind=PartnershipKind(r.kind) if r.kind else None,
-                reason=_text(r.reason),
+                reason=text_or_none(r.reason),
                 council_decision=r.council_decision,
             ),
         )
@@ -251,7 +247,7 @@ class SqlPartnershipRepository(SqlRepository[Partnership, PartnershipQuery]):
                 reference=r.reference,
                 decided_on=r.decided_on,
                 url=r.url,
-                subject=_text(r.subject),
+                subject=text_or_none(r.subject),
             ),
         )
         goals = _grouped(
@@ -311,7 +307,7 @@ class SqlPartnershipRepository(SqlRepository[Partnership, PartnershipQuery]):
                     economic_profile=_profile(values["economic_profile"]),
                     sdgs=tuple(goals.get(pid, ())),
                     fields_of_action=tuple(sorted(fields.get(pid, ()), key=order.__getitem__)),
-                    description=_text(values["description"]),
+                    description=text_or_none(values["description"]),
                     notes=values["notes"],
                     visibility=Visibility(values["visibility"]),
                     created_at=values["created_at"],
@@ -416,5 +412,5 @@ def _values(p: Partnership) -> dict[str, Any]:
         "created_at": p.created_at,
         "updated_at": p.updated_at,
         "version": p.version,
-        "search_text": _search_text(p),
+        "search_text": _searchtext_or_none(p),
     }

@@ -26,7 +26,13 @@ from urbandiplo.db.models import (
     ProjectSdgRow,
     table_of,
 )
-from urbandiplo.db.records import QUERY_ONLY, SqlRepository, count_references
+from urbandiplo.db.records import (
+    QUERY_ONLY,
+    SqlRepository,
+    count_references,
+    money_or_none,
+    text_or_none,
+)
 from urbandiplo.db.refs import city_ref_columns, city_ref_from, grouped, partnership_links
 from urbandiplo.db.search import contains_folded
 from urbandiplo.domain.projects import (
@@ -42,7 +48,6 @@ from urbandiplo.domain.taxonomies import FieldOfAction
 from urbandiplo.domain.values import (
     DatePrecision,
     I18nText,
-    Money,
     Visibility,
     fold_for_search,
     last_day,
@@ -67,14 +72,6 @@ SORT_COLUMNS: dict[str, tuple[ColumnElement[Any], type]] = {
     "created_at": (projects.c.created_at, datetime),
     "updated_at": (projects.c.updated_at, datetime),
 }
-
-
-def _text(value: dict[str, str] | None) -> I18nText | None:
-    return I18nText(value) if value else None
-
-
-def _money(amount: Any, currency: str | None) -> Money | None:
-    return Money(amount, currency) if amount is not None and currency else None
 
 
 def _decimal(value: str | None) -> Decimal | None:
@@ -225,13 +222,15 @@ class SqlProjectRepository(SqlRepository[Project, ProjectQuery]):
             organised = involved.get(pid, [])
             partners = tuple(ref for role, ref in organised if role == PARTNER)
             departments = tuple(ref for role, ref in organised if role == DEPARTMENT)
-            total = _money(values["budget_total_amount"], values["budget_total_currency"])
-            own = _money(values["own_contribution_amount"], values["own_contribution_currency"])
+            total = money_or_none(values["budget_total_amount"], values["budget_total_currency"])
+            own = money_or_none(
+                values["own_contribution_amount"], values["own_contribution_currency"]
+            )
             result.append(
                 Project(
                     id=pid,
                     title=I18nText(values["title"]),
-                    summary=_text(values["summary"]),
+                    summary=text_or_none(values["summary"]),
                     status=ProjectStatus(values["status"]),
                     starts_on=values["starts_on"],
                     ends_on=values["ends_on"],

@@ -25,10 +25,21 @@ from sqlalchemy.exc import IntegrityError
 from urbandiplo.db.listing import paginate
 from urbandiplo.domain.errors import Conflict, DomainError
 from urbandiplo.domain.listing import Page, PageRequest, Sort
-from urbandiplo.domain.values import Visibility
+from urbandiplo.domain.values import I18nText, Money, Visibility
 
 RecordT = TypeVar("RecordT")
 QueryT = TypeVar("QueryT")
+
+
+def text_or_none(value: dict[str, str] | None) -> I18nText | None:
+    """A multilingual text column, None where empty."""
+    return I18nText(value) if value else None
+
+
+def money_or_none(amount: Any, currency: str | None) -> Money | None:
+    """An amount and currency column pair, None where either is empty."""
+    return Money(amount, currency) if amount is not None and currency else None
+
 
 # Columns kept for queries only, never part of a record.
 QUERY_ONLY = frozenset({"search_text"})

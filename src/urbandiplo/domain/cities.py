@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Collection, Mapping
+from collections.abc import Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -104,7 +104,6 @@ class CityQuery:
 
 class CityRepository(Repository[City, CityQuery], Protocol):
     def find(self, name: str, country_code: str) -> City | None: ...
-    def many(self, city_ids: Collection[uuid.UUID]) -> list[City]: ...
     def reference_count(self, city_id: uuid.UUID) -> int: ...
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -62,3 +62,16 @@ class PageRequest:
 class Page(Generic[T]):
     items: list[T]
     next: Position | None
+
+
+def all_pages(read: Callable[[PageRequest], Page[T]], at_most: int) -> list[T]:
+    """Every item `read` gives, page by page, up to `at_most` (a bound, not a page)."""
+    found: list[T] = []
+    page = PageRequest(MAX_PAGE_SIZE)
+    while len(found) < at_most:
+        result = read(page)
+        found += result.items
+        if result.next is None:
+            break
+        page = PageRequest(MAX_PAGE_SIZE, result.next)
+    return found[:at_most]

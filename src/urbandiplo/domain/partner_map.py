@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from urbandiplo.domain.access import Principal
 from urbandiplo.domain.cities import City, HomeCity
 from urbandiplo.domain.errors import NotFound
-from urbandiplo.domain.listing import MAX_PAGE_SIZE, PageRequest, Sort
+from urbandiplo.domain.listing import Sort, all_pages
 from urbandiplo.domain.partnerships import Partnership, PartnershipQuery
 from urbandiplo.domain.ports import UnitOfWorkFactory
 
@@ -41,19 +41,13 @@ class PartnerMapService:
                 city = uow.cities.get(city_id)
                 if city is None or not principal.may_see(city.visibility):
                     raise NotFound("city", city_id)
-            partnerships: list[Partnership] = []
-            page = PageRequest(MAX_PAGE_SIZE)
-            while len(partnerships) < MAX_PARTNERS:
-                found = uow.partnerships.list_page(
-                    PartnershipQuery(city_id=city_id),
-                    principal.visible,
-                    Sort("established_on"),
-                    page,
-                )
-                partnerships += found.items
-                if found.next is None:
-                    break
-                page = PageRequest(MAX_PAGE_SIZE, found.next)
+            query = PartnershipQuery(city_id=city_id)
+            partnerships = all_pages(
+                lambda page: uow.partnerships.list_page(
+                    query, principal.visible, Sort("established_on"), page
+                ),
+                MAX_PARTNERS,
+            )
             by_partner = {
                 p.partner_city.id if p.city.id == city_id else p.city.id: p for p in partnerships
             }

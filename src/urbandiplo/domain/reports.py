@@ -5,7 +5,7 @@ written from. Everything in it is what the caller may read."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -21,7 +21,7 @@ from urbandiplo.domain.delegations import Delegation, DelegationQuery, Delegatio
 from urbandiplo.domain.errors import FieldProblem, InvalidData
 from urbandiplo.domain.events import Event, EventQuery, EventService
 from urbandiplo.domain.funding import CALL_TIMEZONE
-from urbandiplo.domain.listing import MAX_PAGE_SIZE, Page, PageRequest, Sort
+from urbandiplo.domain.listing import Sort, all_pages
 from urbandiplo.domain.partnerships import (
     Anniversary,
     Partnership,
@@ -89,18 +89,6 @@ class AnnualReport:
     anniversaries_next_year: tuple[Anniversary, ...]
 
 
-def _all(read: Callable[[PageRequest], Page[T]]) -> list[T]:
-    found: list[T] = []
-    page = PageRequest(MAX_PAGE_SIZE)
-    while len(found) < MAX_ITEMS:
-        result = read(page)
-        found += result.items
-        if result.next is None:
-            break
-        page = PageRequest(MAX_PAGE_SIZE, result.next)
-    return found[:MAX_ITEMS]
-
-
 def _sums(amounts: Iterable[Money | None]) -> tuple[Money, ...]:
     totals: dict[str, Decimal] = {}
     for money in amounts:
@@ -135,30 +123,35 @@ class AnnualReportService:
         if not 1900 <= year <= 2200:
             raise InvalidData("no such year", [FieldProblem("year", "1900 to 2200")])
         first, last = date(year, 1, 1), date(year, 12, 31)
-        events = _all(
+        events = all_pages(
             lambda page: self._events.list_page(
                 principal, EventQuery(from_=first, to=last).checked(), Sort("starts_at"), page
-            )
+            ),
+            MAX_ITEMS,
         )
-        delegations = _all(
+        delegations = all_pages(
             lambda page: self._delegations.list_page(
                 principal, DelegationQuery(from_on=first, to_on=last), Sort("starts_on"), page
-            )
+            ),
+            MAX_ITEMS,
         )
-        projects = _all(
+        projects = all_pages(
             lambda page: self._projects.list_page(
                 principal, ProjectQuery(from_on=first, to_on=last), Sort("starts_on"), page
-            )
+            ),
+            MAX_ITEMS,
         )
-        partnerships = _all(
+        partnerships = all_pages(
             lambda page: self._partnerships.list_page(
                 principal, PartnershipQuery(), Sort("established_on"), page
-            )
+            ),
+            MAX_ITEMS,
         )
-        applications = _all(
+        applications = all_pages(
             lambda page: self._applications.list_page(
                 principal, FundingApplicationQuery(), Sort("created_at"), page
-            )
+            ),
+            MAX_ITEMS,
         )
         submitted = [a for a in applications if _moved_in(a, ApplicationStatus.SUBMITTED, year)]
         approved = [
