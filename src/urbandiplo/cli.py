@@ -1,4 +1,5 @@
-"""The `urbandiplo` command: serve, db, demo load, keys create, openapi export."""
+"""The `urbandiplo` command: serve, db, demo load, keys create, search reindex, webhooks
+deliver, import and export (CSV), openapi export."""
 
 from __future__ import annotations
 
@@ -148,6 +149,86 @@ def webhooks(args: argparse.Namespace) -> int:
     return 0
 
 
+def import_csv(args: argparse.Namespace) -> int:
+    import csv
+    import time
+
+    from urbandiplo.api.imports import run_import
+    from urbandiplo.api.tables import TABLES
+    from urbandiplo.domain.access import SYSTEM
+    from urbandiplo.domain.errors import InvalidData
+    from urbandiplo.domain.imports import Outcome
+    from urbandiplo.main import build_services
+
+    settings = _settings(args)
+    if _is_sqlite(settings.database_url):
+        migrate.upgrade(settings.database_url)
+    engine = make_engine(settings.database_url)
+    started = time.perf_counter()
+    try:
+        services = build_services(settings, engine)
+        data = Path(args.file).read_bytes()
+        report = run_import(services, SYSTEM, TABLES[args.collection], data, dry_run=args.dry_run)
+    except InvalidData as error:
+        print(f"{args.file}: {error}", file=sys.stderr)
+        for problem in error.problems:
+            print(f"  {problem.field}: {problem.message}", file=sys.stderr)
+        return 1
+    finally:
+        engine.dispose()
+    seconds = time.perf_counter() - started
+    for result in report.results:
+        if result.outcome == Outcome.REJECTED:
+            print(f"line {result.line}: rejected: {result.reason}")
+    if args.report:
+        with Path(args.report).open("w", newline="", encoding="utf-8") as out:
+            writer = csv.writer(out)
+            writer.writerow(["row", "line", "outcome", "id", "reason", "cities_created"])
+            for r in report.results:
+                writer.writerow(
+                    [
+                        r.row,
+                        r.line,
+                        r.outcome.value,
+                        r.id or "",
+                        r.reason or "",
+                        ";".join(str(c) for c in r.cities_created),
+                    ]
+                )
+    print(
+        f"{args.collection}: {len(report.results)} rows: "
+        f"{report.count(Outcome.CREATED)} created, "
+        f"{report.count(Outcome.DUPLICATE)} duplicates, "
+        f"{report.count(Outcome.REJECTED)} rejected; "
+        f"{report.cities_created} cities created"
+        f"{' (dry run: nothing stored)' if args.dry_run else ''}; {seconds:.1f} s",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def export_csv(args: argparse.Namespace) -> int:
+    from urbandiplo.api.imports import exported
+    from urbandiplo.api.tables import TABLES
+    from urbandiplo.domain.access import SYSTEM
+    from urbandiplo.main import build_services
+
+    settings = _settings(args)
+    engine = make_engine(settings.database_url)
+    try:
+        services = build_services(settings, engine)
+        chunks = exported(services, SYSTEM, TABLES[args.collection])
+        if args.output == "-":
+            for chunk in chunks:
+                sys.stdout.write(chunk)
+        else:
+            with Path(args.output).open("w", newline="", encoding="utf-8") as out:
+                out.writelines(chunks)
+    finally:
+        engine.dispose()
+    return 0
+
+
 def contract_text() -> str:
     """The OpenAPI document as committed: stable key order, two-space indent, final newline."""
     from urbandiplo.main import create_app
@@ -213,6 +294,19 @@ def parser() -> argparse.ArgumentParser:
     hooks_cmd.add_argument("--once", action="store_true", help="one round, then stop")
     hooks_cmd.add_argument("--interval", type=float, default=1.0, help="seconds between rounds")
     hooks_cmd.set_defaults(handler=webhooks)
+
+    collections = ["cities", "partnerships", "organisations", "events"]
+    import_cmd = with_db(commands.add_parser("import", help="import a CSV file"))
+    import_cmd.add_argument("collection", choices=collections)
+    import_cmd.add_argument("file", help="the CSV file (UTF-8, a header row)")
+    import_cmd.add_argument("--dry-run", action="store_true", help="report only; store nothing")
+    import_cmd.add_argument("--report", help="write what became of every row to this CSV file")
+    import_cmd.set_defaults(handler=import_csv)
+
+    export_cmd = with_db(commands.add_parser("export", help="export a CSV file"))
+    export_cmd.add_argument("collection", choices=collections)
+    export_cmd.add_argument("--output", default="-", help="file, or - for stdout (default)")
+    export_cmd.set_defaults(handler=export_csv)
 
     contract_cmd = commands.add_parser("openapi", help="the OpenAPI contract")
     contract_cmd.add_argument("action", choices=["export"])

@@ -54,6 +54,12 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(
         default=1_048_576, ge=1024, description="Largest request body accepted (413 above)."
     )
+    max_import_bytes: int = Field(
+        default=20_971_520,
+        ge=1024,
+        description="Largest CSV file accepted by /v1/imports (413 above); larger lists go "
+        "through `urbandiplo import`.",
+    )
     db_pool_size: int = Field(default=5, ge=1, le=100)
     threads: int = Field(
         default=4, ge=1, le=64, description="Worker threads per process for database calls."

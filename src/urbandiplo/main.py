@@ -30,6 +30,7 @@ from urbandiplo.api import (
     events,
     funding,
     health,
+    imports,
     maps,
     networks,
     organisations,
@@ -61,6 +62,13 @@ from urbandiplo.domain.errors import FieldProblem, InvalidData
 from urbandiplo.domain.events import EventService
 from urbandiplo.domain.funding import FundingCallService, FundingProgrammeService
 from urbandiplo.domain.idempotency import IdempotencyService
+from urbandiplo.domain.imports import (
+    CityTarget,
+    EventTarget,
+    ImportService,
+    OrganisationTarget,
+    PartnershipTarget,
+)
 from urbandiplo.domain.keys import ApiKeyService
 from urbandiplo.domain.networks import NetworkService
 from urbandiplo.domain.organisations import OrganisationService
@@ -200,6 +208,16 @@ def build_services(settings: Settings, engine: Engine) -> Services:
         idempotency=IdempotencyService(uow_factory),
         ready=lambda: current_revision(engine) == head,
         tokens=token_verifier(settings),
+        imports=ImportService(
+            uow_factory,
+            city_service,
+            [
+                CityTarget(city_service),
+                PartnershipTarget(partnership_service),
+                OrganisationTarget(organisation_service),
+                EventTarget(event_service),
+            ],
+        ),
     )
 
 
@@ -250,7 +268,11 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.engine = engine
     app.state.services = build_services(settings, engine)
     problems.install(app)
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        BodySizeLimit,
+        max_bytes=settings.max_body_bytes,
+        larger={"/v1/imports/": settings.max_import_bytes},
+    )
     app.add_middleware(Guards)
     if settings.cors_origins:
         app.add_middleware(
@@ -285,6 +307,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         changes.router,
         webhooks.router,
         reports.router,
+        imports.router,  # /v1/cities.csv before /v1/cities/{id}
         taxonomies.router,
         audit.router,
         health.router,
@@ -368,6 +391,7 @@ def contract(app: FastAPI) -> dict[str, Any]:
             {"name": "changes", "description": "Every write, in commit order, for syncing"},
             {"name": "reports", "description": "The annual report"},
             {"name": "webhooks", "description": "Changes pushed to other systems, signed"},
+            {"name": "imports", "description": "CSV import and export of lists"},
             {"name": "taxonomies", "description": "SDGs and fields of action"},
             {"name": "audit", "description": "Who changed what and when (admins)"},
             {"name": "operations", "description": "Health and readiness"},

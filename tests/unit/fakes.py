@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import functools
 import uuid
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from types import TracebackType
@@ -868,9 +869,12 @@ class FakeSearchIndex:
     def __init__(self, transaction: _Transaction) -> None:
         self._tx = transaction
 
-    def put(self, entry: SearchEntry) -> None:
+    def put(self, entry: SearchEntry, *, new: bool = False) -> None:
         self._tx.check_write()
-        self._tx.stores.search[(entry.record_type, entry.record_id)] = entry
+        key = (entry.record_type, entry.record_id)
+        if new and key in self._tx.stores.search:
+            raise RuntimeError(f"{key} has an entry already (the table's key would refuse it)")
+        self._tx.stores.search[key] = entry
 
     def remove(self, record_type: str, record_id: uuid.UUID) -> None:
         self._tx.check_write()
@@ -1087,6 +1091,16 @@ class FakeUnitOfWork:
         self._factory.stores = tx.stores
         self._factory.commits += 1
         tx.stores = tx.stores.copy()  # later changes in the block need another commit
+
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        tx = self._open()
+        saved = tx.stores.copy()
+        try:
+            yield
+        except BaseException:
+            tx.stores = saved
+            raise
 
 
 class FakeUnitOfWorkFactory:

@@ -20,6 +20,7 @@ from urbandiplo.domain.delegations import DelegationService
 from urbandiplo.domain.events import EventService
 from urbandiplo.domain.funding import FundingCallService, FundingProgrammeService
 from urbandiplo.domain.idempotency import IdempotencyService
+from urbandiplo.domain.imports import ImportService
 from urbandiplo.domain.keys import ApiKeyService
 from urbandiplo.domain.networks import NetworkService
 from urbandiplo.domain.organisations import OrganisationService
@@ -57,6 +58,7 @@ class Services:
     api_keys: ApiKeyService
     idempotency: IdempotencyService
     ready: Callable[[], bool]
+    imports: ImportService
     tokens: TokenVerifier | None = None  # None: no OIDC issuer configured
 
 

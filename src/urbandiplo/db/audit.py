@@ -27,17 +27,18 @@ class SqlAuditRepository:
 
     def add(self, entry: AuditEntry) -> None:
         self._connection.execute(
-            insert(audit_log).values(
-                id=entry.id,
-                at=entry.at,
-                actor=entry.actor,
-                operation=entry.operation.value,
-                record_type=entry.record_type,
-                record_id=entry.record_id,
-                visibility=entry.visibility.value,
-                before=dict(entry.before) if entry.before is not None else None,
-                after=dict(entry.after) if entry.after is not None else None,
-            )
+            insert(audit_log),
+            {
+                "id": entry.id,
+                "at": entry.at,
+                "actor": entry.actor,
+                "operation": entry.operation.value,
+                "record_type": entry.record_type,
+                "record_id": entry.record_id,
+                "visibility": entry.visibility.value,
+                "before": dict(entry.before) if entry.before is not None else None,
+                "after": dict(entry.after) if entry.after is not None else None,
+            },
         )
 
     def list_page(

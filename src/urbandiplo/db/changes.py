@@ -14,6 +14,10 @@ from urbandiplo.domain.values import Visibility
 
 changes = table_of(ChangeRow)
 clock = table_of(ChangeClockRow)
+# The next number: built once, so that every write reuses the compiled statement.
+NEXT_SEQ = (
+    update(clock).where(clock.c.id == 1).values(value=clock.c.value + 1).returning(clock.c.value)
+)
 
 
 class SqlChangeLog:
@@ -31,24 +35,18 @@ class SqlChangeLog:
     ) -> int:
         # The UPDATE takes the row lock (PostgreSQL) until the commit; SQLite writes are one
         # at a time anyway (BEGIN IMMEDIATE). Either way no later number commits first.
-        seq = int(
-            self._connection.execute(
-                update(clock)
-                .where(clock.c.id == 1)
-                .values(value=clock.c.value + 1)
-                .returning(clock.c.value)
-            ).scalar_one()
-        )
+        seq = int(self._connection.execute(NEXT_SEQ).scalar_one())
         self._connection.execute(
-            insert(changes).values(
-                seq=seq,
-                at=at,
-                record_type=record_type,
-                record_id=record_id,
-                operation=operation.value,
-                visibility_before=visibility_before.value if visibility_before else None,
-                visibility_after=visibility_after.value if visibility_after else None,
-            )
+            insert(changes),
+            {
+                "seq": seq,
+                "at": at,
+                "record_type": record_type,
+                "record_id": record_id,
+                "operation": operation.value,
+                "visibility_before": visibility_before.value if visibility_before else None,
+                "visibility_after": visibility_after.value if visibility_after else None,
+            },
         )
         return seq
 

@@ -781,6 +781,9 @@ class SearchRow(Base):
     title: Mapped[dict[str, str]] = mapped_column(json_type())
     text: Mapped[str] = mapped_column(Text)
     document: Mapped[Any | None] = mapped_column(Text().with_variant(TSVECTOR(), "postgresql"))
+    # SQLite: the rowid of the entry's row in `search_fts`, so that replacing an entry finds
+    # that row by its key instead of scanning the FTS table.
+    fts_rowid: Mapped[int | None] = mapped_column(Integer)
 
     __table_args__ = (
         Index("ix_search_index_key", "key", unique=True),

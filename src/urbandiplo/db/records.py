@@ -119,7 +119,8 @@ class SqlRepository(ABC, Generic[RecordT, QueryT]):
 
     def add(self, record: RecordT) -> None:
         try:
-            self._connection.execute(insert(self.table).values(self.values(record)))
+            # A statement without values compiles once; the values go as parameters.
+            self._connection.execute(insert(self.table), self.values(record))
         except IntegrityError as error:
             raise self.conflict(error) from error
         self._insert_children(record)

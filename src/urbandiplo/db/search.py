@@ -11,6 +11,7 @@ from sqlalchemy import (
     Connection,
     String,
     Text,
+    bindparam,
     cast,
     column,
     delete,
@@ -52,12 +53,16 @@ def _config(name: str) -> ColumnElement[Any]:
     return cast(literal(name, String), REGCONFIG)
 
 
-def _document(folded: str) -> ColumnElement[Any]:
-    vectors = [func.to_tsvector(_config(c), literal(folded, Text)) for c in CONFIGS]
+def _document(folded: ColumnElement[Any]) -> ColumnElement[Any]:
+    vectors = [func.to_tsvector(_config(c), folded) for c in CONFIGS]
     document: ColumnElement[Any] = vectors[0]
     for vector in vectors[1:]:
         document = document.op("||")(vector)
     return document
+
+
+# PostgreSQL: an entry with its tsvectors made from the `folded` parameter, compiled once.
+PUT_DOCUMENT = insert(search_index).values(document=_document(bindparam("folded", type_=Text)))
 
 
 def _tsquery(terms: Sequence[str]) -> ColumnElement[Any]:
@@ -77,32 +82,35 @@ class SqlSearchIndex:
         self._connection = connection
         self._postgres = connection.dialect.name == "postgresql"
 
-    def put(self, entry: SearchEntry) -> None:
-        self.remove(entry.record_type, entry.record_id)
+    def put(self, entry: SearchEntry, *, new: bool = False) -> None:
+        if not new:
+            self.remove(entry.record_type, entry.record_id)
         key = f"{entry.record_type}:{entry.record_id}"
         folded = entry.folded
-        self._connection.execute(
-            insert(search_index).values(
-                record_type=entry.record_type,
-                record_id=entry.record_id,
-                key=key,
-                visibility=entry.visibility.value,
-                title=dict(entry.title),
-                text=entry.text,
-                document=_document(folded) if self._postgres else None,
+        values: dict[str, Any] = {
+            "record_type": entry.record_type,
+            "record_id": entry.record_id,
+            "key": key,
+            "visibility": entry.visibility.value,
+            "title": dict(entry.title),
+            "text": entry.text,
+        }
+        if self._postgres:
+            self._connection.execute(PUT_DOCUMENT, {**values, "folded": folded})
+        else:
+            fts_rowid = self._connection.execute(insert(fts), {"key": key, "folded": folded})
+            self._connection.execute(
+                insert(search_index), {**values, "fts_rowid": fts_rowid.lastrowid}
             )
-        )
-        if not self._postgres:
-            self._connection.execute(insert(fts).values(key=key, folded=folded))
 
     def remove(self, record_type: str, record_id: uuid.UUID) -> None:
-        self._connection.execute(
-            delete(search_index).where(
-                search_index.c.record_type == record_type, search_index.c.record_id == record_id
-            )
-        )
+        c = search_index.c
+        entry = (c.record_type == record_type, c.record_id == record_id)
         if not self._postgres:
-            self._connection.execute(delete(fts).where(fts.c.key == f"{record_type}:{record_id}"))
+            fts_rowid = self._connection.execute(select(c.fts_rowid).where(*entry)).scalar()
+            if fts_rowid is not None:
+                self._connection.execute(delete(fts).where(literal_column("rowid") == fts_rowid))
+        self._connection.execute(delete(search_index).where(*entry))
 
     def search(
         self,

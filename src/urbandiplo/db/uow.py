@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from types import TracebackType
 from typing import Self
 
@@ -94,6 +96,13 @@ class SqlUnitOfWork:
         if self._connection is None:
             raise RuntimeError("commit() outside the unit of work's block")
         self._connection.commit()
+
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        if self._connection is None:
+            raise RuntimeError("savepoint() outside the unit of work's block")
+        with self._connection.begin_nested():
+            yield
 
 
 class SqlUnitOfWorkFactory:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Collection
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
@@ -130,6 +131,9 @@ class UnitOfWork(Protocol):
         tb: TracebackType | None,
     ) -> None: ...
     def commit(self) -> None: ...
+    def savepoint(self) -> AbstractContextManager[None]:
+        """A nested transaction: leaving it by an exception undoes what was done inside
+        it, and only that (one row of an import)."""
 
 
 class UnitOfWorkFactory(Protocol):

@@ -181,7 +181,8 @@ class RecordService(ABC, Generic[FieldsT, RecordT, QueryT]):
             principal, operation, self.record_type, record_id, before, after, at=at
         )
         uow.audit.add(logged)
-        uow.audit.tighten(self.record_type, record_id, logged.visibility)
+        if before is not None:  # a new record has no older entries
+            uow.audit.tighten(self.record_type, record_id, logged.visibility)
         if self.collection is None:
             return
         uow.changes.record(
@@ -193,7 +194,7 @@ class RecordService(ABC, Generic[FieldsT, RecordT, QueryT]):
             at,
         )
         if after is not None:
-            self._index(uow, after)
+            self._index(uow, after, new=before is None)
         else:
             uow.search.remove(self.collection, record_id)
 
@@ -219,10 +220,10 @@ class RecordService(ABC, Generic[FieldsT, RecordT, QueryT]):
         """False for a record that stays only as a tombstone (an erased person)."""
         return True
 
-    def _index(self, uow: UnitOfWork, record: RecordT) -> None:
+    def _index(self, uow: UnitOfWork, record: RecordT, *, new: bool = False) -> None:
         entry = self.search_entry(record)
         if entry is not None:
-            uow.search.put(entry)
+            uow.search.put(entry, new=new)
 
     @abstractmethod
     def repository(self, uow: UnitOfWork) -> Repository[RecordT, QueryT]:
@@ -272,20 +273,34 @@ class RecordService(ABC, Generic[FieldsT, RecordT, QueryT]):
         before_commit: Callable[[UnitOfWork, RecordT], None] | None = None,
     ) -> RecordT:
         principal.require(Role.EDITOR)
-        check_may_assign(principal, getattr(data, "visibility"))  # noqa: B009
-        now = utcnow()
         with self._uow(write=True) as uow:
-            values = self.prepare(uow, principal, data, None, self.field_names)
-            record: RecordT = self.record_class(
-                **values, id=new_id(), created_at=now, updated_at=now, version=1
-            )
-            self.repository(uow).add(record)
-            self.written(uow, principal, CREATE, record.id, None, record, now)
-            shown = self.shown_to(record, principal)
+            shown = self.shown_to(self.create_in(uow, principal, data, utcnow()), principal)
             if before_commit is not None:
                 before_commit(uow, shown)
             uow.commit()
         return shown
+
+    def create_in(
+        self,
+        uow: UnitOfWork,
+        principal: Principal,
+        data: FieldsT,
+        now: datetime,
+        *,
+        bookkeeping: bool = True,
+    ) -> RecordT:
+        """Store a new record in the caller's unit of work (an import's batch); the caller
+        has checked the role and commits. `bookkeeping=False` leaves out the audit entry,
+        change and search entry, for work that will be rolled back (a dry run)."""
+        check_may_assign(principal, getattr(data, "visibility"))  # noqa: B009
+        values = self.prepare(uow, principal, data, None, self.field_names)
+        record: RecordT = self.record_class(
+            **values, id=new_id(), created_at=now, updated_at=now, version=1
+        )
+        self.repository(uow).add(record)
+        if bookkeeping:
+            self.written(uow, principal, CREATE, record.id, None, record, now)
+        return record
 
     def update(
         self,

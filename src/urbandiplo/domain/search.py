@@ -45,7 +45,9 @@ class SearchHit:
 
 
 class SearchIndex(Protocol):
-    def put(self, entry: SearchEntry) -> None: ...
+    def put(self, entry: SearchEntry, *, new: bool = False) -> None:
+        """Store the record's entry, in place of the one it had (`new`: it has none)."""
+
     def remove(self, record_type: str, record_id: uuid.UUID) -> None: ...
     def search(
         self,
