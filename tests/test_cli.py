@@ -58,6 +58,44 @@ def test_db_demo_and_keys(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     assert "current: (empty)" in capsys.readouterr().out
 
 
+def test_import_and_export(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    rows = tmp_path / "twins.csv"
+    rows.write_text(
+        "city1,country1,city2,country2\n"
+        "Köln,Germany,Dnipro,Ukraine\n"
+        "Dnipro,Ukraine,Köln,Deutschland\n"  # the same pair, the other way round
+        "Portsmouth,England,Falkland Islands,\n",
+        encoding="utf-8",
+    )
+    dry = ["import", "partnerships", str(rows), "--dry-run", "--database-url", url]
+    assert main(dry) == 0
+    summary = capsys.readouterr()
+    assert "3 rows: 1 created, 1 duplicates, 1 rejected; 2 cities created (dry run" in summary.err
+    report = tmp_path / "report.csv"
+    assert (
+        main(["import", "partnerships", str(rows), "--report", str(report), "--database-url", url])
+        == 0
+    )
+    out = capsys.readouterr()
+    assert "line 4: rejected: the row is not valid: partner_city: no country is given" in out.out
+    assert "3 rows: 1 created, 1 duplicates, 1 rejected; 2 cities created" in out.err
+    outcomes = [line.split(",")[2] for line in report.read_text().splitlines()[1:]]
+    assert outcomes == ["created", "duplicate", "rejected"]
+    assert main(["import", "partnerships", str(rows), "--database-url", url]) == 0
+    assert "0 created, 2 duplicates, 1 rejected" in capsys.readouterr().err
+    exported = tmp_path / "partnerships.csv"
+    assert main(["export", "partnerships", "--output", str(exported), "--database-url", url]) == 0
+    lines = exported.read_text(encoding="utf-8").splitlines()
+    assert lines[0].startswith("id,city,city_country,partner_city,partner_country,kind,")
+    assert len(lines) == 2
+    assert ",Köln,DE,Dnipro,UA,twinning," in lines[1]
+    assert main(["export", "cities", "--database-url", url]) == 0
+    cities = capsys.readouterr().out
+    assert ",Köln,,DE," in cities
+    assert "Portsmouth" not in cities, "a rejected row makes no city"
+
+
 def test_openapi_export(tmp_path: Path) -> None:
     target = tmp_path / "openapi.json"
     assert main(["openapi", "export", "--output", str(target)]) == 0

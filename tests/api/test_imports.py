@@ -107,9 +107,9 @@ def test_twin_towns_import_reconciles_and_runs_again_creating_nothing(
     assert by_line[lines["reversed pair"]]["id"] == by_line[lines["country in the city cell"]]["id"]
     assert by_line[lines["england again"]]["outcome"] == "duplicate"
     assert by_line[lines["england again"]]["id"] == by_line[lines["england"]]["id"]
-    assert [
-        (r["outcome"], r["reason"]) for r in dry["results"]
-    ] == [(r["outcome"], r["reason"]) for r in report["results"]], "the dry run foretold it"
+    assert [(r["outcome"], r["reason"]) for r in dry["results"]] == [
+        (r["outcome"], r["reason"]) for r in report["results"]
+    ], "the dry run foretold it"
 
     partnerships = every(app_client, "/v1/partnerships", editor)
     cities = every(app_client, "/v1/cities", editor)
@@ -203,7 +203,7 @@ def test_exports_import_again_and_show_what_the_caller_may_see(
     post("/v1/partnerships", partner_city_id=secret["id"], kind="contact")
     post(
         "/v1/organisations",
-        name="=HYPERLINK(\"http://x\")",
+        name='=HYPERLINK("http://x")',
         kind="association",
         city_id=home["id"],
         email="info@example.org",
@@ -235,14 +235,10 @@ def test_exports_import_again_and_show_what_the_caller_may_see(
         assert "visibility" not in public_rows[0]
         assert "Geheim" not in public
         assert "intern" not in public
-    organisations = list(
-        csv.DictReader(io.StringIO(app_client.get("/v1/organisations.csv").text))
-    )
-    assert organisations[0]["name"] == "'=HYPERLINK(\"http://x\")", "no formula for Excel"
+    organisations = list(csv.DictReader(io.StringIO(app_client.get("/v1/organisations.csv").text)))
+    assert organisations[0]["name"] == '\'=HYPERLINK("http://x")', "no formula for Excel"
     assert "email" not in organisations[0]
-    partnerships = list(
-        csv.DictReader(io.StringIO(app_client.get("/v1/partnerships.csv").text))
-    )
+    partnerships = list(csv.DictReader(io.StringIO(app_client.get("/v1/partnerships.csv").text)))
     assert [(p["partner_city"], p["sdgs"], p["description_en"]) for p in partnerships] == [
         ("京都市", "11;17", "Twinning")
     ]
