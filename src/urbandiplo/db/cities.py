@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -111,12 +111,16 @@ class SqlCityRepository(SqlRepository[City, CityQuery]):
     def conflict(self, error: IntegrityError) -> DomainError:
         return Conflict("other records still refer to the city; it cannot be deleted")
 
-    def find(self, name: str, country_code: str) -> City | None:
+    def find(
+        self, name: str, country_code: str, visible: Collection[Visibility] | None = None
+    ) -> City | None:
+        statement = self.select().where(
+            cities.c.name == name, cities.c.country_code == country_code
+        )
+        if visible is not None:
+            statement = self.visible_only(statement, visible)
         row = self._connection.execute(
-            self.select()
-            .where(cities.c.name == name, cities.c.country_code == country_code)
-            .order_by(cities.c.created_at)
-            .limit(1)
+            statement.order_by(cities.c.created_at, cities.c.id).limit(1)
         ).first()
         return city_from_row(row) if row is not None else None
 

@@ -101,9 +101,14 @@ class SqlOrganisationRepository(SqlRepository[Organisation, OrganisationQuery]):
     def conflict(self, error: IntegrityError) -> DomainError:
         return Conflict("other records still refer to the organisation; it cannot be deleted")
 
-    def find_by_name(self, name: str) -> Organisation | None:
+    def find_by_name(
+        self, name: str, visible: Collection[Visibility] | None = None
+    ) -> Organisation | None:
+        statement = self.select().where(organisations.c.name == name)
+        if visible is not None:
+            statement = self.visible_only(statement, visible)
         row = self._connection.execute(
-            self.select().where(organisations.c.name == name).order_by(organisations.c.created_at)
+            statement.order_by(organisations.c.created_at, organisations.c.id).limit(1)
         ).first()
         return _organisation(row._mapping) if row is not None else None
 

@@ -138,6 +138,12 @@ class SqlPartnershipRepository(SqlRepository[Partnership, PartnershipQuery]):
         ).scalar()
         return found
 
+    def own_visibility(self, partnership_id: uuid.UUID) -> Visibility | None:
+        found = self._connection.execute(
+            select(partnerships.c.visibility).where(partnerships.c.id == partnership_id)
+        ).scalar()
+        return Visibility(found) if found is not None else None
+
     def reference_count(self, partnership_id: uuid.UUID) -> int:
         """How many events, delegations and projects link to the partnership."""
         columns = [

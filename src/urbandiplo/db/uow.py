@@ -95,14 +95,20 @@ class SqlUnitOfWork:
     def commit(self) -> None:
         if self._connection is None:
             raise RuntimeError("commit() outside the unit of work's block")
+        self.changes.flush()  # numbered last, just before the commit
         self._connection.commit()
 
     @contextmanager
     def savepoint(self) -> Iterator[None]:
         if self._connection is None:
             raise RuntimeError("savepoint() outside the unit of work's block")
-        with self._connection.begin_nested():
-            yield
+        pending = len(self.changes.pending)
+        try:
+            with self._connection.begin_nested():
+                yield
+        except BaseException:
+            del self.changes.pending[pending:]  # the changes of what was undone
+            raise
 
 
 class SqlUnitOfWorkFactory:

@@ -45,8 +45,10 @@ class ChangeLog(Protocol):
         visibility_before: Visibility | None,
         visibility_after: Visibility | None,
         at: datetime,
-    ) -> int:
-        """Log a write under the next number; the number is held until the commit."""
+    ) -> None:
+        """Log a write. It is numbered when the unit of work commits, after everything else
+        it wrote: the counter (its lock, on PostgreSQL) is held only from there to the
+        commit, and numbers follow the order of commits."""
         ...
 
     def since(self, seq: int, visible: Collection[Visibility], limit: int) -> list[Change]:

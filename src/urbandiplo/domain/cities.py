@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -103,7 +103,12 @@ class CityQuery:
 
 
 class CityRepository(Repository[City, CityQuery], Protocol):
-    def find(self, name: str, country_code: str) -> City | None: ...
+    def find(
+        self, name: str, country_code: str, visible: Collection[Visibility] | None = None
+    ) -> City | None:
+        """The oldest city of that name and country (of those with a visibility in
+        `visible`, where given)."""
+
     def reference_count(self, city_id: uuid.UUID) -> int: ...
 
 
@@ -162,5 +167,4 @@ class CityService(RecordService[CityFields, City, CityQuery]):
 
     def find(self, principal: Principal, name: str, country_code: str) -> City | None:
         with self._uow() as uow:
-            city = uow.cities.find(name, country_code)
-        return city if city is not None and principal.may_see(city.visibility) else None
+            return uow.cities.find(name, country_code, principal.visible)

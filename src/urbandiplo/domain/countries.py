@@ -178,12 +178,18 @@ class Place:
     country_code: str
 
 
+def place_name(text: str) -> str:
+    """A place's name as stored: NFC, single spaces, nothing around it (so that 'Köln' typed
+    on a Mac and on Windows is one name)."""
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
 def place(city: str, country: str) -> Place | str:
     """The place a list's city and country cells name; otherwise why not, as a sentence.
 
     A city cell that carries its country ("Varna, Bulgaria") stands for both where the
     country cell is empty."""
-    name = " ".join(city.split())
+    name = place_name(city)
     if not name:
         return "the city's name is empty"
     written = " ".join(country.split())
@@ -192,7 +198,7 @@ def place(city: str, country: str) -> Place | str:
         code = country_code(named) if comma and town.strip() else None
         if code is None:
             return f"no country is given for {name!r}"
-        return Place(" ".join(town.split()), code)
+        return Place(place_name(town), code)
     code = country_code(written)
     if code is None:
         return f"{written!r} is not a country name or code we know"

@@ -10,11 +10,13 @@ rolled back at the end."""
 
 from __future__ import annotations
 
+import logging
+import traceback
 import uuid
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 from itertools import islice
 from typing import Any, Generic, TypeVar
@@ -39,6 +41,9 @@ from urbandiplo.domain.records import RecordService, utcnow
 BATCH_ROWS = 500
 # Stands for the id of a city a row names that is not stored (yet).
 UNKNOWN = uuid.UUID(int=0)
+UNEXPECTED = "the row could not be stored (an unexpected error, logged); nothing of it was kept"
+
+log = logging.getLogger(__name__)
 
 
 class Outcome(StrEnum):
@@ -55,6 +60,7 @@ class Row:
 
     line: int  # the file's line the row starts on (the header is line 1)
     fields: Any | None = None
+    record_id: uuid.UUID | None = None  # the id an exported row carries
     places: Mapping[str, Place] = field(default_factory=dict)
     reason: str | None = None
     problems: tuple[FieldProblem, ...] = ()
@@ -121,8 +127,8 @@ class CityTarget(Target[CityFields, City]):
         return self._cities
 
     def existing(self, uow: UnitOfWork, principal: Principal, data: CityFields) -> uuid.UUID | None:
-        found = uow.cities.find(data.name, data.country_code)
-        return found.id if found is not None and principal.may_see(found.visibility) else None
+        found = uow.cities.find(data.name, data.country_code, principal.visible)
+        return found.id if found is not None else None
 
 
 class PartnershipTarget(Target[PartnershipFields, Partnership]):
@@ -137,6 +143,8 @@ class PartnershipTarget(Target[PartnershipFields, Partnership]):
     def existing(
         self, uow: UnitOfWork, principal: Principal, data: PartnershipFields
     ) -> uuid.UUID | None:
+        """The pair's partnership, where the caller may see it; the import gives only cities
+        the caller may see, so the partnership's own visibility decides."""
         if data.city_id is None:
             return None  # the home city's: create() finds the pair
         if UNKNOWN in (data.city_id, data.partner_city_id):
@@ -144,9 +152,9 @@ class PartnershipTarget(Target[PartnershipFields, Partnership]):
         found = uow.partnerships.find_pair(data.city_id, data.partner_city_id)
         if found is None:
             return None
-        partnership = uow.partnerships.get(found)
+        visibility = uow.partnerships.own_visibility(found)
         # A hidden one is refused by create() as the API refuses it.
-        return found if partnership is not None and partnership.visible_to(principal) else None
+        return found if visibility is not None and principal.may_see(visibility) else None
 
 
 class OrganisationTarget(Target[OrganisationFields, Organisation]):
@@ -161,8 +169,8 @@ class OrganisationTarget(Target[OrganisationFields, Organisation]):
     def existing(
         self, uow: UnitOfWork, principal: Principal, data: OrganisationFields
     ) -> uuid.UUID | None:
-        found = uow.organisations.find_by_name(data.name)
-        return found.id if found is not None and found.visible_to(principal) else None
+        found = uow.organisations.find_by_name(data.name, principal.visible)
+        return found.id if found is not None else None
 
 
 class EventTarget(Target[EventFields, Event]):
@@ -180,9 +188,13 @@ class EventTarget(Target[EventFields, Event]):
     def existing(
         self, uow: UnitOfWork, principal: Principal, data: EventFields
     ) -> uuid.UUID | None:
+        try:
+            data.starts_at.astimezone(UTC)
+        except OverflowError:  # beyond what is stored; create() says why
+            return None
         for event in uow.events.starting_at(data.starts_at):
             same = any(event.title.get(lang) == text for lang, text in data.title.items())
-            if same and principal.may_see(event.visibility):
+            if same and self._events.visible_to(event, principal):
                 return event.id
         return None
 
@@ -264,6 +276,10 @@ class _Import:
             return RowResult(
                 number, row.line, Outcome.REJECTED, reason=row.reason, problems=row.problems
             )
+        if row.record_id is not None:
+            same = self._same_record(uow, row.record_id)
+            if same is not None:
+                return RowResult(number, row.line, Outcome.DUPLICATE, id=same)
         stored = {name: self._stored_city(uow, place) for name, place in row.places.items()}
         # A row whose record is stored already is a duplicate, found before anything is
         # written for it (a city not stored yet stands in as UNKNOWN).
@@ -300,6 +316,14 @@ class _Import:
             return self._rejected(number, row, error)
         except DomainError as error:  # refused: a hidden link, a visibility not the caller's
             return RowResult(number, row.line, Outcome.REJECTED, reason=str(error))
+        except Exception as error:  # the savepoint undid the row; the others go on
+            log.error(
+                "import row %d: %s\n%s",
+                row.line,
+                type(error).__name__,
+                "".join(traceback.format_tb(error.__traceback__)),
+            )
+            return RowResult(number, row.line, Outcome.REJECTED, reason=UNEXPECTED)
         self._batch.update(made)
         self.cities_created += len(made)
         if self.dry_run:
@@ -314,13 +338,20 @@ class _Import:
             number, row.line, Outcome.REJECTED, reason=described(error), problems=error.problems
         )
 
+    def _same_record(self, uow: UnitOfWork, record_id: uuid.UUID) -> uuid.UUID | None:
+        """The record an exported row's id names, if the caller may see it."""
+        service = self.target.service()
+        found = service.repository(uow).get(record_id)
+        shown = found is not None and service.visible_to(found, self.principal)
+        return record_id if shown else None
+
     def _stored_city(self, uow: UnitOfWork, place: Place) -> uuid.UUID | None:
         """The city at `place` the caller may see, if there is one."""
         known = self._known.get(place) or self._batch.get(place)
         if known is not None:
             return known
-        found = uow.cities.find(place.name, place.country_code)
-        if found is None or not self.principal.may_see(found.visibility):
+        found = uow.cities.find(place.name, place.country_code, self.principal.visible)
+        if found is None:
             return None
         self._batch[place] = found.id
         return found.id

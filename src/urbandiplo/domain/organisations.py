@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Collection
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import datetime
@@ -74,7 +75,12 @@ class OrganisationQuery:
 
 
 class OrganisationRepository(Repository[Organisation, OrganisationQuery], Protocol):
-    def find_by_name(self, name: str) -> Organisation | None: ...
+    def find_by_name(
+        self, name: str, visible: Collection[Visibility] | None = None
+    ) -> Organisation | None:
+        """The oldest organisation of that name (of those shown to callers who see
+        `visible`, where given)."""
+
     def reference_count(self, organisation_id: uuid.UUID) -> int: ...
 
 
@@ -143,5 +149,4 @@ class OrganisationService(RecordService[OrganisationFields, Organisation, Organi
 
     def find_by_name(self, principal: Principal, name: str) -> Organisation | None:
         with self._uow() as uow:
-            found = uow.organisations.find_by_name(name)
-        return found if found is not None and self.visible_to(found, principal) else None
+            return uow.organisations.find_by_name(name, principal.visible)

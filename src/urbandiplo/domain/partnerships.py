@@ -148,6 +148,9 @@ class PartnershipQuery:
 
 class PartnershipRepository(Repository[Partnership, PartnershipQuery], Protocol):
     def find_pair(self, city_a: uuid.UUID, city_b: uuid.UUID) -> uuid.UUID | None: ...
+    def own_visibility(self, partnership_id: uuid.UUID) -> Visibility | None:
+        """The partnership's own visibility (not its cities'), without reading the rest."""
+
     def reference_count(self, partnership_id: uuid.UUID) -> int: ...
     def established_between(
         self,
