@@ -1,0 +1,314 @@
+"""The benchmark harness: the real server as its own process, wrk as the load generator,
+and in the same run a baseline (bench/baseline.py) over the same rows.
+
+The server is pinned to core 0 and wrk to core 1 (taskset), both on loopback; every
+measurement runs for a fixed time after a warm-up. Each database is made for the run
+(a temporary SQLite file; a new PostgreSQL database, dropped after) and filled with a
+synthetic data set through the domain services.
+
+    .venv/bin/pip install -e '.[bench]'      # psycopg-pool, for the baseline
+    apt-get install wrk
+    .venv/bin/python bench/run.py [--seconds 10] [--databases sqlite postgres]
+
+It prints a Markdown table: requests/s, p50 and p99 per scenario and database, and each
+figure's ratio to the baseline's list (and the baseline's own 304) from the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+VENV = ROOT / ".venv" / "bin"
+PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
+CONNECTIONS = 32
+SERVER_CORE, LOAD_CORE = "0", "1"
+
+
+@dataclass(frozen=True)
+class Result:
+    scenario: str
+    database: str
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    errors: int
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def wait_ready(url: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(url, timeout=2).status_code < 500:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"{url} did not come up")
+
+
+@contextmanager
+def process(command: list[str], env: dict[str, str], log: Path) -> Iterator[None]:
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            ["taskset", "-c", SERVER_CORE, *command],
+            env={**os.environ, **env},
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            cwd=ROOT,
+        )
+        try:
+            yield
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+def _ms(text: str) -> float:
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()  # type: ignore[union-attr]
+    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def wrk(url: str, seconds: int, headers: dict[str, str], script: Path | None = None) -> Result:
+    """One wrk run (after a 2 s warm-up); requests/s and latency percentiles."""
+    command = ["taskset", "-c", LOAD_CORE, "wrk", "-t1", f"-c{CONNECTIONS}", "--latency"]
+    for name, value in headers.items():
+        command += ["-H", f"{name}: {value}"]
+    if script is not None:
+        command += ["-s", str(script)]
+    subprocess.run([*command, "-d2s", url], check=True, capture_output=True)
+    out = subprocess.run(
+        [*command, f"-d{seconds}s", url], check=True, capture_output=True, text=True
+    ).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    p50 = _ms(re.search(r"\s50%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
+    p99 = _ms(re.search(r"\s99%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
+    bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    errors = re.search(r"Socket errors:.*", out)
+    count = int(bad.group(1)) if bad else 0
+    if errors:
+        count += sum(int(n) for n in re.findall(r"\d+", errors.group(0)))
+    return Result("", "", rps, p50, p99, count)
+
+
+def seed(url: str, partnerships: int, events: int) -> str:
+    """A synthetic data set through the domain services; an editor's API key."""
+    from urbandiplo.config import Settings
+    from urbandiplo.db.engine import make_engine
+    from urbandiplo.domain.access import SYSTEM, Role
+    from urbandiplo.domain.cities import CityFields
+    from urbandiplo.domain.events import EventFields, EventKind
+    from urbandiplo.domain.partnerships import PartnershipFields, PartnershipKind
+    from urbandiplo.domain.values import I18nText, Visibility
+    from urbandiplo.main import build_services
+
+    engine = make_engine(url)
+    services = build_services(Settings(database_url=url), engine)
+    services.cities.create(SYSTEM, CityFields(name="Köln", country_code="DE"))
+    countries = ["FR", "PL", "UA", "TR", "IL", "JP", "CN", "BR", "US", "ES", "IT", "GR"]
+    for i in range(partnerships):
+        city = services.cities.create(
+            SYSTEM,
+            CityFields(
+                name=f"Partnerstadt {i}",
+                names={"en": f"Partner town {i}"},
+                country_code=countries[i % len(countries)],
+                latitude=40 + (i % 20),
+                longitude=(i % 60) - 10,
+                population=10_000 + i,
+            ),
+        )
+        services.partnerships.create(
+            SYSTEM,
+            PartnershipFields(
+                partner_city_id=city.id,
+                kind=list(PartnershipKind)[i % 3],
+                established_on=date(1950, 1, 1) + timedelta(days=17 * i),
+                description=I18nText({"de": f"Partnerschaft {i}", "en": f"Partnership {i}"}),
+                sdgs=(11, 17),
+                visibility=Visibility.INTERNAL if i % 10 == 9 else Visibility.PUBLIC,
+            ),
+        )
+    start = datetime(2025, 12, 1, 17, tzinfo=UTC)
+    for i in range(events):
+        services.events.create(
+            SYSTEM,
+            EventFields(
+                title=I18nText({"de": f"Veranstaltung {i}", "en": f"Event {i}"}),
+                kind=list(EventKind)[i % 5],
+                starts_at=start + timedelta(hours=7 * i),
+                ends_at=start + timedelta(hours=7 * i + 2),
+            ),
+        )
+    _key, plain = services.api_keys.create("bench", Role.EDITOR)
+    engine.dispose()
+    return plain
+
+
+CREATE_SCRIPT = """
+wrk.method = "POST"
+wrk.body = '{"name": "Bench", "country_code": "FI"}'
+wrk.headers["Content-Type"] = "application/json"
+"""
+
+
+def measure_urbandiplo(
+    database: str, url: str, seconds: int, work: Path, env: dict[str, str]
+) -> list[Result]:
+    from urbandiplo.db import migrate
+
+    migrate.upgrade(url)
+    key = seed(url, partnerships=1000, events=400)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    command = [str(VENV / "urbandiplo"), "serve", "--port", str(port), "--database-url", url]
+    with process(command, env, work / f"server-{database}.log"):
+        wait_ready(f"{base}/readyz")
+        staff = {"X-API-Key": key}
+        listing = f"{base}/v1/partnerships?limit=50"
+        first = httpx.get(listing)
+        assert len(first.json()["items"]) == 50, first.text
+        item = first.json()["items"][0]["id"]
+        script = work / "create.lua"
+        script.write_text(CREATE_SCRIPT)
+        scenarios = [
+            ("list 50, anonymous", listing, {}, None),
+            ("list 50, API key", listing, staff, None),
+            ("item", f"{base}/v1/partnerships/{item}", {}, None),
+            ("list 50, 304", listing, {"If-None-Match": first.headers["ETag"]}, None),
+            ("search", f"{base}/v1/search?q=partner", {}, None),
+            ("events.ics", f"{base}/v1/events.ics", {}, None),
+            ("create (city)", f"{base}/v1/cities", staff, script),
+        ]
+        results = []
+        for name, target, headers, lua in scenarios:
+            found = wrk(target, seconds, headers, lua)
+            results.append(Result(name, database, found.rps, found.p50_ms, found.p99_ms, found.errors))
+    return results
+
+
+def measure_baseline(url: str, seconds: int, work: Path) -> list[Result]:
+    port = free_port()
+    base = f"http://127.0.0.1:{port}/partnerships"
+    command = [
+        str(VENV / "uvicorn"),
+        "bench.baseline:app",
+        "--port",
+        str(port),
+        "--log-level",
+        "warning",
+        "--no-access-log",
+    ]
+    with process(command, {"BASELINE_DATABASE_URL": url}, work / "baseline.log"):
+        wait_ready(base)
+        first = httpx.get(base)
+        assert len(first.json()["items"]) == 50, first.text
+        plain = wrk(base, seconds, {})
+        revalidated = wrk(base, seconds, {"If-None-Match": first.headers["ETag"]})
+    return [
+        Result("list 50, anonymous", "baseline", plain.rps, plain.p50_ms, plain.p99_ms, 0),
+        Result(
+            "list 50, 304",
+            "baseline",
+            revalidated.rps,
+            revalidated.p50_ms,
+            revalidated.p99_ms,
+            0,
+        ),
+    ]
+
+
+@contextmanager
+def postgres_database() -> Iterator[str]:
+    import psycopg
+
+    name = f"urbandiplo_bench_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"postgresql://postgres@127.0.0.1:5432/{name}"
+    finally:
+        with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def table(results: list[Result]) -> str:
+    base = {r.scenario: r for r in results if r.database == "baseline"}
+    plain = base["list 50, anonymous"]
+    lines = [
+        "| scenario | database | requests/s | p50 ms | p99 ms | × baseline list rps "
+        "| p99 ÷ baseline list p99 | errors |",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in results:
+        lines.append(
+            f"| {r.scenario} | {r.database} | {r.rps:,.0f} | {r.p50_ms:.2f} | {r.p99_ms:.2f} "
+            f"| {r.rps / plain.rps:.2f} | {r.p99_ms / plain.p99_ms:.2f} | {r.errors} |"
+        )
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument(
+        "--log-level",
+        default="INFO",
+        help="the server's (INFO writes the access log, as in production)",
+    )
+    parser.add_argument(
+        "--databases", nargs="+", default=["sqlite", "postgres"], choices=["sqlite", "postgres"]
+    )
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        print("wrk is needed: apt-get install wrk", file=sys.stderr)
+        return 2
+    env = {"URBANDIPLO_LOG_LEVEL": args.log_level}
+    results: list[Result] = []
+    with tempfile.TemporaryDirectory() as tmp, postgres_database() as pg_url:
+        work = Path(tmp)
+        if "postgres" in args.databases:
+            results += measure_urbandiplo("postgres", pg_url, args.seconds, work, env)
+            results += measure_baseline(pg_url, args.seconds, work)
+        if "sqlite" in args.databases:
+            sqlite_url = f"sqlite:///{work / 'bench.db'}"
+            results += measure_urbandiplo("sqlite", sqlite_url, args.seconds, work, env)
+        if not any(r.database == "baseline" for r in results):
+            with postgres_database() as other:
+                from urbandiplo.db import migrate
+
+                migrate.upgrade(other)
+                seed(other, partnerships=1000, events=0)
+                results += measure_baseline(other, args.seconds, work)
+    print(table(results))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
