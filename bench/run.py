@@ -209,7 +209,9 @@ def measure_urbandiplo(
         results = []
         for name, target, headers, lua in scenarios:
             found = wrk(target, seconds, headers, lua)
-            results.append(Result(name, database, found.rps, found.p50_ms, found.p99_ms, found.errors))
+            results.append(
+                Result(name, database, found.rps, found.p50_ms, found.p99_ms, found.errors)
+            )
     return results
 
 
@@ -262,8 +264,8 @@ def table(results: list[Result]) -> str:
     base = {r.scenario: r for r in results if r.database == "baseline"}
     plain = base["list 50, anonymous"]
     lines = [
-        "| scenario | database | requests/s | p50 ms | p99 ms | × baseline list rps "
-        "| p99 ÷ baseline list p99 | errors |",
+        "| scenario | database | requests/s | p50 ms | p99 ms | rps / baseline list rps "
+        "| p99 / baseline list p99 | errors |",
         "|---|---|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
