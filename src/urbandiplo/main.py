@@ -47,6 +47,7 @@ from urbandiplo.api.deps import Services
 from urbandiplo.api.guards import Guards
 from urbandiplo.api.limits import BodySizeLimit
 from urbandiplo.api.permissions import authorize
+from urbandiplo.api.revalidation import ListRevalidation
 from urbandiplo.api.tokens import KeySet, TokenVerifier, jwks_from_file, jwks_from_url
 from urbandiplo.config import Settings
 from urbandiplo.db.engine import make_engine
@@ -268,6 +269,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.engine = engine
     app.state.services = build_services(settings, engine)
     problems.install(app)
+    app.add_middleware(ListRevalidation, mark=app.state.services.changes.mark)
     app.add_middleware(
         BodySizeLimit,
         max_bytes=settings.max_body_bytes,

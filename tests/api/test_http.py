@@ -252,3 +252,53 @@ def test_cors_for_the_configured_origins_only(db: Engine) -> None:
         )
         assert preflight.status_code == 200
         assert "authorization" in preflight.headers["Access-Control-Allow-Headers"].lower()
+
+
+def test_public_lists_revalidate_without_being_read(
+    app_client: TestClient, keys: dict[str, dict[str, str]], db: Engine
+) -> None:
+    """An anonymous list's ETag comes from the newest change: asking again is a 304 as long
+    as nothing was written, whatever was written since is a 200 with a new tag, and the
+    304 does not read the list at all."""
+    editor = keys["editor"]
+    city(app_client, editor, name="Vilnius", country_code="LT")
+    first = app_client.get("/v1/cities", params={"limit": 5})
+    tag = first.headers["ETag"]
+    assert first.headers["Cache-Control"] == "public, no-cache"
+    statements: list[str] = []
+
+    def count(*args: Any) -> None:
+        statements.append(args[2])
+
+    from sqlalchemy import event
+
+    event.listen(db, "before_cursor_execute", count)
+    try:
+        again = app_client.get("/v1/cities", params={"limit": 5}, headers={"If-None-Match": tag})
+    finally:
+        event.remove(db, "before_cursor_execute", count)
+    assert again.status_code == 304
+    assert again.headers["ETag"] == tag
+    assert again.headers["X-Content-Type-Options"] == "nosniff", "security headers on 304s too"
+    queries = [s for s in statements if not s.startswith("BEGIN")]
+    assert len(queries) == 1, statements  # the newest change, and nothing else
+    assert "FROM changes" in queries[0]
+    other = app_client.get("/v1/cities", params={"limit": 6}, headers={"If-None-Match": tag})
+    assert other.status_code == 200, "another query is another representation"
+    internal = city(app_client, editor, name="Geheim", country_code="LT", visibility="internal")
+    after = app_client.get("/v1/cities", params={"limit": 5}, headers={"If-None-Match": tag})
+    assert after.status_code == 200, "any write makes a new tag, even one anonymous can't see"
+    assert internal["id"] not in after.text
+    assert after.headers["ETag"] != tag
+    staff = app_client.get("/v1/cities", params={"limit": 5}, headers=editor)
+    assert staff.headers["ETag"] != after.headers["ETag"], "staff get their own tags"
+    assert (
+        app_client.get(
+            "/v1/cities",
+            params={"limit": 5},
+            headers={**editor, "If-None-Match": after.headers["ETag"]},
+        ).status_code
+        == 200
+    ), "an anonymous tag is not a staff one"
+    calls = app_client.get("/v1/funding-calls")
+    assert not calls.headers["ETag"].startswith('"l'), "a call's status moves with the clock"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
@@ -137,3 +138,41 @@ def test_docs_pages_load_their_assets_from_this_server(app_client: TestClient) -
         for asset in assets:
             assert asset.startswith("/docs-assets/"), asset
             assert app_client.get(asset).status_code == 200
+
+
+@pytest.mark.parametrize("sort", ["established_on", "-established_on"])
+def test_pages_cross_from_rows_with_a_value_to_rows_without(
+    app_client: TestClient, keys: dict[str, dict[str, str]], sort: str
+) -> None:
+    """Founding days with ties and gaps: every page picks up after the last row, ties go by
+    id, and the partnerships without a day come last in either direction."""
+    editor = keys["editor"]
+    days = ["1990-01-01", None, "1980-01-01", "1990-01-01", None, "1985-06-01", None]
+    home = {"name": "Köln", "country_code": "DE"}
+    assert app_client.post("/v1/cities", json=home, headers=editor).status_code == 201
+    made = []
+    for i, day in enumerate(days):
+        partner = app_client.post(
+            "/v1/cities", json={"name": f"Stadt {i}", "country_code": "PL"}, headers=editor
+        ).json()
+        body = {"partner_city_id": partner["id"], "kind": "friendship", "established_on": day}
+        response = app_client.post("/v1/partnerships", json=body, headers=editor)
+        assert response.status_code == 201, response.text
+        made.append(response.json())
+    seen: list[dict[str, Any]] = []
+    params: dict[str, Any] = {"limit": 2, "sort": sort}
+    while True:
+        page = app_client.get("/v1/partnerships", params=params).json()
+        seen += page["items"]
+        if page["next_cursor"] is None:
+            break
+        params = {**params, "cursor": page["next_cursor"]}
+    descending = sort.startswith("-")
+    dated = sorted(
+        (p for p in made if p["established_on"]),
+        key=lambda p: (p["established_on"], p["id"]),
+        reverse=descending,
+    )
+    undated = sorted((p for p in made if not p["established_on"]), key=lambda p: p["id"])
+    expected = dated + (list(reversed(undated)) if descending else undated)
+    assert [p["id"] for p in seen] == [p["id"] for p in expected]

@@ -873,6 +873,10 @@ class FakeChangeLog:
     def newest(self) -> int:
         return len(self._tx.stores.changes)
 
+    def latest(self) -> tuple[int, datetime] | None:
+        last = self._tx.stores.changes[-1] if self._tx.stores.changes else None
+        return (last.seq, last.at) if last is not None else None
+
     def since(self, seq: int, visible: Collection[Visibility], limit: int) -> list[Change]:
         return [
             c

@@ -15,6 +15,7 @@ from urbandiplo.domain.values import Visibility
 
 changes = table_of(ChangeRow)
 clock = table_of(ChangeClockRow)
+LATEST = select(changes.c.seq, changes.c.at).order_by(changes.c.seq.desc()).limit(1)
 # The next `count` numbers (the last returned): built once, compiled once.
 NEXT_SEQS = (
     update(clock)
@@ -66,6 +67,10 @@ class SqlChangeLog:
         rows = [{**change, "seq": first + i} for i, change in enumerate(self.pending)]
         self._connection.execute(insert(changes), rows)
         self.pending.clear()
+
+    def latest(self) -> tuple[int, datetime] | None:
+        row = self._connection.execute(LATEST).first()
+        return (int(row.seq), row.at) if row is not None else None
 
     def newest(self) -> int:
         return int(

@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Connection, Select, and_, or_
+from sqlalchemy import ColumnElement, Connection, Select, literal, tuple_
 from sqlalchemy.engine import Row
 
 from urbandiplo.domain.errors import invalid_cursor
@@ -49,13 +49,19 @@ def paginate(
     build: Callable[[Sequence[Row[Any]]], list[T]],
     position_of: Callable[[T], tuple[Any, uuid.UUID]],
 ) -> Page[T]:
-    """Run `statement` ordered by `sort` (nulls last) then id, from after `page.after`.
+    """Run `statement` ordered by `sort` then id, rows without a value last, from after
+    `page.after`.
 
     `columns` maps each sortable field to its column and Python type; `build` turns the
-    page's rows into domain objects (all at once, so related rows load in one query each).
+    page's rows into domain objects. Each part is one range of the (column, id) index: the
+    rows with a value, compared as the pair (column, id) with the cursor's; then, where the
+    column may be empty and the page is not full, the rows without one, by id. So the last
+    page costs what the first does.
     """
     column, kind = columns[sort.field]
-    null_rank = column.is_(None)
+    nullable = bool(getattr(column, "nullable", True))
+    after_value: Any = None
+    after_id: uuid.UUID | None = None
     if page.after is not None:
         if page.after.sort != str(sort):
             raise invalid_cursor()
@@ -64,33 +70,27 @@ def paginate(
             after_id = uuid.UUID(page.after.id)
         except ValueError as error:
             raise invalid_cursor() from error
-        statement = statement.where(
-            _after(column, after_value, id_column, after_id, sort.descending)
-        )
-    if sort.descending:
-        statement = statement.order_by(null_rank, column.desc(), id_column.desc())
-    else:
-        statement = statement.order_by(null_rank, column.asc(), id_column.asc())
-    rows = connection.execute(statement.limit(page.limit + 1)).all()
+    wanted = page.limit + 1
+    rows: list[Row[Any]] = []
+    if after_id is None or after_value is not None:
+        valued = statement.where(column.is_not(None)) if nullable else statement
+        if after_id is not None:
+            pair, cursor = (
+                tuple_(column, id_column),
+                tuple_(literal(after_value), literal(after_id)),
+            )
+            valued = valued.where(pair < cursor if sort.descending else pair > cursor)
+        order = (column.desc(), id_column.desc()) if sort.descending else (column, id_column)
+        rows = list(connection.execute(valued.order_by(*order).limit(wanted)).all())
+    if nullable and len(rows) < wanted:
+        empty = statement.where(column.is_(None))
+        if after_value is None and after_id is not None:
+            empty = empty.where(id_column < after_id if sort.descending else id_column > after_id)
+        by_id = id_column.desc() if sort.descending else id_column
+        rows += connection.execute(empty.order_by(by_id).limit(wanted - len(rows))).all()
     items = build(rows[: page.limit])
     next_position = None
     if len(rows) > page.limit and items:
         value, last_id = position_of(items[-1])
         next_position = Position(str(sort), as_text(value), str(last_id))
     return Page(items, next_position)
-
-
-def _after(
-    column: ColumnElement[Any],
-    value: Any,
-    id_column: ColumnElement[Any],
-    last_id: uuid.UUID,
-    descending: bool,
-) -> ColumnElement[bool]:
-    """Rows after (value, id) in the order nulls-last, column, id."""
-    past_id = id_column < last_id if descending else id_column > last_id
-    if value is None:
-        # Among the trailing NULLs only the id orders rows.
-        return and_(column.is_(None), past_id)
-    past_value = column < value if descending else column > value
-    return or_(past_value, and_(column == value, past_id), column.is_(None))

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections import defaultdict
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -26,6 +25,7 @@ from urbandiplo.db.models import (
     ProjectPartnershipRow,
     table_of,
 )
+from urbandiplo.db.nested import related_rows, unpacked
 from urbandiplo.db.records import SqlRepository, count_references, text_or_none
 from urbandiplo.db.refs import city_ref_columns, city_ref_from
 from urbandiplo.db.search import contains_folded
@@ -101,8 +101,63 @@ class SqlPartnershipRepository(SqlRepository[Partnership, PartnershipQuery]):
     child_key = "partnership_id"
 
     def select(self) -> Select[Any]:
+        """A partnership's row with its cities and, as JSON columns, its related rows."""
+        dialect = self._connection.dialect.name
+        own = partnerships.c.id
+        related = [
+            related_rows(
+                dialect,
+                status_changes,
+                status_changes.c.partnership_id == own,
+                [
+                    status_changes.c.position,
+                    status_changes.c.changed_on,
+                    status_changes.c.precision,
+                    status_changes.c.status,
+                    status_changes.c.kind,
+                    status_changes.c.reason,
+                    status_changes.c.council_decision,
+                ],
+                [status_changes.c.reason],
+            ).label("history"),
+            related_rows(
+                dialect,
+                council_decisions,
+                council_decisions.c.partnership_id == own,
+                [
+                    council_decisions.c.position,
+                    council_decisions.c.reference,
+                    council_decisions.c.decided_on,
+                    council_decisions.c.url,
+                    council_decisions.c.subject,
+                ],
+                [council_decisions.c.subject],
+            ).label("decisions"),
+            related_rows(dialect, sdgs, sdgs.c.partnership_id == own, [sdgs.c.sdg]).label("goals"),
+            related_rows(
+                dialect,
+                fields_of_action,
+                fields_of_action.c.partnership_id == own,
+                [fields_of_action.c.field_of_action],
+            ).label("fields"),
+            related_rows(
+                dialect,
+                associations.join(
+                    organisations, organisations.c.id == associations.c.organisation_id
+                ),
+                associations.c.partnership_id == own,
+                [
+                    associations.c.position,
+                    organisations.c.id,
+                    organisations.c.name,
+                    organisations.c.kind,
+                    organisations.c.website,
+                    organisations.c.visibility,
+                ],
+            ).label("linked"),
+        ]
         return (
-            select(*SELECTED)
+            select(*SELECTED, *related)
             .select_from(partnerships)
             .join(city, city.c.id == partnerships.c.city_id)
             .join(partner, partner.c.id == partnerships.c.partner_city_id)
@@ -224,80 +279,25 @@ class SqlPartnershipRepository(SqlRepository[Partnership, PartnershipQuery]):
         return children
 
     def build(self, rows: Sequence[Row[Any]]) -> list[Partnership]:
-        """Partnerships from their rows, with related rows loaded in one query per table."""
-        if not rows:
-            return []
-        ids = [row._mapping["id"] for row in rows]
-        history = _grouped(
-            self._connection.execute(
-                select(status_changes)
-                .where(status_changes.c.partnership_id.in_(ids))
-                .order_by(status_changes.c.partnership_id, status_changes.c.position)
-            ),
-            lambda r: StatusChange(
-                changed_on=r.changed_on,
-                precision=DatePrecision(r.precision),
-                status=PartnershipStatus(r.status) if r.status else None,
-                kind=PartnershipKind(r.kind) if r.kind else None,
-                reason=text_or_none(r.reason),
-                council_decision=r.council_decision,
-            ),
-        )
-        decisions = _grouped(
-            self._connection.execute(
-                select(council_decisions)
-                .where(council_decisions.c.partnership_id.in_(ids))
-                .order_by(council_decisions.c.partnership_id, council_decisions.c.position)
-            ),
-            lambda r: CouncilDecision(
-                reference=r.reference,
-                decided_on=r.decided_on,
-                url=r.url,
-                subject=text_or_none(r.subject),
-            ),
-        )
-        goals = _grouped(
-            self._connection.execute(
-                select(sdgs).where(sdgs.c.partnership_id.in_(ids)).order_by(sdgs.c.sdg)
-            ),
-            lambda r: int(r.sdg),
-        )
-        fields = _grouped(
-            self._connection.execute(
-                select(fields_of_action).where(fields_of_action.c.partnership_id.in_(ids))
-            ),
-            lambda r: FieldOfAction(r.field_of_action),
-        )
-        linked = _grouped(
-            self._connection.execute(
-                select(
-                    associations.c.partnership_id,
-                    organisations.c.id,
-                    organisations.c.name,
-                    organisations.c.kind,
-                    organisations.c.website,
-                    organisations.c.visibility,
-                )
-                .join(organisations, organisations.c.id == associations.c.organisation_id)
-                .where(associations.c.partnership_id.in_(ids))
-                .order_by(associations.c.partnership_id, associations.c.position)
-            ),
-            lambda r: OrganisationRef(
-                id=r.id,
-                name=r.name,
-                kind=r.kind,
-                website=r.website,
-                visibility=Visibility(r.visibility),
-            ),
-        )
+        """Partnerships from their rows, related rows included (see `select`)."""
         order = {f: i for i, f in enumerate(FieldOfAction)}
         result = []
         for row in rows:
             values = row._mapping
-            pid = values["id"]
+            linked = [
+                OrganisationRef(
+                    id=uuid.UUID(str(org_id)),
+                    name=name,
+                    kind=kind,
+                    website=website,
+                    visibility=Visibility(visibility),
+                )
+                for _, org_id, name, kind, website, visibility in unpacked(values["linked"])
+            ]
+            fields = [FieldOfAction(f) for (f,) in unpacked(values["fields"])]
             result.append(
                 Partnership(
-                    id=pid,
+                    id=values["id"],
                     city_id=values["city_id"],
                     partner_city_id=values["partner_city_id"],
                     kind=PartnershipKind(values["kind"]),
@@ -305,14 +305,34 @@ class SqlPartnershipRepository(SqlRepository[Partnership, PartnershipQuery]):
                     established_on=values["established_on"],
                     established_precision=DatePrecision(values["established_precision"]),
                     ended_on=values["ended_on"],
-                    status_history=tuple(history.get(pid, ())),
-                    council_decisions=tuple(decisions.get(pid, ())),
+                    status_history=tuple(
+                        StatusChange(
+                            changed_on=date.fromisoformat(changed_on),
+                            precision=DatePrecision(precision),
+                            status=PartnershipStatus(status) if status else None,
+                            kind=PartnershipKind(kind) if kind else None,
+                            reason=text_or_none(reason),
+                            council_decision=decision,
+                        )
+                        for _, changed_on, precision, status, kind, reason, decision in unpacked(
+                            values["history"]
+                        )
+                    ),
+                    council_decisions=tuple(
+                        CouncilDecision(
+                            reference=reference,
+                            decided_on=date.fromisoformat(decided_on) if decided_on else None,
+                            url=url,
+                            subject=text_or_none(subject),
+                        )
+                        for _, reference, decided_on, url, subject in unpacked(values["decisions"])
+                    ),
                     responsible_unit=values["responsible_unit"],
-                    association_ids=tuple(a.id for a in linked.get(pid, ())),
-                    associations=tuple(linked.get(pid, ())),
+                    association_ids=tuple(a.id for a in linked),
+                    associations=tuple(linked),
                     economic_profile=_profile(values["economic_profile"]),
-                    sdgs=tuple(goals.get(pid, ())),
-                    fields_of_action=tuple(sorted(fields.get(pid, ()), key=order.__getitem__)),
+                    sdgs=tuple(int(goal) for (goal,) in unpacked(values["goals"])),
+                    fields_of_action=tuple(sorted(fields, key=order.__getitem__)),
                     description=text_or_none(values["description"]),
                     notes=values["notes"],
                     visibility=Visibility(values["visibility"]),
@@ -324,13 +344,6 @@ class SqlPartnershipRepository(SqlRepository[Partnership, PartnershipQuery]):
                 )
             )
         return result
-
-
-def _grouped(rows: Iterable[Any], build: Any) -> dict[uuid.UUID, list[Any]]:
-    grouped: dict[uuid.UUID, list[Any]] = defaultdict(list)
-    for row in rows:
-        grouped[row.partnership_id].append(build(row))
-    return grouped
 
 
 def _involves(city_id: uuid.UUID) -> ColumnElement[bool]:

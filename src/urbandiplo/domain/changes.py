@@ -59,6 +59,10 @@ class ChangeLog(Protocol):
         """The number of the newest change (0: none yet)."""
         ...
 
+    def latest(self) -> tuple[int, datetime] | None:
+        """The newest change's number and time; None before the first."""
+        ...
+
 
 @dataclass(frozen=True, slots=True)
 class FeedItem:
@@ -78,6 +82,14 @@ class ChangeFeedService:
     def __init__(self, uow_factory: UnitOfWorkFactory, readers: Mapping[str, ReadMany]) -> None:
         self._uow = uow_factory
         self._readers = dict(readers)
+
+    def mark(self) -> str:
+        """What the records are at now, as a short text that changes with every write: the
+        newest change's number and time (the time tells a database restored from a backup,
+        whose numbers start again below, from the one it replaces)."""
+        with self._uow() as uow:
+            latest = uow.changes.latest()
+        return "0" if latest is None else f"{latest[0]}@{latest[1].isoformat()}"
 
     def since(self, principal: Principal, seq: int, limit: int) -> tuple[list[FeedItem], int]:
         """The next changes after `seq` and the number to go on from. A record that changed
