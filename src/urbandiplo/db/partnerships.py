@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Collection, Sequence
 from datetime import date, datetime
+from functools import cache
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, Table, and_, exists, or_, select
@@ -94,6 +95,69 @@ def _searchtext_or_none(p: Partnership) -> str:
     return fold_for_search(" ".join(parts))
 
 
+@cache
+def _selected(dialect: str) -> Select[Any]:
+    """A partnership's row with its cities and, as JSON columns, its related rows (built
+    once per database kind)."""
+    own = partnerships.c.id
+    related = [
+        related_rows(
+            dialect,
+            status_changes,
+            status_changes.c.partnership_id == own,
+            [
+                status_changes.c.position,
+                status_changes.c.changed_on,
+                status_changes.c.precision,
+                status_changes.c.status,
+                status_changes.c.kind,
+                status_changes.c.reason,
+                status_changes.c.council_decision,
+            ],
+            [status_changes.c.reason],
+        ).label("history"),
+        related_rows(
+            dialect,
+            council_decisions,
+            council_decisions.c.partnership_id == own,
+            [
+                council_decisions.c.position,
+                council_decisions.c.reference,
+                council_decisions.c.decided_on,
+                council_decisions.c.url,
+                council_decisions.c.subject,
+            ],
+            [council_decisions.c.subject],
+        ).label("decisions"),
+        related_rows(dialect, sdgs, sdgs.c.partnership_id == own, [sdgs.c.sdg]).label("goals"),
+        related_rows(
+            dialect,
+            fields_of_action,
+            fields_of_action.c.partnership_id == own,
+            [fields_of_action.c.field_of_action],
+        ).label("fields"),
+        related_rows(
+            dialect,
+            associations.join(organisations, organisations.c.id == associations.c.organisation_id),
+            associations.c.partnership_id == own,
+            [
+                associations.c.position,
+                organisations.c.id,
+                organisations.c.name,
+                organisations.c.kind,
+                organisations.c.website,
+                organisations.c.visibility,
+            ],
+        ).label("linked"),
+    ]
+    return (
+        select(*SELECTED, *related)
+        .select_from(partnerships)
+        .join(city, city.c.id == partnerships.c.city_id)
+        .join(partner, partner.c.id == partnerships.c.partner_city_id)
+    )
+
+
 class SqlPartnershipRepository(SqlRepository[Partnership, PartnershipQuery]):
     table = partnerships
     sort_columns = SORT_COLUMNS
@@ -101,67 +165,7 @@ class SqlPartnershipRepository(SqlRepository[Partnership, PartnershipQuery]):
     child_key = "partnership_id"
 
     def select(self) -> Select[Any]:
-        """A partnership's row with its cities and, as JSON columns, its related rows."""
-        dialect = self._connection.dialect.name
-        own = partnerships.c.id
-        related = [
-            related_rows(
-                dialect,
-                status_changes,
-                status_changes.c.partnership_id == own,
-                [
-                    status_changes.c.position,
-                    status_changes.c.changed_on,
-                    status_changes.c.precision,
-                    status_changes.c.status,
-                    status_changes.c.kind,
-                    status_changes.c.reason,
-                    status_changes.c.council_decision,
-                ],
-                [status_changes.c.reason],
-            ).label("history"),
-            related_rows(
-                dialect,
-                council_decisions,
-                council_decisions.c.partnership_id == own,
-                [
-                    council_decisions.c.position,
-                    council_decisions.c.reference,
-                    council_decisions.c.decided_on,
-                    council_decisions.c.url,
-                    council_decisions.c.subject,
-                ],
-                [council_decisions.c.subject],
-            ).label("decisions"),
-            related_rows(dialect, sdgs, sdgs.c.partnership_id == own, [sdgs.c.sdg]).label("goals"),
-            related_rows(
-                dialect,
-                fields_of_action,
-                fields_of_action.c.partnership_id == own,
-                [fields_of_action.c.field_of_action],
-            ).label("fields"),
-            related_rows(
-                dialect,
-                associations.join(
-                    organisations, organisations.c.id == associations.c.organisation_id
-                ),
-                associations.c.partnership_id == own,
-                [
-                    associations.c.position,
-                    organisations.c.id,
-                    organisations.c.name,
-                    organisations.c.kind,
-                    organisations.c.website,
-                    organisations.c.visibility,
-                ],
-            ).label("linked"),
-        ]
-        return (
-            select(*SELECTED, *related)
-            .select_from(partnerships)
-            .join(city, city.c.id == partnerships.c.city_id)
-            .join(partner, partner.c.id == partnerships.c.partner_city_id)
-        )
+        return _selected(self._connection.dialect.name)
 
     def visible_only(self, statement: Select[Any], visible: Collection[Visibility]) -> Select[Any]:
         """A partnership shows only where the caller may see it and both of its cities."""

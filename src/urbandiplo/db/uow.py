@@ -54,8 +54,13 @@ class SqlUnitOfWork:
 
     def __enter__(self) -> Self:
         connection = self._engine.connect()
-        if self._write and self._engine.dialect.name == "sqlite":
+        dialect = self._engine.dialect.name
+        if self._write and dialect == "sqlite":
             connection.execution_options(sqlite_begin="IMMEDIATE")
+        elif not self._write and dialect == "postgresql":
+            # A read needs no transaction at READ COMMITTED (each statement sees what was
+            # committed when it started): no BEGIN and no ROLLBACK, two round trips fewer.
+            connection.execution_options(isolation_level="AUTOCOMMIT")
         connection.begin()
         self._connection = connection
         self.cities = SqlCityRepository(connection)
