@@ -216,6 +216,21 @@ def measure_urbandiplo(
             results.append(
                 Result(name, database, found.rps, found.p50_ms, found.p99_ms, found.errors)
             )
+    # The list again without the response cache: what reading and rendering the page costs.
+    uncached = {**env, "URBANDIPLO_RESPONSE_CACHE_MB": "0"}
+    with process(command, uncached, work / f"server-{database}-uncached.log"):
+        wait_ready(f"{base}/readyz")
+        found = wrk(listing, seconds, {})
+        results.append(
+            Result(
+                "list 50, anonymous, no response cache",
+                database,
+                found.rps,
+                found.p50_ms,
+                found.p99_ms,
+                found.errors,
+            )
+        )
     return results
 
 

@@ -61,6 +61,14 @@ class Settings(BaseSettings):
         "through `urbandiplo import`.",
     )
     db_pool_size: int = Field(default=5, ge=1, le=100)
+    response_cache_mb: int = Field(
+        default=32,
+        ge=0,
+        le=4096,
+        description="Memory per process for anonymous responses of the public lists, the "
+        "calendar and the map, each checked against the newest change on every request "
+        "(0: none).",
+    )
     threads: int = Field(
         default=4, ge=1, le=64, description="Worker threads per process for database calls."
     )

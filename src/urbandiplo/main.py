@@ -269,7 +269,11 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.engine = engine
     app.state.services = build_services(settings, engine)
     problems.install(app)
-    app.add_middleware(ListRevalidation, mark=app.state.services.changes.mark)
+    app.add_middleware(
+        ListRevalidation,
+        mark=app.state.services.changes.mark,
+        cache_bytes=settings.response_cache_mb * 2**20,
+    )
     app.add_middleware(
         BodySizeLimit,
         max_bytes=settings.max_body_bytes,

@@ -283,6 +283,17 @@ def test_public_lists_revalidate_without_being_read(
     queries = [s for s in statements if not s.startswith("BEGIN")]
     assert len(queries) == 1, statements  # the newest change, and nothing else
     assert "FROM changes" in queries[0]
+    statements.clear()
+    event.listen(db, "before_cursor_execute", count)
+    try:
+        cached = app_client.get("/v1/cities", params={"limit": 5})
+    finally:
+        event.remove(db, "before_cursor_execute", count)
+    assert (cached.status_code, cached.content) == (200, first.content)
+    assert cached.headers["ETag"] == tag
+    assert [s for s in statements if "FROM changes" not in s and not s.startswith("BEGIN")] == [], (
+        "between two writes the same page comes from memory"
+    )
     other = app_client.get("/v1/cities", params={"limit": 6}, headers={"If-None-Match": tag})
     assert other.status_code == 200, "another query is another representation"
     internal = city(app_client, editor, name="Geheim", country_code="LT", visibility="internal")
@@ -290,6 +301,13 @@ def test_public_lists_revalidate_without_being_read(
     assert after.status_code == 200, "any write makes a new tag, even one anonymous can't see"
     assert internal["id"] not in after.text
     assert after.headers["ETag"] != tag
+    assert "Vilnius" in after.text
+    renamed = app_client.get("/v1/cities", params={"limit": 5, "q": "Vilnius"})
+    city_id = renamed.json()["items"][0]["id"]
+    patched = app_client.patch(f"/v1/cities/{city_id}", json={"name": "Wilno"}, headers=editor)
+    assert patched.status_code == 200
+    fresh = app_client.get("/v1/cities", params={"limit": 5})
+    assert "Wilno" in fresh.text, "a write retires what was kept"
     staff = app_client.get("/v1/cities", params={"limit": 5}, headers=editor)
     assert staff.headers["ETag"] != after.headers["ETag"], "staff get their own tags"
     assert (

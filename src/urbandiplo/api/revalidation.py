@@ -1,6 +1,10 @@
 """Revalidation of the website's lists without reading them: anonymous GETs of the public
 lists, the calendar and the map carry an ETag made from the newest change, so that asking
-again with `If-None-Match` is answered 304 from one small query, before routing.
+again with `If-None-Match` is answered 304 from one small query, before routing. The same
+tag keys a small in-process cache of those responses: a burst of visitors asking for the
+same page between two writes is answered from memory after the first. The cache holds
+nothing that must be shared between processes: each entry is checked against the database's
+newest change on every request, and a write anywhere retires every entry.
 
 The tag is taken before the app reads the records, so a response is never older than its
 tag: a write that commits meanwhile gives the next request another tag. Only anonymous
@@ -12,6 +16,7 @@ lists that depend on the instant (a call's status at its deadline) are not liste
 from __future__ import annotations
 
 import hashlib
+from collections import OrderedDict
 from collections.abc import Callable, Collection
 from datetime import UTC, datetime
 
@@ -40,6 +45,7 @@ REVALIDATED = frozenset(
 )
 BY_THE_DAY = frozenset({"/v1/funding-applications"})  # reports_overdue counts from today
 CREDENTIALS = (b"authorization", b"x-api-key")
+MAX_ENTRY_BYTES = 4 * 2**20  # a larger response is sent, not kept
 
 
 class ListRevalidation:
@@ -51,11 +57,16 @@ class ListRevalidation:
         mark: Callable[[], str],
         paths: Collection[str] = REVALIDATED,
         by_the_day: Collection[str] = BY_THE_DAY,
+        cache_bytes: int = 32 * 2**20,
     ) -> None:
         self.app = app
         self.mark = mark
         self.paths = frozenset(paths)
         self.by_the_day = frozenset(by_the_day)
+        self.cache_bytes = cache_bytes
+        # tag -> (response headers, body); least recently used first.
+        self._cache: OrderedDict[str, tuple[list[tuple[bytes, bytes]], bytes]] = OrderedDict()
+        self._cached_bytes = 0
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if (
@@ -82,13 +93,41 @@ class ListRevalidation:
             await send({"type": "http.response.body", "body": b""})
             return
 
+        cached = self._cache.get(etag)
+        if cached is not None:
+            self._cache.move_to_end(etag)
+            headers, body = cached
+            await send({"type": "http.response.start", "status": 200, "headers": headers})
+            await send({"type": "http.response.body", "body": body})
+            return
+        kept: list[tuple[bytes, bytes]] | None = None
+        chunks: list[bytes] = []
+        size = 0
+
         async def tagged(message: Message) -> None:
+            nonlocal kept, size
             if message["type"] == "http.response.start" and message["status"] == 200:
                 headers = [(k, v) for k, v in message["headers"] if k.lower() != b"etag"]
-                message = {**message, "headers": [*headers, (b"etag", etag.encode())]}
+                kept = [*headers, (b"etag", etag.encode())]
+                message = {**message, "headers": kept}
+            elif message["type"] == "http.response.body" and kept is not None:
+                chunks.append(message.get("body", b""))
+                size += len(chunks[-1])
+                done = not message.get("more_body", False)
+                if done and scope["method"] == "GET" and size <= MAX_ENTRY_BYTES:
+                    self._keep(etag, kept, b"".join(chunks))
             await send(message)
 
         await self.app(scope, receive, tagged)
+
+    def _keep(self, etag: str, headers: list[tuple[bytes, bytes]], body: bytes) -> None:
+        if len(body) > self.cache_bytes or etag in self._cache:
+            return
+        self._cache[etag] = (headers, body)
+        self._cached_bytes += len(body)
+        while self._cached_bytes > self.cache_bytes:
+            _tag, (_headers, dropped) = self._cache.popitem(last=False)
+            self._cached_bytes -= len(dropped)
 
     def _tag(self, scope: Scope, mark: str) -> str:
         day = datetime.now(UTC).date().isoformat() if scope["path"] in self.by_the_day else ""
