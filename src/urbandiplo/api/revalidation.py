@@ -26,7 +26,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from urbandiplo import __version__
 from urbandiplo.api.http import PUBLIC_CACHE
 
-# The collections' lists, and the feeds made from nothing but the records.
+# The collections' lists, and the other reads made from nothing but the records.
 REVALIDATED = frozenset(
     {
         "/v1/cities",
@@ -41,6 +41,9 @@ REVALIDATED = frozenset(
         "/v1/funding-applications",
         "/v1/events.ics",
         "/v1/partner-cities.geojson",
+        "/v1/partnerships/anniversaries",
+        "/v1/search",
+        "/v1/reports/annual",
     }
 )
 BY_THE_DAY = frozenset({"/v1/funding-applications"})  # reports_overdue counts from today
