@@ -320,3 +320,44 @@ def test_public_lists_revalidate_without_being_read(
     ), "an anonymous tag is not a staff one"
     calls = app_client.get("/v1/funding-calls")
     assert not calls.headers["ETag"].startswith('"l'), "a call's status moves with the clock"
+
+
+def test_a_burst_for_one_response_makes_it_once(
+    settings: Settings, db: Engine, keys: dict[str, dict[str, str]]
+) -> None:
+    """Twenty visitors asking for the calendar at once: the first makes it, the others wait
+    for it and get the same bytes."""
+    import asyncio
+
+    import httpx
+    from sqlalchemy import event
+
+    app = create_app(settings, db)
+    with TestClient(app) as client:
+        for day in range(1, 6):
+            body = {
+                "title": {"de": f"Empfang {day}"},
+                "kind": "reception",
+                "starts_at": f"2025-12-0{day}T18:00:00+01:00",
+            }
+            assert client.post("/v1/events", json=body, headers=keys["editor"]).status_code == 201
+    reads: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if "FROM events" in statement:
+            reads.append(statement)
+
+    async def burst() -> list[httpx.Response]:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as visitor:
+            return await asyncio.gather(*(visitor.get("/v1/events.ics") for _ in range(20)))
+
+    event.listen(db, "before_cursor_execute", count)
+    try:
+        responses = asyncio.run(burst())
+    finally:
+        event.remove(db, "before_cursor_execute", count)
+    assert {r.status_code for r in responses} == {200}
+    assert len({r.content for r in responses}) == 1
+    assert b"Empfang 3" in responses[0].content
+    assert len(reads) == 1, "one request read the events; the others waited for its answer"

@@ -15,6 +15,7 @@ lists that depend on the instant (a call's status at its deadline) are not liste
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 from collections import OrderedDict
 from collections.abc import Callable, Collection
@@ -70,6 +71,7 @@ class ListRevalidation:
         # tag -> (response headers, body); least recently used first.
         self._cache: OrderedDict[str, tuple[list[tuple[bytes, bytes]], bytes]] = OrderedDict()
         self._cached_bytes = 0
+        self._building: dict[str, asyncio.Event] = {}  # responses being made, by tag
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if (
@@ -96,13 +98,36 @@ class ListRevalidation:
             await send({"type": "http.response.body", "body": b""})
             return
 
-        cached = self._cache.get(etag)
-        if cached is not None:
-            self._cache.move_to_end(etag)
-            headers, body = cached
-            await send({"type": "http.response.start", "status": 200, "headers": headers})
-            await send({"type": "http.response.body", "body": body})
+        if await self._from_cache(etag, send):
             return
+        building = self._building.get(etag)
+        if building is not None and scope["method"] == "GET":
+            # Another request is making this very response: wait for it rather than make it
+            # again (a calendar takes a while; a burst would otherwise make it once each).
+            await building.wait()
+            if await self._from_cache(etag, send):
+                return
+        if scope["method"] != "GET" or etag in self._building:
+            await self._respond(scope, receive, send, etag)
+            return
+        self._building[etag] = asyncio.Event()
+        try:
+            await self._respond(scope, receive, send, etag)
+        finally:
+            self._building.pop(etag).set()
+
+    async def _from_cache(self, etag: str, send: Send) -> bool:
+        cached = self._cache.get(etag)
+        if cached is None:
+            return False
+        self._cache.move_to_end(etag)
+        headers, body = cached
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+        return True
+
+    async def _respond(self, scope: Scope, receive: Receive, send: Send, etag: str) -> None:
+        """The app's response, with the tag as its ETag, kept where it may be."""
         kept: list[tuple[bytes, bytes]] | None = None
         chunks: list[bytes] = []
         size = 0
