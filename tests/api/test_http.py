@@ -291,6 +291,10 @@ def test_public_lists_revalidate_without_being_read(
         event.remove(db, "before_cursor_execute", count)
     assert (cached.status_code, cached.content) == (200, first.content)
     assert cached.headers["ETag"] == tag
+    too_long = app_client.get(
+        "/v1/cities", params={"limit": 5}, headers={"If-None-Match": "v" * 1001}
+    )
+    assert too_long.status_code == 422, "a header the route refuses is refused, cached or not"
     assert [s for s in statements if "FROM changes" not in s and not s.startswith("BEGIN")] == [], (
         "between two writes the same page comes from memory"
     )

@@ -48,11 +48,12 @@ IfMatch = Annotated[
         description="The ETag you read; a stale one gives 412 and changes nothing.",
     ),
 ]
+MAX_TAGS_LENGTH = 1000  # If-None-Match, If-Match
 IfNoneMatch = Annotated[
     str | None,
     Header(
         alias="If-None-Match",
-        max_length=1000,
+        max_length=MAX_TAGS_LENGTH,
         description="An ETag you hold; 304 without a body when it is still current.",
     ),
 ]

@@ -26,6 +26,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from urbandiplo import __version__
 from urbandiplo.api.http import PUBLIC_CACHE
+from urbandiplo.api.resource import MAX_TAGS_LENGTH
 
 # The collections' lists, and the other reads made from nothing but the records.
 REVALIDATED = frozenset(
@@ -79,6 +80,7 @@ class ListRevalidation:
             or scope["method"] not in ("GET", "HEAD")
             or scope["path"] not in self.paths
             or any(name in CREDENTIALS for name, _ in scope["headers"])
+            or _too_long(scope)
         ):
             await self.app(scope, receive, send)
             return
@@ -162,6 +164,14 @@ class ListRevalidation:
         query = scope.get("query_string", b"").decode("latin-1")
         seed = f"{__version__}|{mark}|{day}|{scope['path']}?{query}"
         return '"l' + hashlib.blake2b(seed.encode(), digest_size=16).hexdigest() + '"'
+
+
+def _too_long(scope: Scope) -> bool:
+    """An If-None-Match the route refuses (422): the route must see it, not the cache."""
+    return any(
+        name == b"if-none-match" and len(value) > MAX_TAGS_LENGTH
+        for name, value in scope["headers"]
+    )
 
 
 def _names(scope: Scope, etag: str) -> bool:
