@@ -32,10 +32,14 @@ def _tags(header: str, *, weak: bool) -> set[str]:
 
 def none_match(request: Request, etag: str) -> bool:
     """`If-None-Match` names this representation (or `*`): answer 304."""
-    header = request.headers.get("if-none-match")
-    if header is None:
+    return names(request.headers.get("if-none-match"), etag)
+
+
+def names(if_none_match: str | None, etag: str) -> bool:
+    """An `If-None-Match` value names this tag (weak comparison) or is `*`."""
+    if if_none_match is None:
         return False
-    tags = _tags(header, weak=True)
+    tags = _tags(if_none_match, weak=True)
     return "*" in tags or etag in tags
 
 

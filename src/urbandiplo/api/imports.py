@@ -22,7 +22,7 @@ from urbandiplo.api.rendering import dumps
 from urbandiplo.api.tables import CSV_MEDIA_TYPE, TABLES, Table, decode, read_rows, write
 from urbandiplo.domain.access import Principal
 from urbandiplo.domain.imports import ImportReport, Outcome
-from urbandiplo.domain.listing import MAX_PAGE_SIZE, PageRequest, Sort
+from urbandiplo.domain.listing import Sort, every_item
 from urbandiplo.domain.records import RecordService
 
 router = APIRouter(tags=["imports"])
@@ -151,17 +151,10 @@ def service_for(services: Services, collection: str) -> RecordService[Any, Any, 
 def exported(services: Services, principal: Principal, table: Table) -> Iterator[str]:
     """The table's CSV text, page by page: every record the caller may see, oldest first."""
     service = service_for(services, table.collection)
-
-    def records() -> Iterator[Any]:
-        page = PageRequest(MAX_PAGE_SIZE)
-        while True:
-            found = service.list_page(principal, service.query_class(), Sort("created_at"), page)
-            yield from found.items
-            if found.next is None:
-                return
-            page = PageRequest(MAX_PAGE_SIZE, found.next)
-
-    return write(table, records(), staff=not principal.is_anonymous)
+    records = every_item(
+        lambda page: service.list_page(principal, service.query_class(), Sort("created_at"), page)
+    )
+    return write(table, records, staff=not principal.is_anonymous)
 
 
 DryRun = Annotated[

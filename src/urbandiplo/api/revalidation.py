@@ -25,7 +25,7 @@ import anyio.to_thread
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from urbandiplo import __version__
-from urbandiplo.api.http import PUBLIC_CACHE
+from urbandiplo.api.http import PUBLIC_CACHE, names
 from urbandiplo.api.resource import MAX_TAGS_LENGTH
 
 # The collections' lists, and the other reads made from nothing but the records.
@@ -75,18 +75,20 @@ class ListRevalidation:
         self._building: dict[str, asyncio.Event] = {}  # responses being made, by tag
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        tags = _if_none_match(scope) if scope["type"] == "http" else None
         if (
             scope["type"] != "http"
             or scope["method"] not in ("GET", "HEAD")
             or scope["path"] not in self.paths
             or any(name in CREDENTIALS for name, _ in scope["headers"])
-            or _too_long(scope)
+            # A header the route refuses (422): the route must see it, not the cache.
+            or (tags is not None and len(tags) > MAX_TAGS_LENGTH)
         ):
             await self.app(scope, receive, send)
             return
         mark = await anyio.to_thread.run_sync(self.mark)
         etag = self._tag(scope, mark)
-        if _names(scope, etag):
+        if names(tags, etag):
             await send(
                 {
                     "type": "http.response.start",
@@ -166,18 +168,8 @@ class ListRevalidation:
         return '"l' + hashlib.blake2b(seed.encode(), digest_size=16).hexdigest() + '"'
 
 
-def _too_long(scope: Scope) -> bool:
-    """An If-None-Match the route refuses (422): the route must see it, not the cache."""
-    return any(
-        name == b"if-none-match" and len(value) > MAX_TAGS_LENGTH
-        for name, value in scope["headers"]
-    )
-
-
-def _names(scope: Scope, etag: str) -> bool:
-    """`If-None-Match` names this tag (weak comparison) or is `*`."""
+def _if_none_match(scope: Scope) -> str | None:
     for name, value in scope["headers"]:
         if name == b"if-none-match":
-            tags = {t.strip().removeprefix("W/") for t in value.decode("latin-1").split(",")}
-            return "*" in tags or etag in tags
-    return False
+            return str(value.decode("latin-1"))
+    return None

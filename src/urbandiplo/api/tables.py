@@ -37,8 +37,6 @@ CSV_MEDIA_TYPE = "text/csv"
 LIST_SEPARATOR = ";"
 LANGUAGES = ("de", "en")  # the languages written out; reading takes any ISO 639-1 code
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-# Stands for a city's id while the row is checked; the import puts the real one in.
-PLACEHOLDER = UNKNOWN
 
 
 def guarded(text: str) -> str:
@@ -57,6 +55,9 @@ class Column:
     staff: bool = False  # only staff see it (notes, visibility, role addresses)
     imported: bool = True  # False: written out only (ids, timestamps, derived values)
     parse: Callable[[str], object] | None = None  # a cell to the JSON value the API takes
+    # The field the cell is a part of, which the table puts together: a text in several
+    # languages, a city by name and country, the venue. None: the cell is a field itself.
+    part_of: str | None = None
 
 
 def _integer(text: str) -> object:
@@ -111,7 +112,7 @@ def _i18n(name: str, read: Callable[[Any], Mapping[str, str] | None]) -> tuple[C
     def text_in(lang: str) -> Callable[[Any], object]:
         return lambda record: (read(record) or {}).get(lang)
 
-    return tuple(Column(f"{name}_{lang}", text_in(lang)) for lang in LANGUAGES)
+    return tuple(Column(f"{name}_{lang}", text_in(lang), part_of=name) for lang in LANGUAGES)
 
 
 def _problems(error: ValidationError) -> list[FieldProblem]:
@@ -129,6 +130,9 @@ class Table(ABC):
     required: ClassVar[frozenset[str]]
     # Other names a header may give a column (the twin-towns list's city1, country1, ...).
     aliases: ClassVar[Mapping[str, str]] = {}
+    # Cities a row names by name and country: the field their id goes to, the two columns,
+    # and whether every row must name one.
+    places: ClassVar[Mapping[str, tuple[str, str, bool]]] = {}
     note: ClassVar[str] = ""  # what the contract says of the table beyond its columns
 
     def header(self, staff: bool) -> list[str]:
@@ -181,13 +185,26 @@ class Table(ABC):
         return found or None
 
     def values(self, cells: Mapping[str, str]) -> dict[str, Any]:
-        """The imported columns' values that the row gives, as the API takes them."""
+        """The values of the imported columns that are fields of their own, where the row
+        gives them, as the API takes them."""
         values: dict[str, Any] = {}
         for column in self.columns:
             cell = cells.get(column.name)
-            if column.imported and cell:
+            if column.imported and column.part_of is None and cell:
                 values[column.name] = column.parse(cell) if column.parse else cell
         return values
+
+    def located(self, cells: Mapping[str, str]) -> tuple[dict[str, Place], list[FieldProblem]]:
+        """The places the row names, by the field their city's id goes to; the problems of
+        those it names wrongly."""
+        found: dict[str, Place] = {}
+        problems: list[FieldProblem] = []
+        for field, (city, country, required) in self.places.items():
+            if required or cells.get(city) or cells.get(country):
+                named = _place(cells, city, country, problems)
+                if named is not None:
+                    found[field] = named
+        return found, problems
 
     @staticmethod
     def validated(
@@ -196,15 +213,18 @@ class Table(ABC):
         try:
             fields = model.model_validate(values).to_fields()  # type: ignore[attr-defined]
         except ValidationError as error:
-            problems = _problems(error)
-            return Row(line, reason=_reason(problems), problems=tuple(problems))
+            return _rejected(line, _problems(error))
         except InvalidData as error:
             return Row(line, reason=str(error), problems=error.problems)
         return Row(line, fields=fields, places=places)
 
 
-def _reason(problems: list[FieldProblem]) -> str:
-    return described(InvalidData("the row is not valid", problems))
+def _rejected(line: int, problems: list[FieldProblem]) -> Row:
+    return Row(
+        line,
+        reason=described(InvalidData("the row is not valid", problems)),
+        problems=tuple(problems),
+    )
 
 
 def _present(values: dict[str, Any]) -> dict[str, Any]:
@@ -281,11 +301,10 @@ class CityTable(Table):
                 "country_code",
                 f"{written!r} is not a country name or code we know" if written else "empty",
             )
-            return Row(line, reason=_reason([problem]), problems=(problem,))
+            return _rejected(line, [problem])
         names = _names(cells.get("names", ""))
         if isinstance(names, str):
-            problem = FieldProblem("names", names)
-            return Row(line, reason=_reason([problem]), problems=(problem,))
+            return _rejected(line, [FieldProblem("names", names)])
         values = {**self.values(cells), "country_code": code, "names": names}
         if "name" in values:
             values["name"] = place_name(values["name"])
@@ -301,10 +320,10 @@ class PartnershipTable(Table):
     )
     columns = (
         Column("id", lambda r: r.id, imported=False),
-        Column("city", lambda r: r.city.name),
-        Column("city_country", lambda r: r.city.country_code),
-        Column("partner_city", lambda r: r.partner_city.name),
-        Column("partner_country", lambda r: r.partner_city.country_code),
+        Column("city", lambda r: r.city.name, part_of="city_id"),
+        Column("city_country", lambda r: r.city.country_code, part_of="city_id"),
+        Column("partner_city", lambda r: r.partner_city.name, part_of="partner_city_id"),
+        Column("partner_country", lambda r: r.partner_city.country_code, part_of="partner_city_id"),
         Column("kind", lambda r: r.kind.value),
         Column("status", lambda r: r.status.value),
         Column("established_on", lambda r: r.established_on),
@@ -325,6 +344,10 @@ class PartnershipTable(Table):
         *_bookkeeping(),
     )
     required = frozenset({"partner_city", "partner_country"})
+    places: ClassVar[Mapping[str, tuple[str, str, bool]]] = {
+        "city_id": ("city", "city_country", False),
+        "partner_city_id": ("partner_city", "partner_country", True),
+    }
     aliases: ClassVar[Mapping[str, str]] = {
         "city1": "city",
         "country1": "city_country",
@@ -333,29 +356,15 @@ class PartnershipTable(Table):
     }
 
     def row(self, cells: Mapping[str, str], line: int) -> Row:
-        problems: list[FieldProblem] = []
-        places: dict[str, Place] = {}
-        if cells.get("city") or cells.get("city_country"):
-            city = _place(cells, "city", "city_country", problems)
-            if city is not None:
-                places["city_id"] = city
-        partner = _place(cells, "partner_city", "partner_country", problems)
-        if partner is not None:
-            places["partner_city_id"] = partner
+        places, problems = self.located(cells)
         if problems:
-            return Row(line, reason=_reason(problems), problems=tuple(problems))
+            return _rejected(line, problems)
         values = _present(
             {
                 **self.values(cells),
-                "city": None,
-                "city_country": None,
-                "partner_city": None,
-                "partner_country": None,
-                "city_id": PLACEHOLDER if "city_id" in places else None,
-                "partner_city_id": PLACEHOLDER,
+                **dict.fromkeys(places, UNKNOWN),
                 "kind": cells.get("kind") or PartnershipKind.TWINNING.value,
                 "description": self.texts(cells, "description"),
-                **{f"description_{lang}": None for lang in LANGUAGES},
             }
         )
         return self.validated(PartnershipCreate, values, line, places)
@@ -367,8 +376,8 @@ class OrganisationTable(Table):
         Column("id", lambda r: r.id, imported=False),
         Column("name", lambda r: r.name),
         Column("kind", lambda r: r.kind.value),
-        Column("city", lambda r: _city_name(r.city)),
-        Column("city_country", lambda r: _city_country(r.city)),
+        Column("city", lambda r: _city_name(r.city), part_of="city_id"),
+        Column("city_country", lambda r: _city_country(r.city), part_of="city_id"),
         Column("website", lambda r: r.website),
         Column("email", lambda r: r.email, staff=True),
         *_i18n("description", lambda r: r.description),
@@ -378,24 +387,19 @@ class OrganisationTable(Table):
         *_bookkeeping(),
     )
     required = frozenset({"name", "kind"})
+    places: ClassVar[Mapping[str, tuple[str, str, bool]]] = {
+        "city_id": ("city", "city_country", False)
+    }
 
     def row(self, cells: Mapping[str, str], line: int) -> Row:
-        problems: list[FieldProblem] = []
-        places: dict[str, Place] = {}
-        if cells.get("city") or cells.get("city_country"):
-            city = _place(cells, "city", "city_country", problems)
-            if city is not None:
-                places["city_id"] = city
+        places, problems = self.located(cells)
         if problems:
-            return Row(line, reason=_reason(problems), problems=tuple(problems))
+            return _rejected(line, problems)
         values = _present(
             {
                 **self.values(cells),
-                "city": None,
-                "city_country": None,
-                "city_id": PLACEHOLDER if places else None,
+                **dict.fromkeys(places, UNKNOWN),
                 "description": self.texts(cells, "description"),
-                **{f"description_{lang}": None for lang in LANGUAGES},
             }
         )
         return self.validated(OrganisationCreate, values, line, places)
@@ -421,11 +425,13 @@ class EventTable(Table):
         Column("all_day", lambda r: r.all_day, parse=_flag),
         Column("precision", lambda r: r.precision.value),
         Column("timezone", lambda r: r.timezone),
-        Column("venue_name", lambda r: _venue(r, lambda v: v.name)),
-        Column("venue_address", lambda r: _venue(r, lambda v: v.address)),
-        Column("venue_city", lambda r: _venue(r, lambda v: _city_name(v.city))),
-        Column("venue_country", lambda r: _venue(r, lambda v: _city_country(v.city))),
-        Column("online_url", lambda r: _venue(r, lambda v: v.online_url)),
+        Column("venue_name", lambda r: _venue(r, lambda v: v.name), part_of="venue"),
+        Column("venue_address", lambda r: _venue(r, lambda v: v.address), part_of="venue"),
+        Column("venue_city", lambda r: _venue(r, lambda v: _city_name(v.city)), part_of="venue"),
+        Column(
+            "venue_country", lambda r: _venue(r, lambda v: _city_country(v.city)), part_of="venue"
+        ),
+        Column("online_url", lambda r: _venue(r, lambda v: v.online_url), part_of="venue"),
         Column("audience", lambda r: r.audience.value),
         Column("registration_url", lambda r: r.registration_url),
         Column("capacity", lambda r: r.capacity, parse=_integer),
@@ -441,34 +447,26 @@ class EventTable(Table):
         *_bookkeeping(),
     )
     required = frozenset({"title_de", "kind", "starts_at"})
+    places: ClassVar[Mapping[str, tuple[str, str, bool]]] = {
+        "venue.city_id": ("venue_city", "venue_country", False)
+    }
 
     def row(self, cells: Mapping[str, str], line: int) -> Row:
-        problems: list[FieldProblem] = []
-        places: dict[str, Place] = {}
-        if cells.get("venue_city") or cells.get("venue_country"):
-            city = _place(cells, "venue_city", "venue_country", problems)
-            if city is not None:
-                places["venue.city_id"] = city
+        places, problems = self.located(cells)
         if problems:
-            return Row(line, reason=_reason(problems), problems=tuple(problems))
+            return _rejected(line, problems)
+        city = places.get("venue.city_id")
         venue = _present(
             {
-                "name": cells.get("venue_name"),
+                "name": cells.get("venue_name") or (city.name if city else None),
                 "address": cells.get("venue_address"),
                 "online_url": cells.get("online_url"),
-                "city_id": PLACEHOLDER if places else None,
+                "city_id": UNKNOWN if city else None,
             }
         )
-        if places and "name" not in venue:
-            venue["name"] = places["venue.city_id"].name
         values = _present(
             {
-                **{
-                    name: value
-                    for name, value in self.values(cells).items()
-                    if not name.startswith(("venue_", "title_", "summary_"))
-                },
-                "online_url": None,
+                **self.values(cells),
                 "venue": venue or None,
                 "title": self.texts(cells, "title"),
                 "summary": self.texts(cells, "summary"),
@@ -529,7 +527,7 @@ def _rows(table: Table, reader: Any, names: list[str]) -> Iterator[Row]:
             continue
         if len(cells) > len(names):
             problem = FieldProblem("row", f"{len(cells)} cells; the header has {len(names)}")
-            yield Row(line, reason=_reason([problem]), problems=(problem,))
+            yield _rejected(line, [problem])
             continue
         values = {
             name: unguarded(cell.strip()) for name, cell in zip(names, cells, strict=False) if name

@@ -237,7 +237,6 @@ class ImportService:
                 with self._uow(write=True) as uow:
                     work.rows(uow, batch)
                     uow.commit()
-                work.committed()
         return ImportReport(
             collection, dry_run, tuple(work.results), cities_created=work.cities_created
         )
@@ -259,12 +258,9 @@ class _Import:
         self.dry_run = dry_run
         self.results: list[RowResult] = []
         self.cities_created = 0
-        self._known: dict[Place, uuid.UUID] = {}  # committed (or, in a dry run, seen)
-        self._batch: dict[Place, uuid.UUID] = {}  # found or made in the open transaction
-
-    def committed(self) -> None:
-        self._known.update(self._batch)
-        self._batch.clear()
+        # Cities found or made so far. A batch that fails ends the import, so what is here
+        # was committed, or is in the open transaction (all of a dry run's).
+        self._cities: dict[Place, uuid.UUID] = {}
 
     def rows(self, uow: UnitOfWork, rows: Iterable[tuple[int, Row]]) -> None:
         now = utcnow()
@@ -324,7 +320,7 @@ class _Import:
                 "".join(traceback.format_tb(error.__traceback__)),
             )
             return RowResult(number, row.line, Outcome.REJECTED, reason=UNEXPECTED)
-        self._batch.update(made)
+        self._cities.update(made)
         self.cities_created += len(made)
         if self.dry_run:
             return RowResult(number, row.line, Outcome.CREATED)
@@ -347,13 +343,13 @@ class _Import:
 
     def _stored_city(self, uow: UnitOfWork, place: Place) -> uuid.UUID | None:
         """The city at `place` the caller may see, if there is one."""
-        known = self._known.get(place) or self._batch.get(place)
+        known = self._cities.get(place)
         if known is not None:
             return known
         found = uow.cities.find(place.name, place.country_code, self.principal.visible)
         if found is None:
             return None
-        self._batch[place] = found.id
+        self._cities[place] = found.id
         return found.id
 
     def _new_city(

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import islice
 from typing import Generic, TypeVar
 
 from urbandiplo.domain.errors import FieldProblem, InvalidData
@@ -64,14 +65,17 @@ class Page(Generic[T]):
     next: Position | None
 
 
+def every_item(read: Callable[[PageRequest], Page[T]]) -> Iterator[T]:
+    """Every item `read` gives, reading the next page only when it is wanted."""
+    page = PageRequest(MAX_PAGE_SIZE)
+    while True:
+        result = read(page)
+        yield from result.items
+        if result.next is None:
+            return
+        page = PageRequest(MAX_PAGE_SIZE, result.next)
+
+
 def all_pages(read: Callable[[PageRequest], Page[T]], at_most: int) -> list[T]:
     """Every item `read` gives, page by page, up to `at_most` (a bound, not a page)."""
-    found: list[T] = []
-    page = PageRequest(MAX_PAGE_SIZE)
-    while len(found) < at_most:
-        result = read(page)
-        found += result.items
-        if result.next is None:
-            break
-        page = PageRequest(MAX_PAGE_SIZE, result.next)
-    return found[:at_most]
+    return list(islice(every_item(read), at_most))
