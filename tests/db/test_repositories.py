@@ -131,6 +131,12 @@ def test_filters(
     assert ids(PartnershipQuery(q="Geheimstadt"), PUBLIC_ONLY) == set()
     later = partnerships.get(SYSTEM, between.id).updated_at
     assert ids(PartnershipQuery(modified_since=later)) == {between.id}
+    # A city renamed since then changes the partnerships that show it, on either side.
+    renamed = cities.update(SYSTEM, kyoto.id, {"name": "Kyōto"}).updated_at
+    assert ids(PartnershipQuery(modified_since=renamed)) == {with_kyoto.id, between.id}
+    assert ids(PartnershipQuery(modified_since=renamed, kind=PartnershipKind.CONTACT)) == {
+        between.id
+    }
 
 
 def test_pair_is_one_whichever_way_round(
@@ -157,3 +163,64 @@ def test_city_list_filters_and_global_south(uow: SqlUnitOfWorkFactory, cities: C
     assert [c.name for c in south.items] == ["Corinto"]
     assert south.items[0].global_south
     assert [c.name for c in by_country.items] == ["Köln"]
+
+
+def test_a_window_reads_running_events_then_starting_ones_in_one_order(
+    uow: SqlUnitOfWorkFactory,
+) -> None:
+    """From a day on, events come as two ranges (running at its start, then starting in the
+    window); pages in either direction give the one order and cross between the ranges."""
+    from datetime import UTC, datetime
+
+    from urbandiplo.domain.events import EventFields, EventKind, EventQuery, EventService
+
+    service = EventService(uow)
+    start = datetime(2025, 11, 30, 23, tzinfo=UTC)  # 1 December in Köln
+    spans = {
+        "ended the day before": (start - timedelta(days=2), start - timedelta(days=1)),
+        "ends exactly at the start": (start - timedelta(days=1), start),
+        "exhibition since October": (start - timedelta(days=50), start + timedelta(days=10)),
+        "conference over the first": (start - timedelta(hours=3), start + timedelta(hours=5)),
+        "tie with the conference": (start - timedelta(hours=3), start + timedelta(hours=1)),
+        "at the start": (start, start + timedelta(hours=2)),
+        "without an end, at the start": (start, None),
+        **{
+            f"december {i}": (start + timedelta(days=i % 7), start + timedelta(days=i % 7, hours=1))
+            for i in range(9)
+        },
+        "january": (start + timedelta(days=40), start + timedelta(days=41)),
+    }
+    created = {
+        service.create(
+            SYSTEM,
+            EventFields(
+                title=I18nText({"de": title}), kind=EventKind.CONFERENCE, starts_at=s, ends_at=e
+            ),
+        ).id: (title, s, e)
+        for title, (s, e) in spans.items()
+    }
+    query = EventQuery(from_=date(2025, 12, 1), to=date(2025, 12, 31))
+    begins, ends = query.window()  # the days in the home time zone: from 23:00 UTC
+    assert begins is not None
+    assert ends is not None
+    expected = sorted(
+        (s, i)
+        for i, (_title, s, e) in created.items()
+        if s < ends and ((e or s) > begins or s >= begins)
+    )
+    assert len(expected) == 14  # not the two over by the start, nor January
+    for descending in (False, True):
+        for limit in (1, 2, 3, 50):
+            seen: list[uuid.UUID] = []
+            after = None
+            while True:
+                with uow() as work:
+                    page = work.events.list_page(
+                        query, EVERYTHING, Sort("starts_at", descending), PageRequest(limit, after)
+                    )
+                seen.extend(e.id for e in page.items)
+                if page.next is None:
+                    break
+                after = page.next
+            order = [i for _s, i in (reversed(expected) if descending else expected)]
+            assert seen == order, (descending, limit, [created[i][0] for i in seen])

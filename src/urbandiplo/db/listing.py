@@ -48,6 +48,7 @@ def paginate(
     page: PageRequest,
     build: Callable[[Sequence[Row[Any]]], list[T]],
     position_of: Callable[[T], tuple[Any, uuid.UUID]],
+    ranges: Sequence[ColumnElement[bool]] = (),
 ) -> Page[T]:
     """Run `statement` ordered by `sort` then id, rows without a value last, from after
     `page.after`.
@@ -57,6 +58,12 @@ def paginate(
     rows with a value, compared as the pair (column, id) with the cursor's; then, where the
     column may be empty and the page is not full, the rows without one, by id. So the last
     page costs what the first does.
+
+    `ranges`, where given, split the rows with a value into consecutive ranges of the sort
+    column, in ascending order, which together hold every row the statement selects. They
+    are read one after the other until the page is full: so that each is one index range
+    where the whole would not be (events overlapping a window: those already running at
+    its start, then those starting in it).
     """
     column, kind = columns[sort.field]
     nullable = bool(getattr(column, "nullable", True))
@@ -77,11 +84,20 @@ def paginate(
         if after_id is not None:
             pair, cursor = (
                 tuple_(column, id_column),
-                tuple_(literal(after_value), literal(after_id)),
+                # Typed as the columns, so that values are bound as they are stored (an
+                # aware datetime is naive UTC text on SQLite, or ties would compare unequal).
+                tuple_(literal(after_value, column.type), literal(after_id, id_column.type)),
             )
             valued = valued.where(pair < cursor if sort.descending else pair > cursor)
         order = (column.desc(), id_column.desc()) if sort.descending else (column, id_column)
-        rows = list(connection.execute(valued.order_by(*order).limit(wanted)).all())
+        parts: list[ColumnElement[bool] | None] = [
+            *(reversed(ranges) if sort.descending else ranges)
+        ] or [None]
+        for part in parts:
+            chosen = valued if part is None else valued.where(part)
+            rows += connection.execute(chosen.order_by(*order).limit(wanted - len(rows))).all()
+            if len(rows) >= wanted:
+                break
     if nullable and len(rows) < wanted:
         empty = statement.where(column.is_(None))
         if after_value is None and after_id is not None:

@@ -21,11 +21,18 @@ def migrations_dir() -> Path:
     return Path(__file__).resolve().parents[3] / "migrations"
 
 
+# Indexes the migrations make on PostgreSQL only (see migrations/versions).
+POSTGRESQL_ONLY_INDEXES = frozenset({"ix_events_running"})
+
+
 def include_object(
     obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
 ) -> bool:
     """What comparing the models with a database looks at: not SQLite's FTS5 table for
-    search and its shadow tables, which the models do not describe."""
+    search and its shadow tables, nor PostgreSQL's GiST index of event spans (an expression
+    over a PostgreSQL type), which the models do not describe."""
+    if type_ == "index" and name in POSTGRESQL_ONLY_INDEXES:
+        return False
     return not (type_ == "table" and (name or "").startswith("search_fts"))
 
 

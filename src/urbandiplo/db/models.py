@@ -415,7 +415,7 @@ class EventRow(RecordColumns, Base):
         Index("ix_events_created_at_id", "created_at", "id"),
         Index("ix_events_updated_at_id", "updated_at", "id"),
         Index("ix_events_kind", "kind"),
-        Index("ix_events_venue_city_id", "venue_city_id"),
+        Index("ix_events_venue_city_id_starts_at_id", "venue_city_id", "starts_at", "id"),
         Index("ix_events_series", "series"),
     )
 

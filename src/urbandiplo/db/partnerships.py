@@ -8,7 +8,20 @@ from datetime import date, datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, Table, and_, exists, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    Table,
+    Uuid,
+    and_,
+    any_,
+    cast,
+    exists,
+    func,
+    or_,
+    select,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Row
 from sqlalchemy.exc import IntegrityError
 
@@ -56,6 +69,7 @@ project_links = table_of(ProjectPartnershipRow)
 organisations = table_of(OrganisationRow)
 city = table_of(CityRow).alias("city")
 partner = table_of(CityRow).alias("partner")
+changed_city = table_of(CityRow).alias("changed_city")
 
 SELECTED = [
     *(c for c in partnerships.c if c.name not in {"search_text", "pair_low_id", "pair_high_id"}),
@@ -177,7 +191,7 @@ class SqlPartnershipRepository(SqlRepository[Partnership, PartnershipQuery]):
         )
 
     def conditions(self, query: PartnershipQuery) -> list[ColumnElement[bool]]:
-        return _conditions(query)
+        return _conditions(query, self._connection.dialect.name)
 
     def values(self, record: Partnership) -> dict[str, Any]:
         return _values(record)
@@ -354,7 +368,7 @@ def _involves(city_id: uuid.UUID) -> ColumnElement[bool]:
     return or_(partnerships.c.city_id == city_id, partnerships.c.partner_city_id == city_id)
 
 
-def _conditions(query: PartnershipQuery) -> list[ColumnElement[bool]]:
+def _conditions(query: PartnershipQuery, dialect: str) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
     if query.kind is not None:
         conditions.append(partnerships.c.kind == query.kind.value)
@@ -403,15 +417,32 @@ def _conditions(query: PartnershipQuery) -> list[ColumnElement[bool]]:
             )
         )
     if query.modified_since is not None:
-        # A renamed city changes the partnerships that show it.
-        conditions.append(
-            or_(
-                partnerships.c.updated_at >= query.modified_since,
-                city.c.updated_at >= query.modified_since,
-                partner.c.updated_at >= query.modified_since,
-            )
-        )
+        conditions.append(_modified_since(query.modified_since, dialect))
     return conditions
+
+
+def _modified_since(since: datetime, dialect: str) -> ColumnElement[bool]:
+    """Changed since then, or showing a city changed since then (a renamed city changes the
+    partnerships that show it). Each part is an index condition: on PostgreSQL the changed
+    cities' ids come as one array, so that the three are index scans OR-ed as bitmaps; an
+    OR over the joined cities' own columns read every partnership (100 ms at 100,000)."""
+    changed = select(changed_city.c.id).where(changed_city.c.updated_at >= since)
+    if dialect == "postgresql":
+        aggregated = select(func.array_agg(changed_city.c.id)).where(
+            changed_city.c.updated_at >= since
+        )
+        # The cast makes it one array value: `= ANY (SELECT ...)` would compare with rows.
+        ids = cast(aggregated.scalar_subquery(), ARRAY(Uuid()))
+        return or_(
+            partnerships.c.updated_at >= since,
+            partnerships.c.city_id == any_(ids),
+            partnerships.c.partner_city_id == any_(ids),
+        )
+    return or_(
+        partnerships.c.updated_at >= since,
+        partnerships.c.city_id.in_(changed),
+        partnerships.c.partner_city_id.in_(changed),
+    )
 
 
 def _values(p: Partnership) -> dict[str, Any]:

@@ -75,6 +75,11 @@ class SqlRepository(ABC, Generic[RecordT, QueryT]):
     def child_rows(self, record: RecordT) -> list[tuple[Table, list[dict[str, Any]]]]:
         return []
 
+    def ranges(self, query: QueryT, sort: Sort) -> list[ColumnElement[bool]]:
+        """Where a list's rows are best read as consecutive ranges of the sort column (see
+        `paginate`), their conditions in ascending order; none by default."""
+        return []
+
     def select(self) -> Select[Any]:
         return select(*(c for c in self.table.c if c.name not in QUERY_ONLY))
 
@@ -115,6 +120,7 @@ class SqlRepository(ABC, Generic[RecordT, QueryT]):
             page=page,
             build=self.build,
             position_of=lambda record: (getattr(record, sort.field), getattr(record, "id")),  # noqa: B009
+            ranges=self.ranges(query, sort),
         )
 
     def add(self, record: RecordT) -> None:
