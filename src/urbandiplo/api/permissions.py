@@ -92,7 +92,10 @@ OPERATION_ROLES: dict[str, Role | None] = {
     "taxonomies-fields-of-action": None,
     "health": None,
     "readiness": None,
+    "metrics": Role.READER,
 }
+# Operations outside the contract (operations endpoints, not the API), checked all the same.
+OUTSIDE_CONTRACT = frozenset({"metrics"})
 
 
 def authorize(request: Request, principal: PrincipalDep) -> None:

@@ -14,6 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 from starlette.routing import Match
 
+from urbandiplo.api.guards import error_headers
 from urbandiplo.domain.errors import (
     Conflict,
     DomainError,
@@ -230,7 +231,9 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, error: Exception) -> Response:
         log_unexpected(request.method, request.url.path, error)
-        return problem(500, "an unexpected error occurred; it has been logged")
+        return problem(
+            500, "an unexpected error occurred; it has been logged", headers=error_headers()
+        )
 
 
 def log_unexpected(method: str, path: str, error: BaseException) -> None:
