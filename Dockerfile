@@ -14,10 +14,12 @@ FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     URBANDIPLO_LOG_LEVEL=INFO
-RUN useradd --system --create-home --home-dir /app --uid 10001 urbandiplo
+# Fixed numeric ids: USER by number lets Kubernetes' runAsNonRoot see that it is not root.
+RUN groupadd --system --gid 10001 urbandiplo \
+    && useradd --system --uid 10001 --gid 10001 --create-home --home-dir /app urbandiplo
 COPY --from=build /wheels /wheels
 RUN pip install --no-cache-dir /wheels/*.whl && rm -rf /wheels
-USER urbandiplo
+USER 10001:10001
 WORKDIR /app
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=3s --start-period=10s \

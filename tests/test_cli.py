@@ -58,6 +58,17 @@ def test_db_demo_and_keys(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     assert "current: (empty)" in capsys.readouterr().out
 
 
+def test_demo_load_migrates_a_new_sqlite_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = f"sqlite:///{tmp_path / 'new.db'}"
+    assert main(["demo", "load", "--database-url", url]) == 0
+    assert "'partnerships': 19" in capsys.readouterr().out
+    assert main(["db", "current", "--database-url", url]) == 0
+    head = migrate.head_revision()
+    assert f"current: {head}; head: {head}" in capsys.readouterr().out
+
+
 def test_import_and_export(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     url = f"sqlite:///{tmp_path / 'cli.db'}"
     rows = tmp_path / "twins.csv"

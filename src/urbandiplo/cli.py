@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 import sys
 from pathlib import Path
 from typing import Any
@@ -16,6 +15,8 @@ from urbandiplo.config import Settings
 from urbandiplo.db import migrate
 from urbandiplo.db.engine import make_engine
 from urbandiplo.domain.access import Role
+from urbandiplo.logs import configure as configure_logging
+from urbandiplo.logs import uvicorn_log_config
 
 DEFAULT_CONTRACT = Path("openapi") / "openapi.json"
 
@@ -38,6 +39,8 @@ def _is_sqlite(url: str) -> bool:
 
 def serve(args: argparse.Namespace) -> int:
     import os
+    import shutil
+    import tempfile
 
     import uvicorn
 
@@ -47,18 +50,31 @@ def serve(args: argparse.Namespace) -> int:
     if args.demo:
         _load_demo(settings)
     os.environ["URBANDIPLO_DATABASE_URL"] = settings.database_url
-    uvicorn.run(
-        "urbandiplo.cli:app_from_env",
-        factory=True,
-        host=args.host,
-        port=args.port,
-        workers=args.workers,
-        log_level=settings.log_level.lower(),
-        # uvicorn's access log writes query strings (search terms, names); ours does not.
-        access_log=False,
-        proxy_headers=True,
-        timeout_graceful_shutdown=10,
-    )
+    # Several workers write their metrics to files in one directory, which /metrics adds
+    # up. The workers are spawned as new interpreters with this environment, so the variable
+    # is set before they import prometheus_client. A directory the caller set is theirs.
+    metrics_dir = None
+    if args.workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        metrics_dir = tempfile.mkdtemp(prefix="urbandiplo-metrics-")
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir
+    try:
+        uvicorn.run(
+            "urbandiplo.cli:app_from_env",
+            factory=True,
+            host=args.host,
+            port=args.port,
+            workers=args.workers,
+            log_level=settings.log_level.lower(),
+            log_config=uvicorn_log_config(settings.log_format),
+            # uvicorn's access log writes query strings (search terms, names); ours does not.
+            access_log=False,
+            proxy_headers=True,
+            timeout_graceful_shutdown=10,
+        )
+    finally:
+        if metrics_dir is not None:
+            del os.environ["PROMETHEUS_MULTIPROC_DIR"]
+            shutil.rmtree(metrics_dir, ignore_errors=True)
     return 0
 
 
@@ -75,8 +91,73 @@ def _load_demo(settings: Settings) -> None:
     print(f"demo data: created {report.created}, already there {report.existing}")
 
 
+def backup_sqlite(database: Path, target: Path) -> str | None:
+    """Copies the database to `target` through SQLite's online backup: one consistent
+    snapshot while the server goes on writing (a copy of the file itself, in WAL mode, is
+    not). The copy is a single file (journal mode DELETE, mode 0600), checked, then moved
+    into place; its migration revision is returned."""
+    import os
+    import sqlite3
+
+    partial = target.with_name(f"{target.name}.partial")
+    partial.unlink(missing_ok=True)
+    # Personal data and webhook secrets: readable by the owner only, from the start.
+    os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    source = sqlite3.connect(database, timeout=30)
+    try:
+        copy = sqlite3.connect(partial)
+        try:
+            source.backup(copy)  # all pages in one step, under one read transaction
+            copy.execute("PRAGMA journal_mode=DELETE")
+            checked = copy.execute("PRAGMA integrity_check").fetchall()
+            if checked != [("ok",)]:
+                raise RuntimeError(f"the copy fails its integrity check: {checked[:5]}")
+            revision = copy.execute("SELECT version_num FROM alembic_version").fetchone()
+        finally:
+            copy.close()
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    finally:
+        source.close()
+    os.replace(partial, target)
+    return revision[0] if revision else None
+
+
+def _backup(url: str, file: str) -> int:
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        # pg_dump must be of the server's major version (or newer) and is not in the image;
+        # it belongs where the backups are kept. Say how instead of wrapping it.
+        print(
+            "db backup writes SQLite databases only. Back up PostgreSQL with pg_dump "
+            "(see docs/operations.md):\n"
+            f"  pg_dump --format=custom --host={parsed.host or 'localhost'} "
+            f"--port={parsed.port or 5432} --username={parsed.username or 'postgres'} "
+            f"--dbname={parsed.database} --file={file}",
+            file=sys.stderr,
+        )
+        return 2
+    database = Path(parsed.database or "")
+    if not parsed.database or parsed.database == ":memory:" or not database.is_file():
+        print(f"no SQLite database at {parsed.database or '(in memory)'}", file=sys.stderr)
+        return 1
+    target = Path(file)
+    if target.resolve() == database.resolve():
+        print("the backup must not overwrite the database", file=sys.stderr)
+        return 2
+    revision = backup_sqlite(database, target)
+    print(f"backed up {database} to {target} ({target.stat().st_size} bytes, revision {revision})")
+    return 0
+
+
 def db(args: argparse.Namespace) -> int:
     settings = _settings(args)
+    if args.action == "backup":
+        if not args.revision:
+            print("backup needs the file to write", file=sys.stderr)
+            return 2
+        return _backup(settings.database_url, args.revision)
     if args.action == "upgrade":
         migrate.upgrade(settings.database_url, args.revision or "head")
     elif args.action == "downgrade":
@@ -96,6 +177,8 @@ def db(args: argparse.Namespace) -> int:
 
 def demo(args: argparse.Namespace) -> int:
     settings = _settings(args)
+    if _is_sqlite(settings.database_url):  # as `serve` does: a new SQLite file works at once
+        migrate.upgrade(settings.database_url)
     _load_demo(settings)
     return 0
 
@@ -136,7 +219,7 @@ def webhooks(args: argparse.Namespace) -> int:
     from urbandiplo.main import build_services
 
     settings = _settings(args)
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(message)s")
+    configure_logging(settings.log_level, settings.log_format)
     engine = make_engine(settings.database_url)
     try:
         services = build_services(settings, engine)
@@ -270,9 +353,14 @@ def parser() -> argparse.ArgumentParser:
     )
     run.set_defaults(handler=serve)
 
-    database = with_db(commands.add_parser("db", help="database migrations"))
-    database.add_argument("action", choices=["upgrade", "downgrade", "current"])
-    database.add_argument("revision", nargs="?", help="target revision (default: head)")
+    database = with_db(commands.add_parser("db", help="database migrations and backup"))
+    database.add_argument("action", choices=["upgrade", "downgrade", "current", "backup"])
+    database.add_argument(
+        "revision",
+        nargs="?",
+        metavar="REVISION|FILE",
+        help="target revision (default: head); for backup, the file to write (SQLite)",
+    )
     database.set_defaults(handler=db)
 
     demo_cmd = with_db(commands.add_parser("demo", help="demo data"))

@@ -3,7 +3,6 @@ unit of work."""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from importlib import resources
@@ -14,12 +13,12 @@ from fastapi import Depends, FastAPI, HTTPException, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.openapi.utils import get_openapi
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel
 from sqlalchemy import Engine
 
-from urbandiplo import __version__
+from urbandiplo import __version__, logs
 from urbandiplo.api import (
     applications,
     audit,
@@ -32,6 +31,7 @@ from urbandiplo.api import (
     health,
     imports,
     maps,
+    metrics,
     networks,
     organisations,
     partnerships,
@@ -119,6 +119,22 @@ def install_docs(app: FastAPI) -> None:
     """Swagger UI at /docs and ReDoc at /redoc, with their assets served from this process:
     the docs work without internet access and load nothing from a CDN."""
     assets = resources.files("fastapi_offline") / "static"
+    redoc_js: list[bytes] = []
+
+    # Before the mount, so that it answers for this one file: ReDoc's sidebar always shows
+    # Redocly's logo from their CDN, which the CSP refuses (and the browser logs as an error);
+    # an empty data: URL fails to load without asking anyone, and ReDoc then leaves it out.
+    @app.get("/docs-assets/redoc.standalone.js", include_in_schema=False)
+    def redoc_script() -> Response:
+        if not redoc_js:
+            script = (assets / "redoc.standalone.js").read_bytes()
+            redoc_js.append(script.replace(b"https://cdn.redoc.ly/redoc/logo-mini.svg", b"data:,"))
+        return Response(
+            redoc_js[0],
+            media_type="text/javascript",
+            headers={"Cache-Control": "public, max-age=3600"},
+        )
+
     app.mount("/docs-assets", StaticFiles(directory=str(assets)), name="docs-assets")
 
     @app.get("/docs", include_in_schema=False)
@@ -279,7 +295,6 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         max_bytes=settings.max_body_bytes,
         larger={"/v1/imports/": settings.max_import_bytes},
     )
-    app.add_middleware(Guards)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -293,8 +308,11 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
                 "If-None-Match",
                 "Idempotency-Key",
             ],
-            expose_headers=["ETag", "Link", "Location"],
+            expose_headers=["ETag", "Link", "Location", "X-Request-ID"],
         )
+    # Outermost of the app's own: preflights and every other response get the headers and
+    # the request id, and are logged and counted.
+    app.add_middleware(Guards)
     for router in (
         cities.router,
         partnerships.router,
@@ -317,6 +335,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         taxonomies.router,
         audit.router,
         health.router,
+        metrics.router,
     ):
         app.include_router(router)
     install_docs(app)
@@ -327,12 +346,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
-    log = logging.getLogger("urbandiplo")
-    log.setLevel(settings.log_level)
-    if not log.handlers:
-        handler = logging.StreamHandler()
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-        log.addHandler(handler)
+    logs.configure(settings.log_level, settings.log_format)
     return app
 
 
