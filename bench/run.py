@@ -24,6 +24,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -49,6 +50,7 @@ class Result:
     p50_ms: float
     p99_ms: float
     errors: int
+    rss_mb: float = 0.0  # the largest resident size of one server process during the run
 
 
 def free_port() -> int:
@@ -71,17 +73,19 @@ def wait_ready(url: str, timeout: float = 60) -> None:
 
 
 @contextmanager
-def process(command: list[str], env: dict[str, str], log: Path) -> Iterator[None]:
+def process(
+    command: list[str], env: dict[str, str], log: Path, cores: str = SERVER_CORE
+) -> Iterator[subprocess.Popen[bytes]]:
     with log.open("w") as out:
         proc = subprocess.Popen(
-            ["taskset", "-c", SERVER_CORE, *command],
+            ["taskset", "-c", cores, *command],
             env={**os.environ, **env},
             stdout=out,
             stderr=subprocess.STDOUT,
             cwd=ROOT,
         )
         try:
-            yield
+            yield proc
         finally:
             proc.terminate()
             try:
@@ -90,14 +94,68 @@ def process(command: list[str], env: dict[str, str], log: Path) -> Iterator[None
                 proc.kill()
 
 
+def _family(pid: int) -> list[int]:
+    """The process and its descendants (uvicorn's workers are its children)."""
+    found = [pid]
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            children = (task / "children").read_text().split()
+        except OSError:
+            continue
+        for child in children:
+            found += _family(int(child))
+    return found
+
+
+def _rss_mb(pid: int) -> float:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0.0
+    found = re.search(r"VmRSS:\s+(\d+) kB", status)
+    return int(found.group(1)) / 1024 if found else 0.0
+
+
+class RssSampler:
+    """Samples the resident memory of a server and its workers every 0.2 s; `peak` is the
+    largest any one process reached."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.peak = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.2):
+            for pid in _family(self.pid):
+                self.peak = max(self.peak, _rss_mb(pid))
+
+    def __enter__(self) -> RssSampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
 def _ms(text: str) -> float:
     number, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()  # type: ignore[union-attr]
     return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
-def wrk(url: str, seconds: int, headers: dict[str, str], script: Path | None = None) -> Result:
+def wrk(
+    url: str,
+    seconds: int,
+    headers: dict[str, str],
+    script: Path | None = None,
+    *,
+    cores: str = LOAD_CORE,
+    threads: int = 1,
+) -> Result:
     """One wrk run (after a 2 s warm-up); requests/s and latency percentiles."""
-    command = ["taskset", "-c", LOAD_CORE, "wrk", "-t1", f"-c{CONNECTIONS}", "--latency"]
+    command = ["taskset", "-c", cores, "wrk", f"-t{threads}", f"-c{CONNECTIONS}", "--latency"]
     for name, value in headers.items():
         command += ["-H", f"{name}: {value}"]
     if script is not None:
@@ -192,7 +250,7 @@ def measure_urbandiplo(
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     command = [str(VENV / "urbandiplo"), "serve", "--port", str(port), "--database-url", url]
-    with process(command, env, work / f"server-{database}.log"):
+    with process(command, env, work / f"server-{database}.log") as server:
         wait_ready(f"{base}/readyz")
         staff = {"X-API-Key": key}
         listing = f"{base}/v1/partnerships?limit=50"
@@ -212,20 +270,54 @@ def measure_urbandiplo(
         ]
         results = []
         for name, target, headers, lua in scenarios:
-            results.append(
-                replace(wrk(target, seconds, headers, lua), scenario=name, database=database)
-            )
+            with RssSampler(server.pid) as rss:
+                measured = wrk(target, seconds, headers, lua)
+            results.append(replace(measured, scenario=name, database=database, rss_mb=rss.peak))
     # The list again without the response cache: what reading and rendering the page costs.
     uncached = {**env, "URBANDIPLO_RESPONSE_CACHE_MB": "0"}
-    with process(command, uncached, work / f"server-{database}-uncached.log"):
+    with process(command, uncached, work / f"server-{database}-uncached.log") as server:
         wait_ready(f"{base}/readyz")
+        with RssSampler(server.pid) as rss:
+            measured = wrk(listing, seconds, {})
         results.append(
             replace(
-                wrk(listing, seconds, {}),
+                measured,
                 scenario="list 50, anonymous, no response cache",
                 database=database,
+                rss_mb=rss.peak,
             )
         )
+    return results
+
+
+def measure_workers(url: str, seconds: int, work: Path, env: dict[str, str]) -> list[Result]:
+    """The list with 1 and with 2 worker processes, server and wrk (2 threads) sharing both
+    cores, with and without the response cache: what a second worker adds."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    listing = f"{base}/v1/partnerships?limit=50"
+    results = []
+    for cache in ("32", "0"):
+        for workers in (1, 2):
+            command = [
+                str(VENV / "urbandiplo"),
+                *("serve", "--port", str(port), "--database-url", url),
+                *("--workers", str(workers)),
+            ]
+            log = work / f"server-workers-{workers}-{cache}.log"
+            with process(
+                command, {**env, "URBANDIPLO_RESPONSE_CACHE_MB": cache}, log, cores="0,1"
+            ) as server:
+                wait_ready(f"{base}/readyz")
+                time.sleep(1)  # every worker up, not only the first to answer
+                with RssSampler(server.pid) as rss:
+                    measured = wrk(listing, seconds, {}, cores="0,1", threads=2)
+            scenario = f"list 50, anonymous, {workers} worker{'s' * (workers > 1)}, 2 cores"
+            if cache == "0":
+                scenario += ", no response cache"
+            results.append(
+                replace(measured, scenario=scenario, database="postgres", rss_mb=rss.peak)
+            )
     return results
 
 
@@ -272,13 +364,14 @@ def table(results: list[Result]) -> str:
     plain = base["list 50, anonymous"]
     lines = [
         "| scenario | database | requests/s | p50 ms | p99 ms | rps / baseline list rps "
-        "| p99 / baseline list p99 | errors |",
-        "|---|---|---:|---:|---:|---:|---:|---:|",
+        "| p99 / baseline list p99 | errors | peak RSS MB |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
+        rss = f"{r.rss_mb:.0f}" if r.rss_mb else ""
         lines.append(
             f"| {r.scenario} | {r.database} | {r.rps:,.0f} | {r.p50_ms:.2f} | {r.p99_ms:.2f} "
-            f"| {r.rps / plain.rps:.2f} | {r.p99_ms / plain.p99_ms:.2f} | {r.errors} |"
+            f"| {r.rps / plain.rps:.2f} | {r.p99_ms / plain.p99_ms:.2f} | {r.errors} | {rss} |"
         )
     return "\n".join(lines)
 
@@ -304,6 +397,7 @@ def main() -> int:
         work = Path(tmp)
         if "postgres" in args.databases:
             results += measure_urbandiplo("postgres", pg_url, args.seconds, work, env)
+            results += measure_workers(pg_url, args.seconds, work, env)
         else:  # the baseline still needs its rows
             from urbandiplo.db import migrate
 
@@ -314,6 +408,12 @@ def main() -> int:
             sqlite_url = f"sqlite:///{work / 'bench.db'}"
             results += measure_urbandiplo("sqlite", sqlite_url, args.seconds, work, env)
     print(table(results))
+    by_name = {r.scenario: r for r in results if r.database == "postgres"}
+    for suffix in ("", ", no response cache"):
+        one = by_name.get(f"list 50, anonymous, 1 worker, 2 cores{suffix}")
+        two = by_name.get(f"list 50, anonymous, 2 workers, 2 cores{suffix}")
+        if one and two:
+            print(f"2 workers / 1 worker{suffix}: {two.rps / one.rps:.2f} x requests/s")
     return 0
 
 
