@@ -1,6 +1,7 @@
 """Every list filter of the contract is served by an index on PostgreSQL: each list request's
-statements, EXPLAINed with sequential scans priced out, scan no table whole. A filter
-without an index for it would still show a `Seq Scan` there (the planner's last resort).
+statements, EXPLAINed with sequential scans priced out, do not read the list's table whole.
+A filter without an index for it would still show a `Seq Scan` there (the planner's last
+resort), or a scan of some index without a condition, sorted afterwards.
 
 The data set is small, so the planner is told to avoid sequential scans where it can
 (`enable_seqscan = off`); which index serves a filter at 100,000 rows is in bench/scale.py
@@ -83,20 +84,23 @@ def _value(contract: dict[str, Any], schema: dict[str, Any]) -> str:
     return VALUES.get(kind, VALUES["string"])
 
 
-def whole_table_reads(node: dict[str, Any], sorted_above: bool = False) -> list[str]:
-    """The scans in a plan that read a table whole: sequential ones, and index scans without
-    an index condition whose rows are then sorted (an ordered index scan under the LIMIT
-    stops after the page; under a sort it reads everything first)."""
+def whole_table_reads(node: dict[str, Any], table: str, sorted_above: bool = False) -> list[str]:
+    """The scans of the list's own table that read it whole: sequential ones, and index
+    scans without an index condition whose rows are then sorted or aggregated (an ordered
+    index scan under the LIMIT stops after the page; under a sort it reads everything
+    first). Related rows are left out: on a few rows the planner's choice among their
+    indexes is a coin toss (bench/scale.py shows them at size)."""
     found = []
     kind = node["Node Type"]
-    relation = node.get("Relation Name", "")
-    if kind == "Seq Scan":
-        found.append(f"{kind} on {relation}")
-    elif "Index" in kind and "Index Cond" not in node and sorted_above:
-        found.append(f"{kind} on {relation} ({node.get('Index Name')}), then sorted")
-    sorting = sorted_above or kind in {"Sort", "Incremental Sort", "Aggregate", "Hash"}
+    if node.get("Relation Name") == table:
+        if kind == "Seq Scan":
+            found.append(f"{kind} on {table}")
+        elif "Index" in kind and "Index Cond" not in node and sorted_above:
+            found.append(f"{kind} on {table} ({node.get('Index Name')}), then sorted")
+    # An incremental sort orders groups of an ordered input as they come: not a whole read.
+    sorting = sorted_above or kind in {"Sort", "Aggregate", "Hash"}
     for child in node.get("Plans", []):
-        found += whole_table_reads(child, sorting)
+        found += whole_table_reads(child, table, sorting)
     return found
 
 
@@ -144,6 +148,9 @@ def test_every_list_filter_is_an_index_scan(
             },
         )
         assert created.status_code == 201, created.text
+        with db.connect() as connection:  # the statistics a running database has
+            connection.exec_driver_sql("COMMIT")
+            connection.exec_driver_sql("ANALYZE")
         for path, name, value in list_filters():
             if name in ID_FILTERS:
                 listed = client.get(f"/v1/{ID_FILTERS[name]}", headers=keys["admin"])
@@ -163,7 +170,8 @@ def test_every_list_filter_is_an_index_scan(
                     found = raw.execute(f"EXPLAIN (FORMAT JSON) {sql}", params).fetchone()
                     raw.execute("RESET enable_seqscan")
                 assert found is not None
-                scans = whole_table_reads(found[0][0]["Plan"])
+                table = path.removeprefix("/v1/").replace("-", "_")
+                scans = whole_table_reads(found[0][0]["Plan"], table)
                 if scans:
                     unserved.append(f"{path}?{name}={value}: {scans}")
     assert unserved == [], "\n".join(unserved)
