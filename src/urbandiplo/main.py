@@ -43,7 +43,7 @@ from urbandiplo.api import (
     taxonomies,
     webhooks,
 )
-from urbandiplo.api.deps import Services
+from urbandiplo.api.deps import Services, view_of
 from urbandiplo.api.guards import Guards
 from urbandiplo.api.limits import BodySizeLimit
 from urbandiplo.api.permissions import authorize
@@ -288,6 +288,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.add_middleware(
         ListRevalidation,
         mark=app.state.services.changes.mark,
+        view=view_of(app.state.services),
         cache_bytes=settings.response_cache_mb * 2**20,
     )
     app.add_middleware(

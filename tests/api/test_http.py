@@ -326,6 +326,57 @@ def test_public_lists_revalidate_without_being_read(
     assert not calls.headers["ETag"].startswith('"l'), "a call's status moves with the clock"
 
 
+def test_staff_lists_are_kept_per_role_and_checked_per_request(
+    app_client: TestClient, keys: dict[str, dict[str, str]], db: Engine
+) -> None:
+    """Staff lists come from memory between two writes too, kept apart by what the caller
+    may see; the credentials are still checked on every request, so a revoked key gets its
+    401 from a list that was kept for it."""
+    from sqlalchemy import event, text
+
+    editor, admin = keys["editor"], keys["admin"]
+    city(app_client, editor, name="Tartu", country_code="EE")
+    city(app_client, editor, name="Intern", country_code="EE", visibility="internal")
+    city(app_client, admin, name="Vertraulich", country_code="EE", visibility="confidential")
+    names = {
+        who: {c["name"] for c in app_client.get("/v1/cities", headers=h).json()["items"]}
+        for who, h in (("anonymous", {}), ("editor", editor), ("admin", admin))
+    }
+    assert names["anonymous"] == {"Tartu"}
+    assert names["editor"] == {"Tartu", "Intern"}
+    assert names["admin"] == {"Tartu", "Intern", "Vertraulich"}
+    first = app_client.get("/v1/cities", headers=editor)
+    assert first.headers["Cache-Control"] == "private, no-cache"
+    statements: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        statements.append(statement)
+
+    event.listen(db, "before_cursor_execute", count)
+    try:
+        again = app_client.get("/v1/cities", headers=editor)
+        revalidated = app_client.get(
+            "/v1/cities", headers={**editor, "If-None-Match": first.headers["ETag"]}
+        )
+    finally:
+        event.remove(db, "before_cursor_execute", count)
+    assert (again.status_code, again.content) == (200, first.content)
+    assert revalidated.status_code == 304
+    assert revalidated.headers["Cache-Control"] == "private, no-cache"
+    reads = [s for s in statements if "FROM cities" in s]
+    assert reads == [], "between two writes a staff page comes from memory"
+    assert sum("FROM api_keys" in s for s in statements) == 2, "the key is checked each time"
+    other_editor = app_client.get("/v1/cities", headers=keys["reader"])
+    assert other_editor.headers["ETag"] != first.headers["ETag"], "each role its own tag"
+    with db.begin() as connection:
+        connection.execute(text("UPDATE api_keys SET revoked_at = CURRENT_TIMESTAMP"))
+    revoked = app_client.get("/v1/cities", headers=editor)
+    assert revoked.status_code == 401, "a revoked key is refused, kept page or not"
+    assert "Intern" not in revoked.text
+    wrong = app_client.get("/v1/cities", headers={"X-API-Key": "ud_nothing_here"})
+    assert wrong.status_code == 401
+
+
 def test_a_burst_for_one_response_makes_it_once(
     settings: Settings, db: Engine, keys: dict[str, dict[str, str]]
 ) -> None:

@@ -17,6 +17,7 @@ from urbandiplo.domain.changes import ChangeFeedService
 from urbandiplo.domain.cities import CityService
 from urbandiplo.domain.cofinancing import CoFinancingService
 from urbandiplo.domain.delegations import DelegationService
+from urbandiplo.domain.errors import DomainError
 from urbandiplo.domain.events import EventService
 from urbandiplo.domain.funding import FundingCallService, FundingProgrammeService
 from urbandiplo.domain.idempotency import IdempotencyService
@@ -93,7 +94,13 @@ def get_principal(
     api_key: Annotated[str | None, Depends(api_key_header)],
     _token: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Principal:
-    authorization = request.headers.get("Authorization")
+    return resolve_principal(services, api_key, request.headers.get("Authorization"))
+
+
+def resolve_principal(
+    services: Services, api_key: str | None, authorization: str | None
+) -> Principal:
+    """The caller an `X-API-Key` or `Authorization` header stands for (neither: anonymous)."""
     if authorization is None:
         return services.api_keys.authenticate(api_key)
     scheme, _, token = authorization.partition(" ")
@@ -104,6 +111,22 @@ def get_principal(
     if services.tokens is None:
         raise InvalidToken("bearer tokens are not accepted: no OIDC issuer is configured")
     return services.tokens.principal(token.strip())
+
+
+def view_of(services: Services) -> Callable[[str | None, str | None], str | None]:
+    """What a caller's credentials let them see, as a key for kept responses: their role and
+    permissions (the same for every caller holding them), or None where the credentials are
+    not valid, which the route answers (401)."""
+
+    def view(api_key: str | None, authorization: str | None) -> str | None:
+        try:
+            principal = resolve_principal(services, api_key, authorization)
+        except DomainError:
+            return None
+        role = principal.role.value if principal.role is not None else "-"
+        return f"{role}+{','.join(sorted(p.value for p in principal.permissions))}"
+
+    return view
 
 
 ServicesDep = Annotated[Services, Depends(get_services)]

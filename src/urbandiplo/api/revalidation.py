@@ -7,11 +7,13 @@ nothing that must be shared between processes: each entry is checked against the
 newest change on every request, and a write anywhere retires every entry.
 
 The tag is taken before the app reads the records, so a response is never older than its
-tag: a write that commits meanwhile gives the next request another tag. Only anonymous
-requests are answered so: a credential's rights can change without a change to the records
-(a revoked key must get its 401), so staff requests go the usual way, with the hash of the
-body as their ETag. Lists that depend on the day (overdue reports) put the day in the tag;
-lists that depend on the instant (a call's status at its deadline) are not listed here."""
+tag: a write that commits meanwhile gives the next request another tag. Staff requests are
+answered so too, after their credentials are checked on every request (a revoked key gets
+its 401 at once): what a caller sees depends on their role and permissions only, which go
+into the tag, so callers with the same rights share entries and no others do. Credentials
+that do not check out go to the route, which refuses them. Lists that depend on the day
+(overdue reports) put the day in the tag; lists that depend on the instant (a call's status
+at its deadline) are not listed here."""
 
 from __future__ import annotations
 
@@ -25,7 +27,7 @@ import anyio.to_thread
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from urbandiplo import __version__
-from urbandiplo.api.http import PUBLIC_CACHE, names
+from urbandiplo.api.http import PRIVATE_CACHE, PUBLIC_CACHE, names
 from urbandiplo.api.resource import MAX_TAGS_LENGTH
 
 # The collections' lists, and the other reads made from nothing but the records.
@@ -49,23 +51,26 @@ REVALIDATED = frozenset(
     }
 )
 BY_THE_DAY = frozenset({"/v1/funding-applications"})  # reports_overdue counts from today
-CREDENTIALS = (b"authorization", b"x-api-key")
 MAX_ENTRY_BYTES = 4 * 2**20  # a larger response is sent, not kept
 
 
 class ListRevalidation:
-    """Pure ASGI middleware; `mark` says what the records are at (ChangeFeedService.mark)."""
+    """Pure ASGI middleware; `mark` says what the records are at (ChangeFeedService.mark),
+    `view` what a caller's `X-API-Key` and `Authorization` let them see (deps.view_of: None
+    where they are not valid); without `view` only anonymous requests are answered here."""
 
     def __init__(
         self,
         app: ASGIApp,
         mark: Callable[[], str],
+        view: Callable[[str | None, str | None], str | None] | None = None,
         paths: Collection[str] = REVALIDATED,
         by_the_day: Collection[str] = BY_THE_DAY,
         cache_bytes: int = 32 * 2**20,
     ) -> None:
         self.app = app
         self.mark = mark
+        self.view = view
         self.paths = frozenset(paths)
         self.by_the_day = frozenset(by_the_day)
         self.cache_bytes = cache_bytes
@@ -80,22 +85,37 @@ class ListRevalidation:
             scope["type"] != "http"
             or scope["method"] not in ("GET", "HEAD")
             or scope["path"] not in self.paths
-            or any(name in CREDENTIALS for name, _ in scope["headers"])
             # A header the route refuses (422): the route must see it, not the cache.
             or (tags is not None and len(tags) > MAX_TAGS_LENGTH)
         ):
             await self.app(scope, receive, send)
             return
-        mark = await anyio.to_thread.run_sync(self.mark)
-        etag = self._tag(scope, mark)
+        credentials = _credentials(scope)
+        if credentials is None:
+            view = ""
+            mark = await anyio.to_thread.run_sync(self.mark)
+        elif self.view is None:
+            await self.app(scope, receive, send)
+            return
+        else:
+            check = self.view
+            checked, mark = await anyio.to_thread.run_sync(
+                lambda: (check(*credentials), self.mark())
+            )
+            if checked is None:  # not valid: the route says why
+                await self.app(scope, receive, send)
+                return
+            view = checked
+        etag = self._tag(scope, mark, view)
         if names(tags, etag):
+            caching = PUBLIC_CACHE if credentials is None else PRIVATE_CACHE
             await send(
                 {
                     "type": "http.response.start",
                     "status": 304,
                     "headers": [
                         (b"etag", etag.encode()),
-                        *((k.lower().encode(), v.encode()) for k, v in PUBLIC_CACHE.items()),
+                        *((k.lower().encode(), v.encode()) for k, v in caching.items()),
                     ],
                 }
             )
@@ -161,11 +181,24 @@ class ListRevalidation:
             _tag, (_headers, dropped) = self._cache.popitem(last=False)
             self._cached_bytes -= len(dropped)
 
-    def _tag(self, scope: Scope, mark: str) -> str:
+    def _tag(self, scope: Scope, mark: str, view: str) -> str:
         day = datetime.now(UTC).date().isoformat() if scope["path"] in self.by_the_day else ""
         query = scope.get("query_string", b"").decode("latin-1")
-        seed = f"{__version__}|{mark}|{day}|{scope['path']}?{query}"
+        seed = f"{__version__}|{mark}|{day}|{view}|{scope['path']}?{query}"
         return '"l' + hashlib.blake2b(seed.encode(), digest_size=16).hexdigest() + '"'
+
+
+def _credentials(scope: Scope) -> tuple[str | None, str | None] | None:
+    """The request's `X-API-Key` and `Authorization`, or None where it sends neither."""
+    api_key = authorization = None
+    for name, value in scope["headers"]:
+        if name == b"x-api-key":
+            api_key = value.decode("latin-1")
+        elif name == b"authorization":
+            authorization = value.decode("latin-1")
+    if api_key is None and authorization is None:
+        return None
+    return api_key, authorization
 
 
 def _if_none_match(scope: Scope) -> str | None:
