@@ -22,6 +22,10 @@ from urbandiplo.db.models import Base
 from urbandiplo.domain.access import Role
 from urbandiplo.main import build_services, create_app
 
+# Every problem type the API returns in the run must be in the API guide and listed for its
+# operation in the contract; the run fails otherwise (see tests/problem_recorder.py).
+pytest_plugins = ("tests.problem_recorder",)
+
 POSTGRES_SERVER = os.environ.get(
     "URBANDIPLO_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )

@@ -26,6 +26,7 @@ from urbandiplo.api import (
     changes,
     cities,
     delegations,
+    deprecation,
     events,
     funding,
     health,
@@ -260,7 +261,11 @@ def token_verifier(settings: Settings) -> TokenVerifier | None:
     )
 
 
-def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None,
+    engine: Engine | None = None,
+    deprecations: deprecation.Deprecations = deprecation.DEPRECATIONS,
+) -> FastAPI:
     settings = settings or Settings()
     engine = engine or make_engine(settings.database_url, pool_size=settings.db_pool_size)
 
@@ -283,6 +288,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     )
     app.state.settings = settings
     app.state.engine = engine
+    app.state.deprecations = deprecations
     app.state.services = build_services(settings, engine)
     problems.install(app)
     app.add_middleware(
@@ -309,7 +315,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
                 "If-None-Match",
                 "Idempotency-Key",
             ],
-            expose_headers=["ETag", "Link", "Location", "X-Request-ID"],
+            expose_headers=["ETag", "Link", "Location", "X-Request-ID", "Deprecation", "Sunset"],
         )
     # Outermost of the app's own: preflights and every other response get the headers and
     # the request id, and are logged and counted.
@@ -347,6 +353,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+    deprecation.install(app, deprecations)
     logs.configure(settings.log_level, settings.log_format)
     return app
 
@@ -434,10 +441,12 @@ def contract(app: FastAPI) -> dict[str, Any]:
                 operation["responses"].setdefault(str(status), response)
             for parameter in operation.get("parameters", []):
                 _drop_null_branch(parameter["schema"])
+    problems.list_problem_types(schema)
     components = schema.setdefault("components", {}).setdefault("schemas", {})
     _restore_examples(components)
     for model in (problems.Problem, problems.ProblemField):
         definition = model.model_json_schema(ref_template="#/components/schemas/{model}")
         definition.pop("$defs", None)
         components[model.__name__] = definition
+    deprecation.document(schema, app.state.deprecations)  # last: it needs every schema
     return schema

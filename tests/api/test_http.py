@@ -416,3 +416,17 @@ def test_a_burst_for_one_response_makes_it_once(
     assert len({r.content for r in responses}) == 1
     assert b"Empfang 3" in responses[0].content
     assert len(reads) == 1, "one request read the events; the others waited for its answer"
+
+
+def test_integer_query_parameters_are_digits_only(app_client: TestClient) -> None:
+    """Pydantic alone reads "20000.00" as 20000; the contract says integer, so it is a 422."""
+    for path, name in (
+        ("/v1/changes", "since"),
+        ("/v1/partnerships", "limit"),
+        ("/v1/events", "sdg"),
+        ("/v1/reports/annual", "year"),
+    ):
+        refused = app_client.get(path, params={name: "20.00"})
+        assert refused.status_code == 422, (path, name, refused.text)
+        assert refused.json()["errors"][0]["field"] == f"query.{name}"
+    assert app_client.get("/v1/changes", params={"since": "20"}).status_code == 200

@@ -176,3 +176,8 @@ def test_redoc_renders_every_operation(
     heading = re.search(r'<h2[^>]*><a[^>]*operation/partnerships-list"[^>]*></a>([^<]*)</h2>', dom)
     assert heading is not None
     assert html.unescape(heading.group(1)).strip() == operations["partnerships-list"]
+    # The samples panel shows the contract's examples: a request (a city to create) and a
+    # response (a page of networks from the demo data).
+    text = html.unescape(dom)
+    assert "Kolozsvár" in text
+    assert "German Cities Dialogue (GCD)" in text

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Path, Query, Request
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from starlette.responses import Response
 
-from urbandiplo.api import resource
+from urbandiplo.api import examples, resource
 from urbandiplo.api.common import (
     LIST_RESPONSES,
     Cursor,
@@ -210,6 +210,8 @@ class TransitionOut(BaseModel):
 class FundingApplicationPublic(BaseModel):
     """An application as the website sees it (public ones only)."""
 
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.FUNDING_APPLICATION_PUBLIC]})
+
     id: Id
     title: Title
     direction: ApplicationDirection
@@ -232,6 +234,8 @@ class FundingApplicationPublic(BaseModel):
 
 class FundingApplication(FundingApplicationPublic):
     """An application as staff see it, with its money, reports and history."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.FUNDING_APPLICATION]})
 
     own_contribution: MoneyOut | None
     reference: Reference | None
@@ -363,7 +367,7 @@ class TransitionIn(RequestModel):
     "ones):\n\n" + WORKFLOW + "\n\nEach move is recorded in the application's `history` "
     "with its note, time and actor.",
     response_model=FundingApplication,
-    responses=problem_responses(401, 403, 404, 409, 412, 422),
+    responses=problem_responses(401, 403, 404, "transition-not-allowed", 412, 422),
 )
 def transition(
     request: Request,

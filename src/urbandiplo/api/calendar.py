@@ -11,6 +11,7 @@ import icalendar
 from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
+from urbandiplo.api import examples
 from urbandiplo.api.deps import ServicesDep
 from urbandiplo.api.events import EventFilters
 from urbandiplo.api.http import PUBLIC_CACHE, etag_of, none_match
@@ -94,7 +95,12 @@ def calendar_of(events: list[Event], lang: str) -> bytes:
     responses={
         200: {
             "description": "The calendar",
-            "content": {"text/calendar": {"schema": {"type": "string", "maxLength": 50_000_000}}},
+            "content": {
+                "text/calendar": {
+                    "schema": {"type": "string", "maxLength": 50_000_000},
+                    "example": examples.CALENDAR,
+                }
+            },
         },
         304: {"description": "Not modified"},
         **problem_responses(422),

@@ -21,7 +21,7 @@ from urbandiplo.api import (
     people,
     projects,
 )
-from urbandiplo.api.common import Id, Timestamp
+from urbandiplo.api.common import WHOLE_NUMBER, Id, Timestamp
 from urbandiplo.api.deps import PrincipalDep, ServicesDep
 from urbandiplo.api.http import json_response
 from urbandiplo.api.problems import problem_responses
@@ -137,8 +137,11 @@ def list_changes(
     since: Annotated[
         int,
         Query(ge=0, le=2**62, json_schema_extra={"format": "int64"}, description="Position"),
+        WHOLE_NUMBER,
     ] = 0,
-    limit: Annotated[int, Query(ge=1, le=MAX_CHANGES, json_schema_extra={"format": "int32"})] = 100,
+    limit: Annotated[
+        int, Query(ge=1, le=MAX_CHANGES, json_schema_extra={"format": "int32"}), WHOLE_NUMBER
+    ] = 100,
     if_none_match: IfNoneMatch = None,
 ) -> Response:
     items, next_since = services.changes.since(principal, since, limit)

@@ -197,7 +197,6 @@ add_item_routes(
         views=VIEWS,
         create_model=CityCreate,
         update_model=CityUpdate,
-        delete_conflicts=True,
         service=lambda services: services.cities,
     ),
 )

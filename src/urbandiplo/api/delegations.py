@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from starlette.responses import Response
 
-from urbandiplo.api import resource
+from urbandiplo.api import examples, resource
 from urbandiplo.api.common import (
     LIST_RESPONSES,
     Cursor,
@@ -259,7 +259,7 @@ class CostsOut(BaseModel):
 
 
 class OutcomeOut(BaseModel):
-    model_config = ConfigDict(title="Outcome")
+    model_config = ConfigDict(title="DelegationOutcome")
 
     description: I18nTextOut
     owner: ShortText | None
@@ -269,6 +269,8 @@ class OutcomeOut(BaseModel):
 
 class DelegationPublic(BaseModel):
     """A delegation as the website sees it: no gifts, costs, follow-ups or notes."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.DELEGATION_PUBLIC]})
 
     id: Id
     direction: Direction
@@ -292,6 +294,8 @@ class DelegationPublic(BaseModel):
 
 class Delegation(DelegationPublic):
     """A delegation as staff see it."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.DELEGATION]})
 
     gifts: list[GiftOut] = Field(max_length=100)
     costs: CostsOut | None

@@ -20,6 +20,7 @@ from starlette.responses import Response
 from urbandiplo.api import resource
 from urbandiplo.api.common import (
     LIST_RESPONSES,
+    WHOLE_NUMBER,
     Cursor,
     I18nTextIn,
     I18nTextOut,
@@ -158,6 +159,7 @@ EXAMPLE_IN: dict[str, Any] = {
 EXAMPLE_OUT: dict[str, Any] = {
     **EXAMPLE_IN,
     "id": "019a8f0e-3c4b-7d21-9e5f-0a1b2c3d4e90",
+    "precision": "day",
     "venue": {
         **EXAMPLE_IN["venue"],
         "city": {
@@ -371,7 +373,9 @@ def event_filters(
         str | None, Query(min_length=1, max_length=200, description="Events of this series")
     ] = None,
     audience: Audience | None = None,
-    sdg: Annotated[int | None, Query(ge=1, le=17, json_schema_extra={"format": "int32"})] = None,
+    sdg: Annotated[
+        int | None, Query(ge=1, le=17, json_schema_extra={"format": "int32"}), WHOLE_NUMBER
+    ] = None,
     field_of_action: FieldOfAction | None = None,
     q: SearchText = None,
     modified_since: ModifiedSince = None,
@@ -432,8 +436,6 @@ add_item_routes(
         views=VIEWS,
         create_model=EventCreate,
         update_model=EventUpdate,
-        update_conflicts=True,
-        delete_conflicts=True,
         service=lambda services: services.events,
     ),
 )

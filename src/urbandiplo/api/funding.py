@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from starlette.responses import Response
 
-from urbandiplo.api import resource
+from urbandiplo.api import examples, resource
 from urbandiplo.api.common import (
     LIST_RESPONSES,
     Cursor,
@@ -135,6 +135,8 @@ class FundingProgrammeUpdate(PatchModel):
 class FundingProgrammePublic(BaseModel):
     """A funding programme as the website sees it."""
 
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.FUNDING_PROGRAMME_PUBLIC]})
+
     id: Id
     name: OrganisationName
     acronym: Acronym | None
@@ -155,6 +157,8 @@ class FundingProgrammePublic(BaseModel):
 
 class FundingProgramme(FundingProgrammePublic):
     """A funding programme as staff see it."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.FUNDING_PROGRAMME]})
 
     notes: Text | None
     visibility: Visibility
@@ -209,7 +213,6 @@ add_item_routes(
         views=VIEWS,
         create_model=FundingProgrammeCreate,
         update_model=FundingProgrammeUpdate,
-        delete_conflicts=True,
         service=lambda services: services.funding_programmes,
     ),
 )
@@ -291,6 +294,8 @@ class ProgrammeRefOut(BaseModel):
 class FundingCallPublic(BaseModel):
     """A call as the website sees it ("calls to announce")."""
 
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.FUNDING_CALL_PUBLIC]})
+
     id: Id
     programme_id: Id
     programme: ProgrammeRefOut
@@ -308,6 +313,8 @@ class FundingCallPublic(BaseModel):
 
 class FundingCall(FundingCallPublic):
     """A call as staff see it."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.FUNDING_CALL]})
 
     notes: Text | None
     visibility: Visibility
@@ -371,7 +378,6 @@ add_item_routes(
         views=CALL_VIEWS,
         create_model=FundingCallCreate,
         update_model=FundingCallUpdate,
-        delete_conflicts=True,
         service=lambda services: services.funding_calls,
     ),
 )

@@ -6,7 +6,7 @@ import logging
 from typing import Literal
 
 from fastapi import APIRouter
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 from starlette.responses import Response
 
 from urbandiplo.api.deps import ServicesDep
@@ -17,6 +17,8 @@ log = logging.getLogger("urbandiplo.api")
 
 
 class Health(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"status": "ok"}]})
+
     status: Literal["ok", "unavailable"]
 
 

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response, StreamingResponse
 
+from urbandiplo.api import examples
 from urbandiplo.api.common import Id
 from urbandiplo.api.deps import PrincipalDep, Services, ServicesDep
 from urbandiplo.api.http import PRIVATE_CACHE, PUBLIC_CACHE
@@ -178,7 +179,12 @@ def _add_routes(table: Table) -> None:
         responses={
             200: {
                 "description": "The CSV file (RFC 4180, UTF-8, a header row)",
-                "content": {CSV_MEDIA_TYPE: {"schema": {"type": "string", "maxLength": 2**31}}},
+                "content": {
+                    CSV_MEDIA_TYPE: {
+                        "schema": {"type": "string", "maxLength": 2**31},
+                        "example": examples.CSV[collection],
+                    }
+                },
             },
             **problem_responses(401),
         },
@@ -207,7 +213,12 @@ def _add_routes(table: Table) -> None:
         openapi_extra={
             "requestBody": {
                 "required": True,
-                "content": {CSV_MEDIA_TYPE: {"schema": {"type": "string", "maxLength": 2**31}}},
+                "content": {
+                    CSV_MEDIA_TYPE: {
+                        "schema": {"type": "string", "maxLength": 2**31},
+                        "example": examples.CSV[collection],
+                    }
+                },
             }
         },
         responses=problem_responses(401, 403, 422),

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from starlette.responses import Response
 
-from urbandiplo.api import resource
+from urbandiplo.api import examples, resource
 from urbandiplo.api.common import (
     LIST_RESPONSES,
     Cursor,
@@ -231,6 +231,8 @@ class MembershipOut(MembershipPublic):
 class NetworkPublic(BaseModel):
     """A network as the website sees it."""
 
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.NETWORK_PUBLIC]})
+
     id: Id
     name: OrganisationName
     acronym: Acronym | None
@@ -245,6 +247,8 @@ class NetworkPublic(BaseModel):
 
 class Network(NetworkPublic):
     """A network as staff see it."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.NETWORK]})
 
     membership: MembershipOut | None
     notes: Text | None
@@ -304,7 +308,6 @@ add_item_routes(
         views=VIEWS,
         create_model=NetworkCreate,
         update_model=NetworkUpdate,
-        delete_conflicts=True,
         service=lambda services: services.networks,
     ),
 )

@@ -188,7 +188,6 @@ add_item_routes(
         views=VIEWS,
         create_model=OrganisationCreate,
         update_model=OrganisationUpdate,
-        delete_conflicts=True,
         service=lambda services: services.organisations,
     ),
 )

@@ -8,9 +8,10 @@ from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StringConstraints
 from starlette.responses import Response
 
-from urbandiplo.api import resource
+from urbandiplo.api import examples, resource
 from urbandiplo.api.common import (
     LIST_RESPONSES,
+    WHOLE_NUMBER,
     CountryCode,
     Cursor,
     Day,
@@ -348,11 +349,15 @@ class AnniversaryPublic(BaseModel):
 
 
 class Anniversaries(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.ANNIVERSARIES]})
+
     year: Year
     items: list[Anniversary] = Field(max_length=MAX_ANNIVERSARIES)
 
 
 class AnniversariesPublic(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.ANNIVERSARIES_PUBLIC]})
+
     year: Year
     items: list[AnniversaryPublic] = Field(max_length=MAX_ANNIVERSARIES)
 
@@ -392,7 +397,9 @@ def list_partnerships(
     ] = None,
     established_from: IsoDate | None = None,
     established_to: IsoDate | None = None,
-    sdg: Annotated[int | None, Query(ge=1, le=17, json_schema_extra={"format": "int32"})] = None,
+    sdg: Annotated[
+        int | None, Query(ge=1, le=17, json_schema_extra={"format": "int32"}), WHOLE_NUMBER
+    ] = None,
     field_of_action: FieldOfAction | None = None,
     q: SearchText = None,
     modified_since: ModifiedSince = None,
@@ -434,7 +441,7 @@ def anniversaries(
     request: Request,
     services: ServicesDep,
     principal: PrincipalDep,
-    year: Annotated[Year, Query()],
+    year: Annotated[Year, Query(), WHOLE_NUMBER],
     city_id: Annotated[Id | None, Query(description="Only this city's partnerships")] = None,
     if_none_match: IfNoneMatch = None,
 ) -> Response:
@@ -452,8 +459,10 @@ add_item_routes(
         views=VIEWS,
         create_model=PartnershipCreate,
         update_model=PartnershipUpdate,
-        update_conflicts=True,
-        delete_conflicts=True,
+        problem_types={
+            "create": ("duplicate-partnership",),
+            "update": ("duplicate-partnership",),
+        },
         service=lambda services: services.partnerships,
     ),
 )

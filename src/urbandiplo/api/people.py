@@ -53,8 +53,8 @@ EXAMPLE_IN: dict[str, Any] = {
     "legal_basis": "public_task",
     "visibility": "public",
 }
-EXAMPLE_OUT: dict[str, Any] = {
-    **EXAMPLE_IN,
+EXAMPLE_OUT: dict[str, Any] = {  # the website's view: no GDPR fields, no visibility
+    **{key: value for key, value in EXAMPLE_IN.items() if key not in ("legal_basis", "visibility")},
     "id": "019a8f0e-3c4b-7d21-9e5f-0a1b2c3d4e80",
     "organisation_id": None,
     "organisation": None,
@@ -63,6 +63,8 @@ EXAMPLE_OUT: dict[str, Any] = {
 }
 EXAMPLE_STAFF: dict[str, Any] = {
     **EXAMPLE_OUT,
+    "legal_basis": "public_task",
+    "visibility": "public",
     "email": None,
     "phone": None,
     "protected": False,
@@ -239,6 +241,8 @@ add_item_routes(
         views=VIEWS,
         create_model=PersonCreate,
         update_model=PersonUpdate,
+        # Staff reading, changing or deleting an erased person learn it is gone for good.
+        problem_types={"get": ("erased",), "update": ("erased",), "delete": ("erased",)},
         service=lambda services: services.people,
     ),
 )

@@ -9,9 +9,10 @@ from fastapi import APIRouter, Path, Query, Request
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from starlette.responses import Response
 
-from urbandiplo.api import resource
+from urbandiplo.api import examples, resource
 from urbandiplo.api.common import (
     LIST_RESPONSES,
+    WHOLE_NUMBER,
     Cursor,
     Day,
     Flag,
@@ -251,6 +252,8 @@ class IndicatorOut(BaseModel):
 class ProjectPublic(BaseModel):
     """A project as the website sees it: no budget and no notes."""
 
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.PROJECT_PUBLIC]})
+
     id: Id
     title: I18nTextOut
     status: ProjectStatus
@@ -276,6 +279,8 @@ class ProjectPublic(BaseModel):
 
 class Project(ProjectPublic):
     """A project as staff see it."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.PROJECT]})
 
     budget: BudgetOut | None
     notes: Text | None
@@ -311,7 +316,9 @@ def list_projects(
     organisation_id: Annotated[
         Id | None, Query(description="Projects this organisation (partner or department) is in")
     ] = None,
-    sdg: Annotated[int | None, Query(ge=1, le=17, json_schema_extra={"format": "int32"})] = None,
+    sdg: Annotated[
+        int | None, Query(ge=1, le=17, json_schema_extra={"format": "int32"}), WHOLE_NUMBER
+    ] = None,
     field_of_action: FieldOfAction | None = None,
     from_on: Annotated[
         IsoDate | None, Query(alias="from", description="Projects running on or after this day")
@@ -354,7 +361,6 @@ add_item_routes(
         views=VIEWS,
         create_model=ProjectCreate,
         update_model=ProjectUpdate,
-        delete_conflicts=True,
         service=lambda services: services.projects,
     ),
 )
@@ -384,6 +390,8 @@ class LevelShareOut(ShareOut):
 class ProjectFunding(BaseModel):
     """How a project's budget is covered, in exact sums of one currency."""
 
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.PROJECT_FUNDING]})
+
     project_id: Id
     currency: str | None = Field(
         max_length=3, description="Of every amount here; null while there is nothing to add up"
@@ -409,7 +417,10 @@ class ProjectFunding(BaseModel):
     "programme and by level, the city's own contribution and the gap to the budget. Sums "
     "are exact; amounts in different currencies are refused (422), never converted.",
     response_model=ProjectFunding,
-    responses={304: {"description": "Not modified"}, **problem_responses(401, 403, 404, 422)},
+    responses={
+        304: {"description": "Not modified"},
+        **problem_responses(401, 403, 404, 422, "currency-mismatch"),
+    },
 )
 def project_funding(
     request: Request,

@@ -6,10 +6,11 @@ from html import escape
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.responses import Response
 
-from urbandiplo.api.common import Day, I18nTextOut, Id, MoneyOut, Timestamp
+from urbandiplo.api import examples
+from urbandiplo.api.common import WHOLE_NUMBER, Day, I18nTextOut, Id, MoneyOut, Timestamp
 from urbandiplo.api.deps import PrincipalDep, ServicesDep
 from urbandiplo.api.http import json_response
 from urbandiplo.api.problems import problem_responses
@@ -113,6 +114,8 @@ class ReportAnniversary(BaseModel):
 
 class AnnualReportOut(BaseModel):
     """The year in numbers and lists; everything in it is what you may read."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.ANNUAL_REPORT]})
 
     year: int = Field(ge=1900, le=2200, json_schema_extra={"format": "int32"})
     totals: Totals
@@ -326,7 +329,14 @@ def html_of(body: dict[str, Any], lang: str) -> bytes:
     "gives a printable page.",
     response_model=AnnualReportOut,
     responses={
-        200: {"content": {"text/html": {"schema": {"type": "string", "maxLength": 50_000_000}}}},
+        200: {
+            "content": {
+                "text/html": {
+                    "schema": {"type": "string", "maxLength": 50_000_000},
+                    "example": examples.ANNUAL_REPORT_HTML,
+                }
+            }
+        },
         304: {"description": "Not modified"},
         **problem_responses(401, 422),
     },
@@ -335,7 +345,9 @@ def annual_report(
     request: Request,
     services: ServicesDep,
     principal: PrincipalDep,
-    year: Annotated[int, Query(ge=1900, le=2200, json_schema_extra={"format": "int32"})],
+    year: Annotated[
+        int, Query(ge=1900, le=2200, json_schema_extra={"format": "int32"}), WHOLE_NUMBER
+    ],
     format_: Annotated[Literal["json", "html"], Query(alias="format")] = "json",
     lang: Annotated[Literal["de", "en"], Query(description="Language of the page")] = "de",
     if_none_match: IfNoneMatch = None,

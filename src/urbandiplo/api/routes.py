@@ -7,7 +7,7 @@ of the functions below, and they name the request models passed in."""
 
 import uuid
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated, Any, Protocol, cast
 
 from fastapi import APIRouter, Path, Request
@@ -70,10 +70,9 @@ class Resource:
     create_model: type[BaseModel]
     update_model: type[BaseModel]
     service: Callable[[Services], RecordService]
-    # Whether a change or a deletion can clash with other records (409). A create always can:
-    # a retry racing the first request with the same Idempotency-Key.
-    update_conflicts: bool = False
-    delete_conflicts: bool = False
+    # Problem types an operation ("create", "get", "update", "delete") returns besides
+    # those every operation of its kind does (api/problems.py), e.g. `erased`.
+    problem_types: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def id_param(self) -> str:
@@ -81,10 +80,6 @@ class Resource:
 
     def location(self, record: Any) -> str:
         return f"/v1/{self.collection}/{record.id}"
-
-
-def _conflict(possible: bool) -> tuple[int, ...]:
-    return (409,) if possible else ()
 
 
 def add_item_routes(router: APIRouter, spec: Resource) -> None:
@@ -109,7 +104,7 @@ def add_item_routes(router: APIRouter, spec: Resource) -> None:
         response_model=spec.views.staff,
         responses={
             201: {"description": "Created", "links": link},
-            **problem_responses(401, 403, 409, 422),
+            **problem_responses(401, 403, 409, 422, *spec.problem_types.get("create", ())),
         },
     )
     def create(
@@ -138,7 +133,10 @@ def add_item_routes(router: APIRouter, spec: Resource) -> None:
         operation_id=f"{spec.collection}-get",
         summary=f"Read a {spec.noun}",
         response_model=spec.views.staff | spec.views.public,
-        responses={304: {"description": "Not modified"}, **problem_responses(401, 404, 422)},
+        responses={
+            304: {"description": "Not modified"},
+            **problem_responses(401, 404, 422, *spec.problem_types.get("get", ())),
+        },
     )
     def get(
         request: Request,
@@ -155,7 +153,15 @@ def add_item_routes(router: APIRouter, spec: Resource) -> None:
         operation_id=f"{spec.collection}-update",
         summary=f"Change a {spec.noun}",
         response_model=spec.views.staff,
-        responses=problem_responses(401, 403, 404, *_conflict(spec.update_conflicts), 412, 422),
+        responses=problem_responses(
+            401,
+            403,
+            404,
+            409,  # a constraint clashes (the repository's IntegrityError): any resource
+            412,
+            422,
+            *spec.problem_types.get("update", ()),
+        ),
     )
     def update(
         request: Request,
@@ -181,7 +187,15 @@ def add_item_routes(router: APIRouter, spec: Resource) -> None:
         summary=f"Delete a {spec.noun}",
         status_code=204,
         response_class=Response,
-        responses=problem_responses(401, 403, 404, *_conflict(spec.delete_conflicts), 412, 422),
+        responses=problem_responses(
+            401,
+            403,
+            404,
+            409,  # other records came to refer to it: any resource
+            412,
+            422,
+            *spec.problem_types.get("delete", ()),
+        ),
     )
     def delete(
         request: Request,

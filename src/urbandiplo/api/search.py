@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.responses import Response
 
-from urbandiplo.api.common import I18nTextOut, Id
+from urbandiplo.api.common import WHOLE_NUMBER, I18nTextOut, Id
 from urbandiplo.api.deps import PrincipalDep, ServicesDep
 from urbandiplo.api.http import json_response
 from urbandiplo.api.problems import problem_responses
@@ -100,7 +100,9 @@ def search(
         list[RecordType] | None,
         Query(alias="type", max_length=11, description="Only these kinds of record"),
     ] = None,
-    limit: Annotated[int, Query(ge=1, le=MAX_RESULTS, json_schema_extra={"format": "int32"})] = 20,
+    limit: Annotated[
+        int, Query(ge=1, le=MAX_RESULTS, json_schema_extra={"format": "int32"}), WHOLE_NUMBER
+    ] = 20,
     if_none_match: IfNoneMatch = None,
 ) -> Response:
     hits = services.search.search(principal, q, type_ or (), limit)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.responses import Response
 
+from urbandiplo.api import examples
 from urbandiplo.api.common import I18nTextOut
 from urbandiplo.api.http import json_response
 from urbandiplo.api.problems import problem_responses
@@ -28,10 +29,14 @@ class FieldOfActionTerm(BaseModel):
 
 
 class SdgList(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.SDGS]})
+
     items: list[Sdg] = Field(max_length=17)
 
 
 class FieldOfActionList(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.FIELDS_OF_ACTION]})
+
     items: list[FieldOfActionTerm] = Field(max_length=11)
 
 

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Path, Request
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from starlette.responses import Response
 
+from urbandiplo.api import examples
 from urbandiplo.api.common import Id, RequestModel, Timestamp, Url
 from urbandiplo.api.deps import PrincipalDep, ServicesDep
 from urbandiplo.api.http import PRIVATE_CACHE, json_response
@@ -57,6 +58,8 @@ class WebhookCreate(RequestModel):
 class Webhook(BaseModel):
     """A subscription, with how far its deliveries have got."""
 
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.WEBHOOK]})
+
     id: Id
     url: Url
     record_types: list[RecordType] = Field(max_length=11)
@@ -75,13 +78,38 @@ class Webhook(BaseModel):
 
 
 class WebhookCreated(Webhook):
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.WEBHOOK_CREATED]})
+
     secret: str = Field(max_length=100, description="Signs the deliveries; shown only now")
 
 
 class WebhookList(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"items": [examples.WEBHOOK]}]})
+
     items: list[Webhook] = Field(max_length=1000)
 
 
+# A delivery the receiver refused once, then took.
+ATTEMPTS: dict[str, Any] = {
+    "items": [
+        {
+            "id": "01a1feb6-7a10-7c3e-9d41-5b2f0e8c1a01",
+            "seq": 412,
+            "at": "2026-11-21T15:30:02+00:00",
+            "status": 503,
+            "error": "HTTP 503",
+            "delivered": False,
+        },
+        {
+            "id": "01a1feb6-7e02-7f55-8a7c-2c4d9b6e3f02",
+            "seq": 412,
+            "at": "2026-11-21T15:30:03+00:00",
+            "status": 204,
+            "error": None,
+            "delivered": True,
+        },
+    ]
+}
 HttpStatus = Annotated[int, Field(ge=100, le=599, json_schema_extra={"format": "int32"})]
 
 
@@ -95,6 +123,8 @@ class Attempt(BaseModel):
 
 
 class AttemptList(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [ATTEMPTS]})
+
     items: list[Attempt] = Field(max_length=100)
 
 

@@ -1,0 +1,272 @@
+"""The Python client generated from the committed contract (conftest.py) against the real
+server, `urbandiplo serve` as a process on SQLite and on PostgreSQL, through the client's own
+functions and models only: create a city and a partnership, page through the partnerships
+following the cursor, change one with If-Match and meet the 412 of a stale ETag as a problem,
+and find the writes in the change feed. Every response is parsed by the generated models; a
+response the contract does not describe (a missing field, an unknown enum value, a field the
+contract does not name) fails."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import attrs
+import pytest
+
+from tests.clients.conftest import CONTRACT, PACKAGE
+from tests.conftest import new_database
+from tests.process.server import Server, start
+from urbandiplo.config import Settings
+from urbandiplo.db import migrate
+from urbandiplo.db.engine import make_engine
+from urbandiplo.domain.access import Role
+from urbandiplo.main import build_services
+
+METHODS = ("get", "put", "post", "patch", "delete", "head", "options", "trace")
+PARTNERS = 7  # partner cities, one partnership each: 3 pages of PAGE_SIZE
+PAGE_SIZE = 3
+
+
+def contract_operations() -> dict[str, tuple[str, str]]:
+    """operationId: (method, path) of every operation in the committed contract."""
+    contract = json.loads(CONTRACT.read_text(encoding="utf-8"))
+    return {
+        operation["operationId"]: (method, path)
+        for path, item in contract["paths"].items()
+        for method, operation in item.items()
+        if method in METHODS
+    }
+
+
+def test_every_operation_of_the_contract_is_in_the_client(python_client: ModuleType) -> None:
+    """One module per operationId (`partnerships-list` → `partnerships_list`), sending the
+    operation's method to its path, with the functions a client user calls."""
+    api = Path(python_client.__file__).parent / "api"
+    modules = {module.stem: module for module in api.rglob("*.py") if module.stem != "__init__"}
+    operations = contract_operations()
+    assert len(operations) > 80
+    wanted = {re.sub(r"[^a-z0-9]+", "_", op.lower()): op for op in operations}
+    assert sorted(set(wanted) - set(modules)) == [], "operations missing from the client"
+    assert sorted(set(modules) - set(wanted)) == [], "client functions for no operation"
+    for name, op in wanted.items():
+        source = modules[name].read_text(encoding="utf-8")
+        method, path = operations[op]
+        assert f'"method": "{method}"' in source, op
+        assert f'"url": "{path}"' in source, op
+        for function in ("sync_detailed", "asyncio_detailed"):
+            assert f"def {function}(" in source, f"{op}: no {function}"
+
+
+def assert_described(value: Any, where: str = "response") -> None:
+    """Every object of a parsed response is a model naming all of its fields: nothing the
+    generator had to keep in `additional_properties` (its place for fields the contract does
+    not name), except in the maps the contract leaves open (texts by language)."""
+    if attrs.has(type(value)):
+        declared = [f.name for f in attrs.fields(type(value)) if f.name != "additional_properties"]
+        if declared:
+            assert value.additional_properties == {}, (
+                f"{where}: {type(value).__name__} got fields the contract does not name: "
+                f"{sorted(value.additional_properties)}"
+            )
+        for name in declared:
+            assert_described(getattr(value, name), f"{where}.{name}")
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            assert_described(item, f"{where}[{index}]")
+
+
+def parsed(response: Any, status: int, model: type) -> Any:
+    """The parsed body of a response of the expected status, as the expected model (a staff
+    response parsed as the narrower public model would mean the staff model did not fit)."""
+    assert response.status_code == status, response.content.decode()
+    assert isinstance(response.parsed, model), (
+        f"{type(response.parsed).__name__} instead of {model.__name__}: {response.content!r}"
+    )
+    assert_described(response.parsed)
+    # Nothing lost or changed on the way through the model and back.
+    assert response.parsed.to_dict() == json.loads(response.content)
+    return response.parsed
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def live(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Server, str]]:
+    """A real server on a new database of the backend, and an editor's API key for it
+    (created in-process, in the same database, as `urbandiplo keys create` does)."""
+    with new_database(request.param, tmp_path) as url:
+        migrate.upgrade(url)
+        engine = make_engine(url)
+        try:
+            _key, plain = build_services(Settings(database_url=url), engine).api_keys.create(
+                "generated client", Role.EDITOR
+            )
+        finally:
+            engine.dispose()
+        server = start(url, tmp_path / "server.log", env={"URBANDIPLO_LOG_LEVEL": "WARNING"})
+        try:
+            server.wait_ready()
+            yield server, plain
+        finally:
+            server.stop()
+
+
+def test_a_scenario_through_the_generated_client(
+    python_client: ModuleType, live: tuple[Server, str]
+) -> None:
+    # How a developer imports the generated client (the package is generated per session).
+    from urbandiplo_client import AuthenticatedClient
+    from urbandiplo_client.api.changes import changes_list
+    from urbandiplo_client.api.cities import cities_create
+    from urbandiplo_client.api.partnerships import (
+        partnerships_create,
+        partnerships_get,
+        partnerships_list,
+        partnerships_update,
+    )
+    from urbandiplo_client.models import (
+        ChangeFeed,
+        ChangeOperation,
+        ChangeType,
+        City,
+        CityCreate,
+        CityCreateNames,
+        Partnership,
+        PartnershipCreate,
+        PartnershipKind,
+        PartnershipPage,
+        PartnershipStatus,
+        PartnershipUpdate,
+        Problem,
+        Visibility,
+    )
+    from urbandiplo_client.types import UNSET
+
+    assert python_client.__name__ == PACKAGE
+    server, key = live
+    # The API key goes in X-API-Key, as it is, where the client would send a bearer token.
+    client = AuthenticatedClient(
+        base_url=server.url,
+        token=key,
+        auth_header_name="X-API-Key",
+        prefix="",
+        raise_on_unexpected_status=True,  # a status the contract does not list is an error
+    )
+    with client:
+        # The home city (Köln, the default) and a partner city, then their partnership.
+        response = cities_create.sync_detailed(
+            client=client, body=CityCreate(name="Köln", country_code="DE")
+        )
+        home = parsed(response, 201, City)
+        names = CityCreateNames.from_dict({"sv": "Åbo"})
+        response = cities_create.sync_detailed(
+            client=client,
+            body=CityCreate(name="Turku", country_code="FI", names=names),
+            idempotency_key="turku-2026-1",
+        )
+        turku = parsed(response, 201, City)
+        assert (turku.name, turku.country_code, turku.names["sv"]) == ("Turku", "FI", "Åbo")
+        assert turku.visibility == Visibility.PUBLIC
+
+        response = partnerships_create.sync_detailed(
+            client=client,
+            body=PartnershipCreate(
+                partner_city_id=turku.id,
+                kind=PartnershipKind.CONTACT,
+                status=PartnershipStatus.PROPOSED,
+                visibility=Visibility.INTERNAL,
+            ),
+        )
+        partnership = parsed(response, 201, Partnership)
+        assert (partnership.city_id, partnership.partner_city_id) == (home.id, turku.id)
+        assert partnership.partner_city.name == "Turku"
+        assert partnership.status == PartnershipStatus.PROPOSED
+
+        # More partner cities, for 3 pages of partnerships.
+        cities = [turku]
+        partnerships = [partnership]
+        for number in range(1, PARTNERS):
+            response = cities_create.sync_detailed(
+                client=client,
+                body=CityCreate(name=f"Partnerstadt {number}", country_code="PL"),
+            )
+            cities.append(parsed(response, 201, City))
+            response = partnerships_create.sync_detailed(
+                client=client,
+                body=PartnershipCreate(
+                    partner_city_id=cities[-1].id, kind=PartnershipKind.FRIENDSHIP
+                ),
+            )
+            partnerships.append(parsed(response, 201, Partnership))
+
+        # Page through the list, following the cursor.
+        pages: list[list[Any]] = []
+        cursor: Any = UNSET
+        while True:
+            response = partnerships_list.sync_detailed(
+                client=client, limit=PAGE_SIZE, cursor=cursor
+            )
+            page = parsed(response, 200, PartnershipPage)
+            pages.append(page.items)
+            if page.next_cursor is None:
+                break
+            assert f"cursor={page.next_cursor}" in response.headers["Link"]
+            cursor = page.next_cursor
+        assert [len(items) for items in pages] == [3, 3, 1]
+        listed = [item.id for items in pages for item in items]
+        assert sorted(listed) == sorted(p.id for p in partnerships)  # each once, none missing
+
+        # Change it only if nobody else did: send the ETag read.
+        response = partnerships_get.sync_detailed(partnership.id, client=client)
+        assert parsed(response, 200, Partnership).status == PartnershipStatus.PROPOSED
+        etag = response.headers["ETag"]
+        response = partnerships_update.sync_detailed(
+            partnership.id,
+            client=client,
+            body=PartnershipUpdate(status=PartnershipStatus.ACTIVE),
+            if_match=etag,
+        )
+        updated = parsed(response, 200, Partnership)
+        assert updated.status == PartnershipStatus.ACTIVE
+        assert response.headers["ETag"] != etag
+
+        # The same ETag again is stale now: a 412 problem, and nothing changed. The client
+        # hands it over as a Problem, as it does every problem+json response it documents.
+        response = partnerships_update.sync_detailed(
+            partnership.id,
+            client=client,
+            body=PartnershipUpdate(status=PartnershipStatus.DORMANT),
+            if_match=etag,
+        )
+        assert response.headers["Content-Type"] == "application/problem+json"
+        problem = parsed(response, 412, Problem)
+        assert problem.status == 412
+        assert problem.type_.endswith("/precondition-failed"), problem.type_
+        assert problem.title
+        response = partnerships_get.sync_detailed(partnership.id, client=client)
+        assert parsed(response, 200, Partnership).status == PartnershipStatus.ACTIVE
+
+        # The change feed, from the start until it has nothing new.
+        changes = []
+        since = 0
+        while True:
+            response = changes_list.sync_detailed(client=client, since=since, limit=5)
+            feed = parsed(response, 200, ChangeFeed)
+            changes += feed.items
+            if not feed.items:
+                assert feed.next_since == since
+                break
+            since = feed.next_since
+        assert [change.seq for change in changes] == sorted({change.seq for change in changes})
+        assert all(change.operation == ChangeOperation.UPSERT for change in changes)
+        seen = {(change.type_, change.id) for change in changes}
+        assert {(ChangeType.CITIES, city.id) for city in [home, *cities]} <= seen
+        assert {(ChangeType.PARTNERSHIPS, p.id) for p in partnerships} <= seen
+        # Each change carries the record as a read gives it now, so the read model parses it.
+        last = [c for c in changes if c.id == partnership.id][-1]
+        record = Partnership.from_dict(last.record.to_dict())
+        assert_described(record, "change record")
+        assert record.status == PartnershipStatus.ACTIVE
