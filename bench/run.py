@@ -293,6 +293,12 @@ def measure_urbandiplo(
 def measure_workers(url: str, seconds: int, work: Path, env: dict[str, str]) -> list[Result]:
     """The list with 1 and with 2 worker processes, server and wrk (2 threads) sharing both
     cores, with and without the response cache: what a second worker adds."""
+    import psycopg
+
+    # The create scenario wrote thousands of cities: let PostgreSQL's housekeeping run now,
+    # not as autovacuum in the middle of the measurements that follow.
+    with psycopg.connect(url, autocommit=True) as connection:
+        connection.execute("VACUUM ANALYZE")
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     listing = f"{base}/v1/partnerships?limit=50"
