@@ -134,6 +134,15 @@ def clone(connection: Any, table: str, template: uuid.UUID, count: int, **exprs:
     )
 
 
+def number_cities(connection: Any) -> None:
+    """A temporary table `numbered` (i, id) of the copied cities, for picking one by number."""
+    connection.execute(
+        "CREATE TEMP TABLE numbered AS SELECT row_number() OVER (ORDER BY id) - 1 AS i, id "
+        "FROM cities WHERE name LIKE 'Stadt %'"
+    )
+    connection.execute("CREATE UNIQUE INDEX ON numbered (i)")
+
+
 def sql_list(values: list[str]) -> str:
     return "ARRAY[" + ", ".join(f"'{v}'" for v in values) + "]"
 
@@ -154,11 +163,7 @@ def fill_cities_and_partnerships(url: str, t: dict[str, Any], cities: int, pairs
             population="1000 + g",
             search_text="'stadt ' || g || ' town ' || g",
         )  # fmt: skip
-        c.execute(
-            "CREATE TEMP TABLE numbered AS SELECT row_number() OVER (ORDER BY id) - 1 AS i, id "
-            "FROM cities WHERE name LIKE 'Stadt %'"
-        )
-        c.execute("CREATE UNIQUE INDEX ON numbered (i)")
+        number_cities(c)
         # Pairs {a, a + d} with d = 1..5 are distinct; the home city's partnerships first.
         side = (
             f"(SELECT id FROM numbered WHERE i = (g % {cities}))",
@@ -216,11 +221,7 @@ def fill_events(url: str, t: dict[str, Any], count: int, per_day: float, cities:
     kinds = sql_list(t["event_kinds"])
     with psycopg.connect(url, autocommit=True) as c:
         c.execute("DELETE FROM events WHERE id <> %s", (t["event"],))
-        c.execute(
-            "CREATE TEMP TABLE numbered AS SELECT row_number() OVER (ORDER BY id) - 1 AS i, id "
-            "FROM cities WHERE name LIKE 'Stadt %'"
-        )
-        c.execute("CREATE UNIQUE INDEX ON numbered (i)")
+        number_cities(c)
         clone(
             c, "events", t["event"], count,
             starts_at=starts,

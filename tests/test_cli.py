@@ -4,17 +4,13 @@ as the README's first Quickstart command runs it."""
 from __future__ import annotations
 
 import json
-import os
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import httpx
 import pytest
 from sqlalchemy import create_engine, text
 
+from tests.process.server import start
 from urbandiplo.cli import contract_text, main
 from urbandiplo.db import migrate
 
@@ -114,40 +110,15 @@ def test_openapi_export(tmp_path: Path) -> None:
     assert json.loads(target.read_text(encoding="utf-8"))["info"]["title"] == "urbandiplo"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 def test_serve_with_demo_data(tmp_path: Path) -> None:
     """`urbandiplo serve --demo` on the embedded SQLite default, in a working directory."""
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("URBANDIPLO_")}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "urbandiplo.cli", "serve", "--demo", "--port", str(port)],
-        cwd=tmp_path,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
+    server = start(None, tmp_path / "server.log", demo=True)
+    base = server.url
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert server.poll() is None, server.stdout.read().decode() if server.stdout else ""
-            assert time.monotonic() < deadline, "server did not become ready"
-            time.sleep(0.2)
+        server.wait_ready()
         listed = httpx.get(f"{base}/v1/partnerships", timeout=5).json()["items"]
         assert len(listed) >= 15
         assert {p["city"]["name"] for p in listed} == {"Köln"}
         assert (tmp_path / "urbandiplo.db").exists(), "the SQLite default lives in the working dir"
     finally:
-        server.terminate()
-        server.wait(timeout=20)
+        server.stop()

@@ -6,12 +6,8 @@ from __future__ import annotations
 import io
 import json
 import logging
-import os
 import re
-import socket
-import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -24,9 +20,9 @@ from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import Engine
 
+from tests.process.server import api_key, start
 from urbandiplo.config import Settings
 from urbandiplo.db import migrate
-from urbandiplo.db.engine import make_engine
 from urbandiplo.domain.access import Role
 from urbandiplo.logs import (
     JsonFormatter,
@@ -35,7 +31,7 @@ from urbandiplo.logs import (
     request_id,
     uvicorn_log_config,
 )
-from urbandiplo.main import build_services, create_app
+from urbandiplo.main import create_app
 
 GENERATED = re.compile(r"[0-9a-f]{32}")
 ISO_UTC = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z")
@@ -294,40 +290,18 @@ def test_metrics_count_requests_by_route_template(
         assert samples(response.text, "process_cpu_seconds_total")[()] > 0
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 def test_several_workers_add_up_their_metrics(tmp_path: Path) -> None:
     """`urbandiplo serve --workers 2`: each worker counts into files of a directory the
     command makes (and removes afterwards); /metrics, from either worker, adds them up."""
     url = f"sqlite:///{tmp_path / 'served.db'}"
     migrate.upgrade(url)
-    engine = make_engine(url)
-    try:
-        reader = build_services(Settings(database_url=url), engine).api_keys.create(
-            "prometheus", Role.READER
-        )[1]
-    finally:
-        engine.dispose()
+    reader = api_key(url, Role.READER, "prometheus")
     temporary = tmp_path / "tmp"
     temporary.mkdir()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("URBANDIPLO_", "PROMETHEUS_"))}
-    env |= {"URBANDIPLO_DATABASE_URL": url, "TMPDIR": str(temporary)}
-    port = _free_port()
-    output = (tmp_path / "server.log").open("wb")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "urbandiplo.cli", "serve", "--workers", "2", "--port", str(port)],
-        env=env,
-        stdout=output,
-        stderr=subprocess.STDOUT,
-    )
+    server = start(url, tmp_path / "server.log", workers=2, env={"TMPDIR": str(temporary)})
     # A connection of its own for each request: the workers take turns accepting them.
     client = httpx.Client(
-        base_url=f"http://127.0.0.1:{port}",
+        base_url=server.url,
         timeout=5,
         limits=httpx.Limits(max_keepalive_connections=0),
     )
@@ -337,16 +311,7 @@ def test_several_workers_add_up_their_metrics(tmp_path: Path) -> None:
         assert client.get("/healthz").status_code == 200
 
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if client.get("/readyz").status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert server.poll() is None, (tmp_path / "server.log").read_text()
-            assert time.monotonic() < deadline, "server did not become ready"
-            time.sleep(0.1)
+        server.wait_ready()
         (directory,) = temporary.glob("urbandiplo-metrics-*")
         with ThreadPoolExecutor(8) as pool:
             # Until both workers have counted something (each writes a file of its own).
@@ -362,9 +327,7 @@ def test_several_workers_add_up_their_metrics(tmp_path: Path) -> None:
             workers = samples(scraped.text, "process_start_time_seconds")
             assert len(workers) == 2, workers
     finally:
-        server.terminate()
-        server.wait(timeout=20)
-        output.close()
+        server.stop()
         client.close()
     assert list(temporary.iterdir()) == [], "the metrics directory is removed"
     logged = (tmp_path / "server.log").read_text().splitlines()

@@ -20,12 +20,9 @@ import pytest
 
 from tests.clients.conftest import CONTRACT, PACKAGE
 from tests.conftest import new_database
-from tests.process.server import Server, start
-from urbandiplo.config import Settings
+from tests.process.server import Server, api_key, start
 from urbandiplo.db import migrate
-from urbandiplo.db.engine import make_engine
 from urbandiplo.domain.access import Role
-from urbandiplo.main import build_services
 
 METHODS = ("get", "put", "post", "patch", "delete", "head", "options", "trace")
 PARTNERS = 7  # partner cities, one partnership each: 3 pages of PAGE_SIZE
@@ -99,13 +96,7 @@ def live(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Serve
     (created in-process, in the same database, as `urbandiplo keys create` does)."""
     with new_database(request.param, tmp_path) as url:
         migrate.upgrade(url)
-        engine = make_engine(url)
-        try:
-            _key, plain = build_services(Settings(database_url=url), engine).api_keys.create(
-                "generated client", Role.EDITOR
-            )
-        finally:
-            engine.dispose()
+        plain = api_key(url, Role.EDITOR, "generated client")
         server = start(url, tmp_path / "server.log", env={"URBANDIPLO_LOG_LEVEL": "WARNING"})
         try:
             server.wait_ready()

@@ -11,10 +11,7 @@ import html
 import os
 import re
 import shutil
-import socket
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +19,8 @@ from typing import Any
 
 import httpx
 import pytest
+
+from tests.process.server import start
 
 REQUIRE_BROWSER = os.environ.get("URBANDIPLO_REQUIRE_BROWSER") == "1"
 METHODS = ("get", "put", "post", "patch", "delete")
@@ -75,13 +74,6 @@ def render(chromium: str, url: str, profile: Path) -> Page:
     return Page(done.stdout, console)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 @pytest.fixture(scope="module")
 def chromium() -> str:
     return _chromium()
@@ -91,31 +83,12 @@ def chromium() -> str:
 def server(chromium: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`urbandiplo serve --demo` in a working directory of its own; its base URL."""
     workdir = tmp_path_factory.mktemp("docs-server")
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("URBANDIPLO_")}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "urbandiplo.cli", "serve", "--demo", "--port", str(port)],
-        cwd=workdir,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
+    server = start(None, workdir / "server.log", demo=True)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert process.poll() is None, process.stdout.read().decode() if process.stdout else ""
-            assert time.monotonic() < deadline, "server did not become ready"
-            time.sleep(0.2)
-        yield base
+        server.wait_ready()
+        yield server.url
     finally:
-        process.terminate()
-        process.wait(timeout=20)
+        server.stop()
 
 
 @pytest.fixture(scope="module")

@@ -17,10 +17,27 @@ from pathlib import Path
 
 import httpx
 
+from urbandiplo.config import Settings
+from urbandiplo.db.engine import make_engine
+from urbandiplo.domain.access import Role
+from urbandiplo.main import build_services
+
 READY_WITHIN = 60.0  # seconds: deadlines for a loaded CI machine, not speed requirements
 GONE_WITHIN = 30.0
 POLL_EVERY = 0.05
 ROOT = Path(__file__).resolve().parents[2]
+
+
+def api_key(database_url: str, role: Role, name: str) -> str:
+    """A new API key of the role in a migrated database, made in-process as
+    `urbandiplo keys create` does, for a server started on it."""
+    engine = make_engine(database_url)
+    try:
+        return build_services(Settings(database_url=database_url), engine).api_keys.create(
+            name, role
+        )[1]
+    finally:
+        engine.dispose()
 
 
 def free_port() -> int:
@@ -102,31 +119,39 @@ class Server:
             self.kill()
 
 
-def serve_argv(port: int, workers: int, migrate: bool) -> list[str]:
+def serve_argv(port: int, workers: int, migrate: bool, demo: bool = False) -> list[str]:
     argv = ["serve", "--port", str(port)]
     if workers != 1:
         argv += ["--workers", str(workers)]
     if migrate:
         argv.append("--migrate")
+    if demo:
+        argv.append("--demo")
     return argv
 
 
 def start(
-    database_url: str,
+    database_url: str | None,
     log: Path,
     *,
     workers: int = 1,
     migrate: bool = False,
+    demo: bool = False,
     env: dict[str, str] | None = None,
 ) -> Server:
-    """Starts `python -m urbandiplo.cli serve` (not waiting for it) with only the given
-    URBANDIPLO_ settings, output to `log`."""
+    """Starts `python -m urbandiplo.cli serve` (not waiting for it) in the log's directory,
+    with only the given URBANDIPLO_ settings (no database URL: the embedded default there),
+    output to `log`."""
     port = free_port()
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("URBANDIPLO_")}
-    environment.update({"URBANDIPLO_DATABASE_URL": database_url, **(env or {})})
+    environment = {
+        k: v for k, v in os.environ.items() if not k.startswith(("URBANDIPLO_", "PROMETHEUS_"))
+    }
+    if database_url is not None:
+        environment["URBANDIPLO_DATABASE_URL"] = database_url
+    environment.update(env or {})
     with log.open("wb") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "urbandiplo.cli", *serve_argv(port, workers, migrate)],
+            [sys.executable, "-m", "urbandiplo.cli", *serve_argv(port, workers, migrate, demo)],
             env=environment,
             cwd=log.parent,
             stdin=subprocess.DEVNULL,

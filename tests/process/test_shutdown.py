@@ -11,13 +11,11 @@ from pathlib import Path
 import httpx
 from sqlalchemy import func, select
 
-from tests.process.server import start
-from urbandiplo.config import Settings
+from tests.process.server import api_key, start
 from urbandiplo.db import migrate
 from urbandiplo.db.engine import make_engine
 from urbandiplo.db.models import CityRow
 from urbandiplo.domain.access import Role
-from urbandiplo.main import build_services
 
 ROWS = 2000  # four transactions of 500 rows: 1.5 to 3 s of work on this machine kind
 GRACEFUL = 10  # cli.py: timeout_graceful_shutdown
@@ -27,11 +25,9 @@ DEADLINE = 60.0  # for waiting on anything here; no speed is asserted
 def test_sigterm_lets_the_request_in_flight_finish(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'shutdown.db'}"
     migrate.upgrade(url)
+    plain = api_key(url, Role.EDITOR, "shutdown test")
     engine = make_engine(url)
     try:
-        _key, plain = build_services(Settings(database_url=url), engine).api_keys.create(
-            "shutdown test", Role.EDITOR
-        )
         server = start(url, tmp_path / "server.log")
         process = server.process
         assert process is not None

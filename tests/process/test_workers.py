@@ -18,12 +18,10 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.conftest import new_postgres_database
-from tests.process.server import READY_WITHIN, Server, start
-from urbandiplo.config import Settings
+from tests.process.server import READY_WITHIN, Server, api_key, start
 from urbandiplo.db.engine import make_engine
 from urbandiplo.db.models import DelegationRow, IdempotencyKeyRow
 from urbandiplo.domain.access import Role
-from urbandiplo.main import build_services
 
 pytestmark = pytest.mark.postgres
 
@@ -35,14 +33,7 @@ def postgres_url() -> Iterator[str]:
 
 
 def editor_key(url: str) -> dict[str, str]:
-    engine = make_engine(url)
-    try:
-        _key, plain = build_services(Settings(database_url=url), engine).api_keys.create(
-            "two processes", Role.EDITOR
-        )
-    finally:
-        engine.dispose()
-    return {"X-API-Key": plain}
+    return {"X-API-Key": api_key(url, Role.EDITOR, "two processes")}
 
 
 def post(url: str, path: str, headers: dict[str, str], body: dict[str, Any]) -> httpx.Response:

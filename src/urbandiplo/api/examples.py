@@ -4,7 +4,22 @@ data loaded (`urbandiplo demo load`), ids included; lists are cut to their first
 
 from __future__ import annotations
 
+import copy
 from typing import Any
+
+
+def without(example: dict[str, Any], *paths: str) -> dict[str, Any]:
+    """A copy of a staff example without the members at these dotted paths (list items by
+    index): the public view of the same record."""
+    copied = copy.deepcopy(example)
+    for path in paths:
+        *parents, last = path.split(".")
+        node: Any = copied
+        for part in parents:
+            node = node[int(part)] if isinstance(node, list) else node[part]
+        del node[last]
+    return copied
+
 
 NETWORK: dict[str, Any] = {
     "acronym": None,
@@ -61,57 +76,7 @@ NETWORK: dict[str, Any] = {
     "website": None,
 }
 
-NETWORK_PUBLIC: dict[str, Any] = {
-    "acronym": None,
-    "created_at": "2026-11-21T15:24:35+00:00",
-    "description": {
-        "de": "Größtes unabhängiges europäisches Netzwerk von Großstädten (über 135 "
-        "Städte aus 35 Ländern), gegründet 1986; vertritt die Interessen der "
-        "Großstädte im EU-Gesetzgebungsprozess. Im November 2025 wandte sich "
-        "Köln mit 22 weiteren deutschen Eurocities-Städten in einem offenen "
-        "Brief an Bundeskanzler Friedrich Merz zum Mehrjährigen Finanzrahmen "
-        "2028–2034.",
-        "en": "The largest independent European network of large cities (over 135 "
-        "cities from 35 countries), founded in 1986; it represents large "
-        "cities in EU law-making. In November 2025 Cologne and 22 other German "
-        "Eurocities members sent an open letter to Chancellor Friedrich Merz "
-        "on the 2028–2034 Multiannual Financial Framework.",
-    },
-    "id": "01a1feb5-959c-7c96-84a0-eedd1c180cc4",
-    "membership": {
-        "commitments": [],
-        "joined_on": "1998-01-01",
-        "joined_precision": "year",
-        "left_on": None,
-        "representatives": [],
-        "status": "member",
-        "working_groups": [
-            {
-                "name": "German Cities Dialogue (GCD)",
-                "participating_unit": "Büro für Europa und Internationales",
-            },
-            {
-                "name": "Thematische Foren und Arbeitsgruppen",
-                "participating_unit": "Städtische Fachämter (begleitet "
-                "vom Büro für Europa und "
-                "Internationales)",
-            },
-        ],
-    },
-    "name": "Eurocities",
-    "scope": "european",
-    "themes": [
-        "Nachhaltiges Stadtwachstum",
-        "Arbeitsmarkt",
-        "Vielfalt und Teilhabe",
-        "Stadtentwicklung",
-        "Bürgernahe Verwaltung",
-        "Kohäsionspolitik",
-        "EU-Förderung",
-    ],
-    "updated_at": "2026-11-21T15:24:35+00:00",
-    "website": None,
-}
+NETWORK_PUBLIC = without(NETWORK, "membership.annual_fee", "notes", "visibility")
 
 DELEGATION: dict[str, Any] = {
     "cities": [
@@ -168,55 +133,7 @@ DELEGATION: dict[str, Any] = {
     "visibility": "public",
 }
 
-DELEGATION_PUBLIC: dict[str, Any] = {
-    "cities": [
-        {
-            "country_code": "TR",
-            "id": "01a1feb5-953a-78a2-9463-ea2e4b4ac4a9",
-            "name": "Istanbul",
-            "names": {"de": "Istanbul", "en": "Istanbul", "tr": "İstanbul"},
-        }
-    ],
-    "city_ids": ["01a1feb5-953a-78a2-9463-ea2e4b4ac4a9"],
-    "created_at": "2026-11-21T15:24:35+00:00",
-    "direction": "outgoing",
-    "ends_on": "2025-04-08",
-    "event_ids": ["01a1feb5-9616-7bdf-8885-28f30b31a5cf"],
-    "head": {
-        "function": "Oberbürgermeisterin der Stadt Köln",
-        "name": None,
-        "organisation": None,
-        "organisation_id": None,
-        "person": {
-            "erased": False,
-            "function": "Oberbürgermeisterin der Stadt Köln",
-            "id": "01a1feb5-957b-7153-9366-3e69a8e63f36",
-            "name": "Henriette Reker",
-            "withheld": False,
-        },
-        "person_id": "01a1feb5-957b-7153-9366-3e69a8e63f36",
-    },
-    "id": "01a1feb5-9654-7e66-902b-ce91729a1521",
-    "members": [],
-    "partnership_ids": ["01a1feb5-95ae-7eec-85f0-b5bf22af3a23"],
-    "precision": "day",
-    "programme": [],
-    "project_ids": [],
-    "purpose": {
-        "de": "Zeichen der Solidarität für den inhaftierten Istanbuler Oberbürgermeister "
-        "Ekrem İmamoğlu: Treffen mit seiner Ehefrau Dilek İmamoğlu und Teilnahme "
-        "am deutsch-türkischen Städtepartnerschaftsgipfel, zu dem İmamoğlu als "
-        "Präsident des Türkischen Städtetages eingeladen hatte.",
-        "en": "A sign of solidarity with Istanbul's imprisoned mayor Ekrem İmamoğlu: "
-        "meeting with his wife Dilek İmamoğlu and participation in the "
-        "German-Turkish town twinning summit, to which İmamoğlu had issued the "
-        "invitation as president of the Union of Turkish Municipalities.",
-    },
-    "starts_on": "2025-04-07",
-    "status": "completed",
-    "title": {"de": "Oberbürgermeisterin Reker in Istanbul", "en": "Mayor Reker in Istanbul"},
-    "updated_at": "2026-11-21T15:24:35+00:00",
-}
+DELEGATION_PUBLIC = without(DELEGATION, "costs", "gifts", "notes", "outcomes", "visibility")
 
 PROJECT: dict[str, Any] = {
     "budget": None,
@@ -295,79 +212,7 @@ PROJECT: dict[str, Any] = {
     "visibility": "public",
 }
 
-PROJECT_PUBLIC: dict[str, Any] = {
-    "cities": [
-        {
-            "country_code": "UA",
-            "id": "01a1feb5-9538-70ed-b579-c876db67dabd",
-            "name": "Dnipro",
-            "names": {"de": "Dnipro", "en": "Dnipro", "uk": "Дніпро"},
-        }
-    ],
-    "city_ids": ["01a1feb5-9538-70ed-b579-c876db67dabd"],
-    "created_at": "2026-11-21T15:24:35+00:00",
-    "department_ids": [
-        "01a1feb5-954a-735a-a9ff-c649c7ef52cd",
-        "01a1feb5-9555-7a1e-8a32-f685ca9ec7d1",
-    ],
-    "departments": [
-        {
-            "id": "01a1feb5-954a-735a-a9ff-c649c7ef52cd",
-            "kind": "city_department",
-            "name": "Büro für Europa und Internationales der Stadt Köln",
-            "website": "http://www.stadt-koeln.de/politik-und-verwaltung/internationales",
-        },
-        {
-            "id": "01a1feb5-9555-7a1e-8a32-f685ca9ec7d1",
-            "kind": "city_department",
-            "name": "Kölner Feuerwehr",
-            "website": None,
-        },
-    ],
-    "ends_on": None,
-    "fields_of_action": ["city_and_project_partnerships"],
-    "id": "01a1feb5-95da-7b96-9f61-2a3cb5916982",
-    "indicators": [
-        {
-            "actual": "3",
-            "as_of": "2025-01-31",
-            "baseline": "0",
-            "name": {"de": "Übergebene Rettungswagen", "en": "Ambulances handed over"},
-            "target": "30",
-            "unit": "Rettungswagen",
-        }
-    ],
-    "milestones": [],
-    "partner_ids": ["01a1feb5-955c-748d-937a-592abf3d027a"],
-    "partners": [
-        {
-            "id": "01a1feb5-955c-748d-937a-592abf3d027a",
-            "kind": "ngo",
-            "name": "Blau-Gelbes Kreuz e.V.",
-            "website": None,
-        }
-    ],
-    "partnership_ids": ["01a1feb5-95a9-73de-aa0b-5cda49dbfa63"],
-    "precision": "month",
-    "sdgs": [3],
-    "starts_on": "2025-01-01",
-    "status": "active",
-    "summary": {
-        "de": "30 ausrangierte Rettungswagen der Kölner Feuerwehr gehen an das "
-        "Blau-Gelbe Kreuz e.V., dessen ehrenamtliche Helfer*innen sie nach Dnipro "
-        "fahren; die ersten drei wurden im Januar 2025 übergeben. Das Büro trägt "
-        "die Kosten der Überführung.",
-        "en": "30 decommissioned ambulances of Cologne's fire brigade go to Blau-Gelbes "
-        "Kreuz e.V., whose volunteers drive them to Dnipro; the first three were "
-        "handed over in January 2025. The Office pays for the transfer.",
-    },
-    "title": {
-        "de": "Ausrangierte Rettungswagen der Kölner Feuerwehr für Dnipro",
-        "en": "Decommissioned ambulances of Cologne's fire brigade for Dnipro",
-    },
-    "updated_at": "2026-11-21T15:24:35+00:00",
-    "url": None,
-}
+PROJECT_PUBLIC = without(PROJECT, "budget", "notes", "visibility")
 
 FUNDING_PROGRAMME: dict[str, Any] = {
     "acronym": "CERV",
@@ -398,32 +243,7 @@ FUNDING_PROGRAMME: dict[str, Any] = {
     "visibility": "public",
 }
 
-FUNDING_PROGRAMME_PUBLIC: dict[str, Any] = {
-    "acronym": "CERV",
-    "co_financing_rate": None,
-    "contact_point": "CERV-Kontaktstelle in Bonn",
-    "created_at": "2026-11-21T15:24:35+00:00",
-    "description": {
-        "de": "Programm der Europäischen Union; fördert 2021–2027 Projekte mit einem "
-        "Etat von rund 1,441 Mrd. Euro, darunter Städtepartnerschaften, "
-        "Netzwerke und den Austausch zwischen Bürgerinnen und Bürgern "
-        "verschiedener Länder.",
-        "en": "European Union programme funding projects from 2021 to 2027 with a "
-        "budget of about EUR 1.441 billion, among them town twinning, networks "
-        "of towns and exchanges between citizens of different countries.",
-    },
-    "eligible_applicants": None,
-    "funder": None,
-    "funder_id": None,
-    "id": "01a1feb5-95cc-7ca8-ad21-f375dd0eaaab",
-    "level": "eu",
-    "name": "Citizens, Equality, Rights and Values",
-    "period_from": 2021,
-    "period_to": 2027,
-    "total_budget": {"amount": "1441000000.00", "currency": "EUR"},
-    "updated_at": "2026-11-21T15:24:35+00:00",
-    "url": None,
-}
+FUNDING_PROGRAMME_PUBLIC = without(FUNDING_PROGRAMME, "notes", "visibility")
 
 FUNDING_APPLICATION: dict[str, Any] = {
     "applicant": {
@@ -492,42 +312,17 @@ FUNDING_APPLICATION: dict[str, Any] = {
     "visibility": "public",
 }
 
-FUNDING_APPLICATION_PUBLIC: dict[str, Any] = {
-    "applicant": {
-        "id": "01a1feb5-9566-7320-b7c8-06c316d918a5",
-        "kind": "other",
-        "name": "Caritas Baby Hospital",
-        "website": None,
-    },
-    "applicant_id": "01a1feb5-9566-7320-b7c8-06c316d918a5",
-    "awarded": {"amount": "10000.00", "currency": "EUR"},
-    "call": None,
-    "call_id": None,
-    "created_at": "2026-11-21T15:24:35+00:00",
-    "decided_on": "2025-01-01",
-    "decided_precision": "year",
-    "direction": "incoming",
-    "id": "01a1feb5-95fe-7b61-b9f2-90592439fc4a",
-    "programme": {
-        "acronym": None,
-        "id": "01a1feb5-95d1-7f55-a0a0-149d69cc5ae2",
-        "level": "municipal",
-        "name": "RestCent",
-    },
-    "programme_id": "01a1feb5-95d1-7f55-a0a0-149d69cc5ae2",
-    "project": {
-        "id": "01a1feb5-95dc-7d27-ad70-d10b4e9ae983",
-        "title": {
-            "de": "Unterstützung des Caritas Baby Hospital in Bethlehem",
-            "en": "Support for the Caritas Baby Hospital in Bethlehem",
-        },
-    },
-    "project_id": "01a1feb5-95dc-7d27-ad70-d10b4e9ae983",
-    "requested": None,
-    "status": "approved",
-    "title": "RestCent-Zuschuss Caritas Baby Hospital 2025",
-    "updated_at": "2026-11-21T15:24:35+00:00",
-}
+FUNDING_APPLICATION_PUBLIC = without(
+    FUNDING_APPLICATION,
+    "disbursements",
+    "history",
+    "next_report_due",
+    "notes",
+    "own_contribution",
+    "reference",
+    "reports",
+    "visibility",
+)
 
 FUNDING_CALL: dict[str, Any] = {
     "budget": {"amount": "4000000.00", "currency": "EUR"},
@@ -552,26 +347,7 @@ FUNDING_CALL: dict[str, Any] = {
     "visibility": "public",
 }
 
-FUNDING_CALL_PUBLIC: dict[str, Any] = {
-    "budget": {"amount": "4000000.00", "currency": "EUR"},
-    "created_at": "2026-11-21T15:25:27+00:00",
-    "deadline": "2026-03-12T16:00:00+00:00",
-    "description": None,
-    "id": "01a1feb6-6063-7b95-baef-7c89f62400e7",
-    "identifier": "CERV-2026-CITIZENS-TOWN-TT",
-    "opens_on": "2026-01-15",
-    "programme": {
-        "acronym": "CERV",
-        "id": "01a1feb5-95cc-7ca8-ad21-f375dd0eaaab",
-        "level": "eu",
-        "name": "Citizens, Equality, Rights and Values",
-    },
-    "programme_id": "01a1feb5-95cc-7ca8-ad21-f375dd0eaaab",
-    "status": "closed",
-    "title": {"de": "Städtepartnerschaften (CERV)", "en": "Town twinning (CERV)"},
-    "updated_at": "2026-11-21T15:25:27+00:00",
-    "url": None,
-}
+FUNDING_CALL_PUBLIC = without(FUNDING_CALL, "notes", "visibility")
 
 ANNIVERSARIES: dict[str, Any] = {
     "items": [
@@ -658,88 +434,9 @@ ANNIVERSARIES: dict[str, Any] = {
     "year": 2026,
 }
 
-ANNIVERSARIES_PUBLIC: dict[str, Any] = {
-    "items": [
-        {
-            "on": None,
-            "partnership": {
-                "association_ids": [],
-                "associations": [],
-                "city": {
-                    "country_code": "DE",
-                    "id": "01a1feb5-9533-7ed4-aa54-754fdc8a99d6",
-                    "name": "Köln",
-                    "names": {"de": "Köln", "en": "Cologne"},
-                },
-                "city_id": "01a1feb5-9533-7ed4-aa54-754fdc8a99d6",
-                "council_decisions": [],
-                "created_at": "2026-11-21T15:24:35+00:00",
-                "description": {
-                    "de": "Die Städtepartnerschaft zwischen Köln und "
-                    "Cluj-Napoca (Klausenburg) jährt sich 2026 "
-                    "zum 50. Mal. 2025 fanden ein "
-                    "Fachkräfteaustausch der Ordnungsbehörden "
-                    "und ein Austausch mit LSBTI-Aktivist*innen "
-                    "aus Cluj-Napoca statt; eine Filmemacherin "
-                    "aus Cluj-Napoca stellte in Köln ihren "
-                    "Dokumentarfilm „Forbidden“ vor.",
-                    "en": "The twinning between Cologne and "
-                    "Cluj-Napoca (Klausenburg) marks its 50th "
-                    "anniversary in 2026. In 2025 there was an "
-                    "exchange between the public-order offices "
-                    "and an exchange with LGBTI activists from "
-                    "Cluj-Napoca; a filmmaker from Cluj-Napoca "
-                    "presented her documentary “Forbidden” in "
-                    "Cologne.",
-                },
-                "economic_profile": None,
-                "ended_on": None,
-                "established_on": "1976-01-01",
-                "established_precision": "year",
-                "fields_of_action": [
-                    "city_diplomacy",
-                    "city_and_project_partnerships",
-                    "international_expert_exchange",
-                ],
-                "id": "01a1feb5-95ad-71f5-b2f2-2941782ec371",
-                "kind": "twinning",
-                "partner_city": {
-                    "country_code": "RO",
-                    "id": "01a1feb5-9539-7e43-8621-7e74b81d3d62",
-                    "name": "Cluj-Napoca",
-                    "names": {
-                        "de": "Klausenburg",
-                        "en": "Cluj-Napoca",
-                        "hu": "Kolozsvár",
-                        "ro": "Cluj-Napoca",
-                    },
-                },
-                "partner_city_id": "01a1feb5-9539-7e43-8621-7e74b81d3d62",
-                "responsible_unit": None,
-                "sdgs": [],
-                "status": "active",
-                "status_history": [
-                    {
-                        "changed_on": "1976-01-01",
-                        "council_decision": None,
-                        "kind": "twinning",
-                        "precision": "year",
-                        "reason": {
-                            "de": "Begründung der "
-                            "Städtepartnerschaft Köln – "
-                            "Cluj-Napoca (Klausenburg).",
-                            "en": "Establishment of the Cologne – Cluj-Napoca twinning.",
-                        },
-                        "status": "active",
-                    }
-                ],
-                "updated_at": "2026-11-21T15:24:35+00:00",
-            },
-            "years": 50,
-        }
-    ],
-    "year": 2026,
-}
+ANNIVERSARIES_PUBLIC = without(
+    ANNIVERSARIES, "items.0.partnership.notes", "items.0.partnership.visibility"
+)
 
 ANNUAL_REPORT: dict[str, Any] = {
     "anniversaries_next_year": [

@@ -426,7 +426,6 @@ def _modified_since(since: datetime, dialect: str) -> ColumnElement[bool]:
     partnerships that show it). Each part is an index condition: on PostgreSQL the changed
     cities' ids come as one array, so that the three are index scans OR-ed as bitmaps; an
     OR over the joined cities' own columns read every partnership (100 ms at 100,000)."""
-    changed = select(changed_city.c.id).where(changed_city.c.updated_at >= since)
     if dialect == "postgresql":
         aggregated = select(func.array_agg(changed_city.c.id)).where(
             changed_city.c.updated_at >= since
@@ -438,6 +437,7 @@ def _modified_since(since: datetime, dialect: str) -> ColumnElement[bool]:
             partnerships.c.city_id == any_(ids),
             partnerships.c.partner_city_id == any_(ids),
         )
+    changed = select(changed_city.c.id).where(changed_city.c.updated_at >= since)
     return or_(
         partnerships.c.updated_at >= since,
         partnerships.c.city_id.in_(changed),
