@@ -19,7 +19,9 @@ from urbandiplo.config import Settings
 from urbandiplo.db import migrate
 from urbandiplo.db.engine import make_engine
 from urbandiplo.db.models import Base
-from urbandiplo.domain.access import Role
+from urbandiplo.domain.access import SYSTEM, Role
+from urbandiplo.domain.organisations import OrganisationFields, OrganisationKind
+from urbandiplo.domain.values import Visibility
 from urbandiplo.main import build_services, create_app
 
 # Every problem type the API returns in the run must be in the API guide and listed for its
@@ -137,3 +139,28 @@ def keys(settings: Settings, db: Engine) -> dict[str, dict[str, str]]:
         role.value: {"X-API-Key": services.api_keys.create(f"test {role.value}", role)[1]}
         for role in Role
     }
+
+
+@pytest.fixture
+def contributors(settings: Settings, db: Engine) -> dict[str, dict[str, str]]:
+    """Two organisations, A (public) and B (internal), each with a contributor key:
+    {"A": {"X-API-Key": ..., "organisation_id": ...}, "B": ...}; pass `headers(...)`."""
+    services = build_services(settings, db)
+    found = {}
+    for name, visibility in (("A", Visibility.PUBLIC), ("B", Visibility.INTERNAL)):
+        organisation = services.organisations.create(
+            SYSTEM,
+            OrganisationFields(
+                name=f"Freundeskreis {name} e.V.",
+                kind=OrganisationKind.ASSOCIATION,
+                visibility=visibility,
+            ),
+        )
+        _key, plain = services.api_keys.create(f"contributor {name}", None, organisation.id)
+        found[name] = {"X-API-Key": plain, "organisation_id": str(organisation.id)}
+    return found
+
+
+def headers(contributor: dict[str, str]) -> dict[str, str]:
+    """The request headers of a contributor from the `contributors` fixture."""
+    return {"X-API-Key": contributor["X-API-Key"]}

@@ -6,17 +6,23 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import uuid
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.engine import make_url
 
 from urbandiplo.config import Settings
 from urbandiplo.db import migrate
 from urbandiplo.db.engine import make_engine
-from urbandiplo.domain.access import Role
+from urbandiplo.domain.access import SYSTEM, Role
+from urbandiplo.domain.errors import InvalidData
+from urbandiplo.domain.keys import CONTRIBUTOR
 from urbandiplo.logs import configure as configure_logging
 from urbandiplo.logs import uvicorn_log_config
+
+if TYPE_CHECKING:
+    from urbandiplo.api.deps import Services
 
 DEFAULT_CONTRACT = Path("openapi") / "openapi.json"
 
@@ -189,7 +195,13 @@ def keys(args: argparse.Namespace) -> int:
     settings = _settings(args)
     engine = make_engine(settings.database_url)
     try:
-        _key, plain = build_services(settings, engine).api_keys.create(args.name, Role(args.role))
+        services = build_services(settings, engine)
+        role = None if args.role == CONTRIBUTOR else Role(args.role)
+        organisation = _organisation(services, args.organisation)
+        _key, plain = services.api_keys.create(args.name, role, organisation)
+    except InvalidData as error:
+        print(f"error: {error.detail}", file=sys.stderr)
+        return 2
     finally:
         engine.dispose()
     print(plain)
@@ -199,6 +211,19 @@ def keys(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return 0
+
+
+def _organisation(services: Services, given: str | None) -> uuid.UUID | None:
+    """An organisation named by its id or its exact name."""
+    if given is None:
+        return None
+    try:
+        return uuid.UUID(given)
+    except ValueError:
+        found = services.organisations.find_by_name(SYSTEM, given)
+        if found is None:
+            raise InvalidData(f"no organisation named {given!r}", []) from None
+        return found.id
 
 
 def search(args: argparse.Namespace) -> int:
@@ -370,7 +395,12 @@ def parser() -> argparse.ArgumentParser:
     key_cmd = with_db(commands.add_parser("keys", help="API keys"))
     key_cmd.add_argument("action", choices=["create"])
     key_cmd.add_argument("--name", required=True)
-    key_cmd.add_argument("--role", required=True, choices=[r.value for r in Role])
+    key_cmd.add_argument("--role", required=True, choices=[*(r.value for r in Role), CONTRIBUTOR])
+    key_cmd.add_argument(
+        "--organisation",
+        metavar="ID|NAME",
+        help="for a contributor key: the organisation it acts for, by id or exact name",
+    )
     key_cmd.set_defaults(handler=keys)
 
     search_cmd = with_db(commands.add_parser("search", help="the search index"))

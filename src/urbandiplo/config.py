@@ -43,11 +43,17 @@ class Settings(BaseSettings):
     oidc_roles_claim: str = Field(
         default="roles",
         description="The claim (dotted path, e.g. realm_access.roles) listing the caller's "
-        "roles: reader, editor, admin, and the confidential permission.",
+        "roles: reader, editor, admin, contributor, and the confidential permission.",
+    )
+    oidc_organisation_claim: str = Field(
+        default="organisation_id",
+        description="The claim (dotted path) naming, for a contributor's token, the id of the "
+        "organisation it acts for.",
     )
     oidc_role_values: dict[str, str] = Field(
         default_factory=dict,
-        description="Claim values standing for reader, editor, admin and confidential, as JSON "
+        description="Claim values standing for reader, editor, admin, contributor and "
+        "confidential, as JSON "
         'where they differ from those names, e.g. {"admin": "urbandiplo-admin"}.',
     )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"

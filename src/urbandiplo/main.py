@@ -25,6 +25,7 @@ from urbandiplo.api import (
     calendar,
     changes,
     cities,
+    contributions,
     delegations,
     deprecation,
     events,
@@ -59,6 +60,7 @@ from urbandiplo.domain.audit import AuditService
 from urbandiplo.domain.changes import ChangeFeedService
 from urbandiplo.domain.cities import CityService, HomeCity
 from urbandiplo.domain.cofinancing import CoFinancingService
+from urbandiplo.domain.contributions import ContributionService
 from urbandiplo.domain.delegations import DelegationService
 from urbandiplo.domain.errors import FieldProblem, InvalidData
 from urbandiplo.domain.events import EventService
@@ -171,6 +173,7 @@ def build_services(settings: Settings, engine: Engine) -> Services:
     person_service = PersonService(uow_factory)
     network_service = NetworkService(uow_factory)
     event_service = EventService(uow_factory)
+    contribution_service = ContributionService(uow_factory, event_service)
     delegation_service = DelegationService(uow_factory)
     programme_service = FundingProgrammeService(uow_factory)
     call_service = FundingCallService(uow_factory)
@@ -204,6 +207,7 @@ def build_services(settings: Settings, engine: Engine) -> Services:
         funding_programmes=programme_service,
         funding_calls=call_service,
         funding_applications=application_service,
+        contributions=contribution_service,
         projects=project_service,
         co_financing=CoFinancingService(uow_factory, project_service, application_service),
         audit=AuditService(uow_factory),
@@ -258,6 +262,7 @@ def token_verifier(settings: Settings) -> TokenVerifier | None:
         algorithms=settings.oidc_algorithms,
         roles_claim=settings.oidc_roles_claim,
         role_values=settings.oidc_role_values,
+        organisation_claim=settings.oidc_organisation_claim,
     )
 
 
@@ -333,6 +338,7 @@ def create_app(
         funding.router,
         funding.calls_router,
         applications.router,
+        contributions.router,
         projects.router,
         search.router,
         changes.router,

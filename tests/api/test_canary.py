@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,8 @@ from sqlalchemy import Engine
 
 from urbandiplo.config import Settings
 from urbandiplo.demo.loader import load
+from urbandiplo.domain.access import SYSTEM
+from urbandiplo.domain.organisations import OrganisationFields, OrganisationKind
 from urbandiplo.main import build_services
 
 CONTRACT = json.loads((Path(__file__).parents[2] / "openapi" / "openapi.json").read_text())
@@ -270,8 +273,34 @@ def walk(
 def test_no_canary_on_any_path(
     app_client: TestClient, settings: Settings, db: Engine, keys: dict[str, dict[str, str]]
 ) -> None:
-    load(build_services(settings, db))
+    services = build_services(settings, db)
+    load(services)
     planted = plant(app_client, keys["admin"])
+    # An organisation's contribution, unpublished, with the office's note: its own only.
+    _key, owner = services.api_keys.create("owner", None, uuid.UUID(planted["public_organisation"]))
+    contribution = post(
+        app_client,
+        "/v1/contributions",
+        {"X-API-Key": owner},
+        kind="event",
+        event={
+            "title": {"de": f"Beitrag {INTERNAL}"},
+            "kind": "fair",
+            "starts_at": "2026-06-01T10:00:00+02:00",
+        },
+        message=f"Nachricht {INTERNAL}",
+    )
+    for caller, status in (
+        ({"X-API-Key": owner}, "submitted"),
+        (keys["editor"], "changes_requested"),
+    ):
+        moved = app_client.post(
+            f"/v1/contributions/{contribution['id']}/transitions",
+            json={"status": status, "note": f"Notiz {INTERNAL}"},
+            headers=caller,
+        )
+        assert moved.status_code == 200, moved.text
+    planted["contribution"] = contribution["id"]
     guessed = list(planted.values())
     _, confidant = walk(app_client, keys["admin"], guessed, ())
     assert SECRET in confidant, "the walk finds the canaries where they may be seen"
@@ -281,6 +310,15 @@ def test_no_canary_on_any_path(
     assert SECRET not in anonymous
     assert INTERNAL not in anonymous
     assert "kontakt@example.org" not in anonymous, "contact details are not public"
+
+    other = services.organisations.create(
+        SYSTEM, OrganisationFields(name="Anderer Verein e.V.", kind=OrganisationKind.ASSOCIATION)
+    )
+    _key, stranger = services.api_keys.create("stranger", None, other.id)
+    requests, contributor = walk(app_client, {"X-API-Key": stranger}, guessed, (SECRET, INTERNAL))
+    assert requests > 500
+    assert SECRET not in contributor
+    assert INTERNAL not in contributor, "another organisation's contribution is not there"
 
     requests, reader = walk(app_client, keys["reader"], guessed, (SECRET,))
     assert SECRET not in reader

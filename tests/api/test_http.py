@@ -13,7 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from urbandiplo.api.permissions import OPERATION_ROLES, OUTSIDE_CONTRACT
+from urbandiplo.api.permissions import OPERATION_ROLES, OUTSIDE_CONTRACT, Contributors
 from urbandiplo.config import Settings
 from urbandiplo.domain.access import Role
 from urbandiplo.main import create_app
@@ -156,11 +156,20 @@ def test_the_role_table_covers_every_operation(app_client: TestClient) -> None:
 
 
 def test_every_operation_answers_each_role_as_the_table_says(
-    app_client: TestClient, keys: dict[str, dict[str, str]]
+    app_client: TestClient,
+    keys: dict[str, dict[str, str]],
+    contributors: dict[str, dict[str, str]],
 ) -> None:
-    """Below the role an operation needs: anonymous is 401, staff 403; at or above it, past."""
+    """Below the role an operation needs: anonymous is 401, staff 403; at or above it, past.
+    A contributor passes where the operation is open to anyone or to contributors, and is
+    refused (403) everywhere else."""
     schema = app_client.get("/openapi.json").json()
     missing = "0190a7c2-0000-7000-8000-000000000000"
+    callers = [
+        ("anonymous", {}),
+        *keys.items(),
+        ("contributor", {"X-API-Key": contributors["A"]["X-API-Key"]}),
+    ]
     for path, operations in schema["paths"].items():
         for method, operation in operations.items():
             needed = OPERATION_ROLES[operation["operationId"]]
@@ -168,11 +177,18 @@ def test_every_operation_answers_each_role_as_the_table_says(
             if "anniversaries" in url:
                 url += "?year=2026"
             body = {} if "requestBody" in operation else None
-            for role, headers in [("anonymous", {}), *keys.items()]:
+            for role, headers in callers:
                 status = app_client.request(
                     method.upper(), url, json=body, headers=headers
                 ).status_code
-                if needed is None or (role != "anonymous" and Role(role).rank >= needed.rank):
+                if role == "contributor":
+                    passes = needed is None or isinstance(needed, Contributors)
+                elif role == "anonymous":
+                    passes = needed is None
+                else:
+                    staff_role = needed.role if isinstance(needed, Contributors) else needed
+                    passes = staff_role is None or Role(role).rank >= staff_role.rank
+                if passes:
                     assert status not in (401, 403), (method, path, role, status)
                 elif role == "anonymous":
                     assert status == 401, (method, path, role, status)

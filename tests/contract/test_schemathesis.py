@@ -1,5 +1,6 @@
 """Schemathesis against the app in-process, with every check, as an editor and anonymously,
-and statefully along the contract's links from create to read."""
+and statefully along the contract's links from create to read; the operations contributors
+use, as a contributor too."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from schemathesis.checks import CHECKS, load_all_checks
 from schemathesis.config import SchemathesisConfig
 from schemathesis.specs.openapi.schemas import OpenApiSchema
 
-from tests.conftest import KEPT, empty_tables
+from tests.conftest import KEPT, empty_tables, headers
 from urbandiplo.config import Settings
 from urbandiplo.main import create_app
 
@@ -50,16 +51,41 @@ def test_anonymously(case: schemathesis.Case) -> None:
     case.call_and_validate(checks=ALL_CHECKS)
 
 
-def test_stateful(api_schema: OpenApiSchema, keys: dict[str, dict[str, str]], db: Any) -> None:
-    editor = keys["editor"]
+# The operations a contributor reaches beyond what anyone may read.
+FOR_CONTRIBUTORS = "contributions"
 
+
+@schema.include(tag=FOR_CONTRIBUTORS).parametrize()
+@HYPOTHESIS
+def test_as_contributor(case: schemathesis.Case, contributors: dict[str, dict[str, str]]) -> None:
+    case.call_and_validate(headers=headers(contributors["A"]), checks=ALL_CHECKS)
+
+
+def test_stateful_as_contributor(
+    api_schema: OpenApiSchema, contributors: dict[str, dict[str, str]], db: Any
+) -> None:
+    _run_stateful(
+        api_schema.include(tag=FOR_CONTRIBUTORS),
+        headers(contributors["A"]),
+        db,
+        keep=KEPT | {"api_keys", "organisations"},
+    )
+
+
+def test_stateful(api_schema: OpenApiSchema, keys: dict[str, dict[str, str]], db: Any) -> None:
+    _run_stateful(api_schema, keys["editor"], db, keep=KEPT | {"api_keys"})
+
+
+def _run_stateful(
+    api_schema: OpenApiSchema, caller: dict[str, str], db: Any, keep: frozenset[str]
+) -> None:
     class Workflow(api_schema.as_state_machine()):  # type: ignore[misc]
         def get_call_kwargs(self, case: schemathesis.Case) -> dict[str, Any]:
-            return {"headers": editor}
+            return {"headers": caller}
 
         def teardown(self) -> None:
             # Every run starts from the same state, so Hypothesis can replay and shrink it.
-            empty_tables(db, keep=KEPT | {"api_keys"})
+            empty_tables(db, keep=keep)
 
     Workflow.run(
         settings=settings(

@@ -28,6 +28,7 @@ from urbandiplo.domain.applications import FundingApplication, FundingApplicatio
 from urbandiplo.domain.audit import AuditEntry, AuditQuery
 from urbandiplo.domain.changes import Change, ChangeOperation
 from urbandiplo.domain.cities import City, CityQuery
+from urbandiplo.domain.contributions import Contribution, ContributionQuery
 from urbandiplo.domain.delegations import Delegation, DelegationQuery
 from urbandiplo.domain.errors import DuplicatePartnership, FieldProblem, InvalidData
 from urbandiplo.domain.events import Event, EventQuery
@@ -68,6 +69,7 @@ class Stores:
     funding_calls: dict[uuid.UUID, FundingCall] = field(default_factory=dict)
     funding_applications: dict[uuid.UUID, FundingApplication] = field(default_factory=dict)
     projects: dict[uuid.UUID, Project] = field(default_factory=dict)
+    contributions: dict[uuid.UUID, Contribution] = field(default_factory=dict)
     events: dict[uuid.UUID, Event] = field(default_factory=dict)
     audit: list[AuditEntry] = field(default_factory=list)
     search: dict[tuple[str, uuid.UUID], SearchEntry] = field(default_factory=dict)
@@ -90,6 +92,7 @@ class Stores:
             funding_calls=dict(self.funding_calls),
             funding_applications=dict(self.funding_applications),
             projects=dict(self.projects),
+            contributions=dict(self.contributions),
             events=dict(self.events),
             audit=list(self.audit),
             search=dict(self.search),
@@ -766,6 +769,30 @@ class FakeProjectRepository(FakeRecords[Project]):
         return paginate(chosen, sort=sort, kinds=kinds, id_of=lambda p: p.id, page=page)
 
 
+class FakeContributionRepository(FakeRecords[Contribution]):
+    @property
+    def _stored(self) -> dict[uuid.UUID, Contribution]:
+        return self._tx.stores.contributions
+
+    def list_page(
+        self,
+        query: ContributionQuery,
+        visible: Collection[Visibility],
+        sort: Sort,
+        page: PageRequest,
+    ) -> Page[Contribution]:
+        chosen = [
+            c
+            for c in self._stored.values()
+            if c.visibility in visible
+            and (query.organisation_id is None or c.organisation_id == query.organisation_id)
+            and (query.kind is None or c.kind == query.kind)
+            and (query.status is None or c.status == query.status)
+        ]
+        kinds: dict[str, type] = {"created_at": datetime, "updated_at": datetime}
+        return paginate(chosen, sort=sort, kinds=kinds, id_of=lambda c: c.id, page=page)
+
+
 class FakeFundingApplicationRepository(FakeRecords[FundingApplication]):
     """Applications as stored; only what the service's tests need."""
 
@@ -1069,6 +1096,10 @@ class FakeUnitOfWork:
     @property
     def projects(self) -> FakeProjectRepository:
         return FakeProjectRepository(self._open())
+
+    @property
+    def contributions(self) -> FakeContributionRepository:
+        return FakeContributionRepository(self._open())
 
     @property
     def audit(self) -> FakeAuditRepository:

@@ -49,7 +49,7 @@ from urbandiplo.domain.applications import (
 )
 from urbandiplo.domain.listing import DEFAULT_PAGE_SIZE, PageRequest, Sort
 from urbandiplo.domain.values import DatePrecision, Visibility
-from urbandiplo.domain.workflow import TRANSITIONS, ApplicationStatus
+from urbandiplo.domain.workflow import APPLICATIONS, ApplicationStatus
 
 router = APIRouter(prefix="/v1/funding-applications", tags=["funding"])
 
@@ -326,10 +326,7 @@ add_item_routes(
 )
 
 
-WORKFLOW = "\n".join(
-    f"- `{status.value}` → {', '.join(f'`{t.value}`' for t in sorted(onward)) or 'none (final)'}"
-    for status, onward in TRANSITIONS.items()
-)
+WORKFLOW = APPLICATIONS.described()
 
 
 class TransitionIn(RequestModel):

@@ -16,6 +16,7 @@ from urbandiplo.domain.audit import AuditService
 from urbandiplo.domain.changes import ChangeFeedService
 from urbandiplo.domain.cities import CityService
 from urbandiplo.domain.cofinancing import CoFinancingService
+from urbandiplo.domain.contributions import ContributionService
 from urbandiplo.domain.delegations import DelegationService
 from urbandiplo.domain.errors import DomainError
 from urbandiplo.domain.events import EventService
@@ -48,6 +49,7 @@ class Services:
     funding_programmes: FundingProgrammeService
     funding_calls: FundingCallService
     funding_applications: FundingApplicationService
+    contributions: ContributionService
     projects: ProjectService
     co_financing: CoFinancingService
     events: EventService

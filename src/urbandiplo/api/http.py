@@ -65,7 +65,9 @@ PRIVATE_CACHE = {"Cache-Control": "private, no-cache", "Vary": VARY}
 def _caching(principal: Principal | None) -> dict[str, str]:
     if principal is None:
         return {}
-    return PUBLIC_CACHE if principal.is_anonymous else PRIVATE_CACHE
+    # A contributor's own records are its organisation's: never for shared caches.
+    public = principal.is_anonymous and not principal.is_contributor
+    return PUBLIC_CACHE if public else PRIVATE_CACHE
 
 
 def json_response(

@@ -1,15 +1,41 @@
 """Which role each operation needs: one table, applied to every request before its body is
-read, and checked against the contract by a test. The domain services check again."""
+read, and checked against the contract by a test. The domain services check again.
+
+A contributor (acting for one organisation) holds no staff role: it passes where an
+operation is open to anonymous callers, and sees there what they see; it passes where the
+table says `Contributors(...)`, and reaches there its own organisation's records only; every
+other operation refuses it (403)."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from fastapi import Request
 
 from urbandiplo.api.deps import PrincipalDep
-from urbandiplo.domain.access import Role
+from urbandiplo.domain.access import Principal, Role
+
+
+@dataclass(frozen=True, slots=True)
+class Contributors:
+    """Open to contributors, and to staff holding `role` or a higher one."""
+
+    role: Role
+
+
+Needed = Role | Contributors | None
+
+
+def passes(principal: Principal, needed: Needed) -> None:
+    """Raise (401, 403) unless the caller may call an operation that needs `needed`."""
+    if isinstance(needed, Contributors):
+        principal.require_contributor_or(needed.role)
+    elif needed is not None:
+        principal.require(needed)
+
 
 # None: open to anonymous callers, who see public records and fields only.
-OPERATION_ROLES: dict[str, Role | None] = {
+OPERATION_ROLES: dict[str, Needed] = {
     "cities-list": None,
     "cities-get": None,
     "cities-create": Role.EDITOR,
@@ -65,6 +91,12 @@ OPERATION_ROLES: dict[str, Role | None] = {
     "funding-applications-update": Role.EDITOR,
     "funding-applications-delete": Role.EDITOR,
     "funding-applications-transition": Role.EDITOR,
+    "contributions-list": Contributors(Role.READER),
+    "contributions-get": Contributors(Role.READER),
+    "contributions-create": Contributors(Role.EDITOR),
+    "contributions-update": Contributors(Role.EDITOR),
+    "contributions-delete": Contributors(Role.EDITOR),
+    "contributions-transition": Contributors(Role.EDITOR),
     "projects-list": None,
     "projects-get": None,
     "projects-create": Role.EDITOR,
@@ -104,6 +136,4 @@ def authorize(request: Request, principal: PrincipalDep) -> None:
     operation_id = getattr(route, "operation_id", None)
     if operation_id is None:  # the docs pages, outside the contract
         return
-    needed = OPERATION_ROLES[operation_id]
-    if needed is not None:
-        principal.require(needed)
+    passes(principal, OPERATION_ROLES[operation_id])

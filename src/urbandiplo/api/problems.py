@@ -190,11 +190,11 @@ PROBLEM_TYPES: tuple[ProblemType, ...] = (
         "transition-not-allowed",
         409,
         "Transition not allowed",
-        "The funding application's workflow does not allow a move from its current status "
-        "to the one asked for. The problem carries `current_status` and `allowed`, the "
-        "statuses the application may move to now.",
-        "Pick a status from `allowed`, or read the application again: someone may have moved "
-        "it meanwhile.",
+        "The workflow of the funding application or contribution does not allow a move from "
+        "its current status to the one asked for. The problem carries `current_status` and "
+        "`allowed`, the statuses the record may move to now.",
+        "Pick a status from `allowed`, or read the record again: someone may have moved it "
+        "meanwhile.",
     ),
     ProblemType(
         "erased",

@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import time
 import urllib.request
+import uuid
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -112,6 +114,7 @@ class TokenVerifier:
         algorithms: Sequence[str] = ("RS256", "ES256"),
         roles_claim: str = "roles",
         role_values: Mapping[str, str] | None = None,
+        organisation_claim: str = "organisation_id",
     ) -> None:
         unsafe = set(algorithms) - ALLOWED_ALGORITHMS
         if unsafe or not algorithms:
@@ -121,9 +124,11 @@ class TokenVerifier:
         self._keys = keys
         self._algorithms = list(algorithms)
         self._roles_claim = roles_claim
+        self._organisation_claim = organisation_claim
         values = role_values or {}
         self._role_values = {
-            name: values.get(name, name) for name in [*(r.value for r in Role), "confidential"]
+            name: values.get(name, name)
+            for name in [*(r.value for r in Role), "confidential", "contributor"]
         }
 
     def principal(self, token: str) -> Principal:
@@ -190,4 +195,17 @@ class TokenVerifier:
             role=role,
             permissions=permissions,
             authenticated=True,
+            # A contributor's token names its organisation; a staff role outranks it.
+            organisation_id=(
+                self._organisation(claims)
+                if role is None and self._role_values["contributor"] in values
+                else None
+            ),
         )
+
+    def _organisation(self, claims: Mapping[str, Any]) -> uuid.UUID:
+        named = _claim(claims, self._organisation_claim)
+        if isinstance(named, str):
+            with contextlib.suppress(ValueError):
+                return uuid.UUID(named)
+        raise InvalidToken("a contributor token must name its organisation's id")

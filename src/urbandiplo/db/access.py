@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from urbandiplo.db.models import ApiKeyRow, IdempotencyKeyRow, table_of
 from urbandiplo.domain.access import Role
 from urbandiplo.domain.idempotency import IdempotencyKeyInUse
+from urbandiplo.domain.keys import CONTRIBUTOR
 from urbandiplo.domain.ports import StoredApiKey, StoredResponse
 
 api_keys = table_of(ApiKeyRow)
@@ -27,11 +28,12 @@ class SqlApiKeyRepository:
         return StoredApiKey(
             id=row.id,
             name=row.name,
-            role=Role(row.role),
+            role=None if row.role == CONTRIBUTOR else Role(row.role),
             prefix=row.prefix,
             secret_hash=row.secret_hash,
             created_at=row.created_at,
             revoked_at=row.revoked_at,
+            organisation_id=row.organisation_id,
         )
 
     def add(self, key: StoredApiKey) -> None:
@@ -39,7 +41,8 @@ class SqlApiKeyRepository:
             insert(api_keys).values(
                 id=key.id,
                 name=key.name,
-                role=key.role.value,
+                role=key.role.value if key.role is not None else CONTRIBUTOR,
+                organisation_id=key.organisation_id,
                 prefix=key.prefix,
                 secret_hash=key.secret_hash,
                 created_at=key.created_at,

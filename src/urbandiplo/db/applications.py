@@ -20,7 +20,13 @@ from urbandiplo.db.models import (
     ProjectRow,
     table_of,
 )
-from urbandiplo.db.records import QUERY_ONLY, SqlRepository, money_or_none
+from urbandiplo.db.records import (
+    QUERY_ONLY,
+    SqlRepository,
+    history_document,
+    history_of,
+    money_or_none,
+)
 from urbandiplo.db.search import contains_folded
 from urbandiplo.domain.applications import (
     ApplicationDirection,
@@ -35,7 +41,7 @@ from urbandiplo.domain.applications import (
 from urbandiplo.domain.funding import FundingLevel, ProgrammeRef
 from urbandiplo.domain.refs import OrganisationRef
 from urbandiplo.domain.values import DatePrecision, I18nText, Money, Visibility, fold_for_search
-from urbandiplo.domain.workflow import ApplicationStatus, Transition
+from urbandiplo.domain.workflow import ApplicationStatus
 
 applications = table_of(FundingApplicationRow)
 programme = table_of(FundingProgrammeRow).alias("programme")
@@ -149,16 +155,7 @@ class SqlFundingApplicationRepository(SqlRepository[FundingApplication, FundingA
             "next_report_due": next_report_due(record.reports),
             # Public fields only: a `q` filter must not reveal what the caller cannot read.
             "search_text": fold_for_search(record.title),
-            "history": [
-                {
-                    "from_status": t.from_status.value,
-                    "to_status": t.to_status.value,
-                    "at": t.at.isoformat(),
-                    "actor": t.actor,
-                    "note": t.note,
-                }
-                for t in record.history
-            ],
+            "history": history_document(record.history),
             "notes": record.notes,
             "visibility": record.visibility.value,
             "created_at": record.created_at,
@@ -250,16 +247,7 @@ def _application(values: Any) -> FundingApplication:
             )
             for r in values["reports"] or ()
         ),
-        history=tuple(
-            Transition(
-                from_status=ApplicationStatus(t["from_status"]),
-                to_status=ApplicationStatus(t["to_status"]),
-                at=datetime.fromisoformat(t["at"]),
-                actor=t["actor"],
-                note=t.get("note"),
-            )
-            for t in values["history"] or ()
-        ),
+        history=history_of(values["history"], ApplicationStatus),
         notes=values["notes"],
         visibility=Visibility(values["visibility"]),
         created_at=values["created_at"],

@@ -285,6 +285,10 @@ class ApiKeyRow(Base):
     secret_hash: Mapped[str] = mapped_column(String(128))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A contributor's key (role "contributor") acts for this organisation only.
+    organisation_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("organisations.id", ondelete="RESTRICT"), index=True
+    )
 
 
 class IdempotencyKeyRow(Base):
@@ -658,6 +662,33 @@ class ProjectFieldOfActionRow(Base):
 
 
 # ---- funding applications ----
+
+
+class ContributionRow(RecordColumns, Base):
+    """What an organisation proposes for the public register; never public itself."""
+
+    __tablename__ = "contributions"
+
+    kind: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(24))
+    organisation_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("organisations.id", ondelete="RESTRICT")
+    )
+    # The published record it changes, or (once published) created; of the kind's
+    # collection, so no foreign key.
+    record_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    content: Mapped[dict[str, Any]] = mapped_column(json_type())  # the proposal, by kind
+    message: Mapped[str | None] = mapped_column(Text)
+    history: Mapped[list[dict[str, Any]]] = mapped_column(json_type())
+
+    __table_args__ = (
+        Index(
+            "ix_contributions_organisation_id_created_at_id", "organisation_id", "created_at", "id"
+        ),
+        Index("ix_contributions_status", "status"),
+        Index("ix_contributions_created_at_id", "created_at", "id"),
+        Index("ix_contributions_updated_at_id", "updated_at", "id"),
+    )
 
 
 class FundingApplicationRow(RecordColumns, Base):

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import uuid
 from abc import ABC, abstractmethod
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from datetime import datetime
+from enum import StrEnum
 from typing import Any, ClassVar, Generic, TypeVar
 
 from sqlalchemy import (
@@ -26,9 +28,11 @@ from urbandiplo.db.listing import paginate
 from urbandiplo.domain.errors import Conflict, DomainError
 from urbandiplo.domain.listing import Page, PageRequest, Sort
 from urbandiplo.domain.values import I18nText, Money, Visibility
+from urbandiplo.domain.workflow import Transition
 
 RecordT = TypeVar("RecordT")
 QueryT = TypeVar("QueryT")
+StatusT = TypeVar("StatusT", bound=StrEnum)
 
 
 def text_or_none(value: dict[str, str] | None) -> I18nText | None:
@@ -39,6 +43,35 @@ def text_or_none(value: dict[str, str] | None) -> I18nText | None:
 def money_or_none(amount: Any, currency: str | None) -> Money | None:
     """An amount and currency column pair, None where either is empty."""
     return Money(amount, currency) if amount is not None and currency else None
+
+
+def history_document(history: Iterable[Transition[Any]]) -> list[dict[str, Any]]:
+    """A workflow's history as the JSON document of its row."""
+    return [
+        {
+            "from_status": t.from_status.value,
+            "to_status": t.to_status.value,
+            "at": t.at.isoformat(),
+            "actor": t.actor,
+            "note": t.note,
+        }
+        for t in history
+    ]
+
+
+def history_of(
+    document: Iterable[dict[str, Any]] | None, status: type[StatusT]
+) -> tuple[Transition[StatusT], ...]:
+    return tuple(
+        Transition(
+            from_status=status(t["from_status"]),
+            to_status=status(t["to_status"]),
+            at=datetime.fromisoformat(t["at"]),
+            actor=t["actor"],
+            note=t.get("note"),
+        )
+        for t in document or ()
+    )
 
 
 # Columns kept for queries only, never part of a record.

@@ -14,6 +14,7 @@ from urbandiplo.db.applications import SqlFundingApplicationRepository
 from urbandiplo.db.audit import SqlAuditRepository
 from urbandiplo.db.changes import SqlChangeLog
 from urbandiplo.db.cities import SqlCityRepository
+from urbandiplo.db.contributions import SqlContributionRepository
 from urbandiplo.db.delegations import SqlDelegationRepository
 from urbandiplo.db.events import SqlEventRepository
 from urbandiplo.db.funding import SqlFundingCallRepository, SqlFundingProgrammeRepository
@@ -39,6 +40,7 @@ class SqlUnitOfWork:
     funding_calls: SqlFundingCallRepository
     funding_applications: SqlFundingApplicationRepository
     projects: SqlProjectRepository
+    contributions: SqlContributionRepository
     audit: SqlAuditRepository
     search: SqlSearchIndex
     changes: SqlChangeLog
@@ -73,6 +75,7 @@ class SqlUnitOfWork:
         self.funding_calls = SqlFundingCallRepository(connection)
         self.funding_applications = SqlFundingApplicationRepository(connection)
         self.projects = SqlProjectRepository(connection)
+        self.contributions = SqlContributionRepository(connection)
         self.audit = SqlAuditRepository(connection)
         self.search = SqlSearchIndex(connection)
         self.changes = SqlChangeLog(connection)

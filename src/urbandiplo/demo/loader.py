@@ -13,6 +13,7 @@ from typing import Any, Protocol
 from urbandiplo.api.applications import FundingApplicationCreate
 from urbandiplo.api.cities import CityCreate
 from urbandiplo.api.common import MoneyIn
+from urbandiplo.api.contributions import ContributionCreate
 from urbandiplo.api.delegations import DelegationCreate
 from urbandiplo.api.events import EventCreate
 from urbandiplo.api.funding import FundingProgrammeCreate
@@ -21,9 +22,10 @@ from urbandiplo.api.organisations import OrganisationCreate
 from urbandiplo.api.partnerships import PartnershipCreate
 from urbandiplo.api.people import PersonCreate
 from urbandiplo.api.projects import ProjectCreate
-from urbandiplo.domain.access import SYSTEM
+from urbandiplo.domain.access import SYSTEM, Principal
 from urbandiplo.domain.applications import FundingApplicationService
 from urbandiplo.domain.cities import CityService
+from urbandiplo.domain.contributions import ContributionService, ContributionStatus
 from urbandiplo.domain.delegations import DelegationService
 from urbandiplo.domain.events import EventService
 from urbandiplo.domain.funding import FundingProgrammeService
@@ -77,6 +79,8 @@ class DemoServices(Protocol):
     def projects(self) -> ProjectService: ...
     @property
     def funding_applications(self) -> FundingApplicationService: ...
+    @property
+    def contributions(self) -> ContributionService: ...
 
 
 @dataclass
@@ -191,6 +195,7 @@ def load(services: DemoServices) -> LoadReport:
         if found is None:
             found = services.events.create(SYSTEM, happening)
         event_ids[record["key"]] = found.id
+    _load_contributions(services, report, organisation_ids, partnership_ids)
     for record in read("delegations.json"):
         existing_delegation = delegations.find_by_title(SYSTEM, record["title"]["de"])
         report.count("delegations", created=existing_delegation is None)
@@ -215,6 +220,47 @@ def load(services: DemoServices) -> LoadReport:
         }
         delegations.create(SYSTEM, DelegationCreate.model_validate(values).to_fields())
     return report
+
+
+# The moves, and who makes them, that bring a new contribution to the status the data gives.
+CONTRIBUTION_ROUTE = {
+    ContributionStatus.SUBMITTED: ((ContributionStatus.SUBMITTED, "organisation"),),
+    ContributionStatus.PUBLISHED: (
+        (ContributionStatus.SUBMITTED, "organisation"),
+        (ContributionStatus.PUBLISHED, "office"),
+    ),
+}
+
+
+def _load_contributions(
+    services: DemoServices,
+    report: LoadReport,
+    organisation_ids: dict[str, uuid.UUID],
+    partnership_ids: dict[str, uuid.UUID],
+) -> None:
+    """Contributions, written as their organisation's contributor would write them."""
+    for record in read("contributions.json"):
+        organisation_id = organisation_ids[record["organisation"]]
+        contributor = Principal(
+            actor=f"demo:{record['organisation']}",
+            authenticated=True,
+            organisation_id=organisation_id,
+        )
+        event = {k: v for k, v in record["event"].items() if k != "partnerships"}
+        event["partnership_ids"] = [
+            str(partnership_ids[k]) for k in record["event"]["partnerships"]
+        ]
+        values = {"kind": "event", "event": event, "message": record["message"]}
+        found = services.contributions.find_by_title(contributor, event["title"]["de"])
+        report.count("contributions", created=found is None)
+        if found is not None:
+            continue
+        created = services.contributions.create(
+            contributor, ContributionCreate.model_validate(values).to_fields()
+        )
+        for step, by in CONTRIBUTION_ROUTE.get(ContributionStatus(record["status"]), ()):
+            caller = contributor if by == "organisation" else SYSTEM
+            services.contributions.transition(caller, created.id, step, note="demo data")
 
 
 # The moves that bring a new application to the status the data gives.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -36,12 +37,19 @@ class Principal:
     """The caller of an operation: anonymous, an API key, or a token's subject.
 
     `actor` is what the audit log records; it never holds a secret. A caller without a role
-    (anonymous, or a valid token that grants none) sees what the website sees."""
+    (anonymous, a contributor, or a valid token that grants none) sees what the website sees.
+    A contributor acts for one organisation (`organisation_id`): besides what is public, it
+    reaches that organisation's own contributions, and nothing of any other."""
 
     actor: str
     role: Role | None = None
     permissions: frozenset[Permission] = field(default_factory=frozenset)
     authenticated: bool = False  # a valid credential was presented
+    organisation_id: uuid.UUID | None = None  # a contributor's organisation
+
+    @property
+    def is_contributor(self) -> bool:
+        return self.role is None and self.organisation_id is not None
 
     @property
     def is_anonymous(self) -> bool:
@@ -66,6 +74,19 @@ class Principal:
             raise NotAuthenticated("this operation needs a staff or machine credential")
         if self.role is None or self.role.rank < role.rank:
             raise PermissionDenied(f"this operation needs the {role.value} role")
+
+    def require_contributor_or(self, role: Role) -> None:
+        """Raise unless the caller is a contributor, or staff with `role` or a higher one."""
+        if not self.is_contributor:
+            if self.role is None and self.authenticated:
+                raise PermissionDenied(
+                    f"this operation needs a contributor credential or the {role.value} role"
+                )
+            self.require(role)
+
+    def acts_for(self, organisation_id: uuid.UUID | None) -> bool:
+        """Whether a contributor acts for this organisation (never true for staff)."""
+        return self.is_contributor and self.organisation_id == organisation_id
 
 
 PUBLIC_ONLY = frozenset({Visibility.PUBLIC})

@@ -100,7 +100,7 @@ class FundingApplication(FundingApplicationFields):
     updated_at: datetime
     version: int
     status: ApplicationStatus
-    history: tuple[Transition, ...]
+    history: tuple[Transition[ApplicationStatus], ...]
     programme: ProgrammeRef | None  # None only where the caller may not see it
     call: CallRef | None
     project: ProjectRef | None

@@ -1,10 +1,12 @@
-"""API keys for staff scripts and machines: issued once, stored hashed, checked per request."""
+"""API keys for staff scripts and machines, and for contributors acting for one
+organisation: issued once, stored hashed, checked per request."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
 import secrets
+import uuid
 
 from urbandiplo.domain import audit
 from urbandiplo.domain.access import ANONYMOUS, SYSTEM, Permission, Principal, Role
@@ -15,6 +17,7 @@ from urbandiplo.domain.ports import StoredApiKey, UnitOfWorkFactory
 from urbandiplo.domain.records import utcnow
 
 KEY_PREFIX = "ud"
+CONTRIBUTOR = "contributor"  # the role name of a contributor's key
 MAX_NAME = 200
 
 
@@ -27,12 +30,20 @@ class ApiKeyService:
     def __init__(self, uow_factory: UnitOfWorkFactory) -> None:
         self._uow = uow_factory
 
-    def create(self, name: str, role: Role) -> tuple[StoredApiKey, str]:
-        """A new key; the plain key is returned once and never stored."""
+    def create(
+        self, name: str, role: Role | None, organisation_id: uuid.UUID | None = None
+    ) -> tuple[StoredApiKey, str]:
+        """A new key: a staff role, or (role None) a contributor's key for an organisation
+        the office has on record. The plain key is returned once and never stored."""
         if not name.strip() or len(name.strip()) > MAX_NAME:
             raise InvalidData(
                 f"a key needs a name of 1 to {MAX_NAME} characters",
                 [FieldProblem("name", f"1 to {MAX_NAME} characters")],
+            )
+        if (role is None) != (organisation_id is not None):
+            raise InvalidData(
+                "a contributor key needs an organisation, a staff key none",
+                [FieldProblem("organisation", "for contributor keys, and only for them")],
             )
         prefix = secrets.token_hex(6)
         secret = secrets.token_urlsafe(32)
@@ -44,15 +55,22 @@ class ApiKeyService:
             secret_hash=_hash(secret),
             created_at=utcnow(),
             revoked_at=None,
+            organisation_id=organisation_id,
         )
         kept = {  # the log never holds the secret or its hash
             "id": key.id,
             "name": key.name,
-            "role": key.role,
+            "role": key.role or CONTRIBUTOR,
+            "organisation_id": key.organisation_id,
             "prefix": key.prefix,
             "created_at": key.created_at,
         }
         with self._uow(write=True) as uow:
+            if organisation_id is not None and uow.organisations.get(organisation_id) is None:
+                raise InvalidData(
+                    "no such organisation",
+                    [FieldProblem("organisation", "an organisation's id on record")],
+                )
             uow.api_keys.add(key)
             uow.audit.add(
                 audit.entry(
@@ -83,5 +101,9 @@ class ApiKeyService:
             frozenset({Permission.CONFIDENTIAL}) if key.role == Role.ADMIN else frozenset()
         )
         return Principal(
-            actor=f"api-key:{key.id}", role=key.role, permissions=permissions, authenticated=True
+            actor=f"api-key:{key.id}",
+            role=key.role,
+            permissions=permissions,
+            authenticated=True,
+            organisation_id=key.organisation_id,
         )

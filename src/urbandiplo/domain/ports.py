@@ -19,6 +19,7 @@ if TYPE_CHECKING:  # each resource's module defines its repository port and impo
     from urbandiplo.domain.audit import AuditRepository
     from urbandiplo.domain.changes import ChangeLog
     from urbandiplo.domain.cities import CityRepository
+    from urbandiplo.domain.contributions import ContributionRepository
     from urbandiplo.domain.delegations import DelegationRepository
     from urbandiplo.domain.events import EventRepository
     from urbandiplo.domain.funding import FundingCallRepository, FundingProgrammeRepository
@@ -50,13 +51,16 @@ class Repository(Protocol[RecordT, QueryT_contra]):
 
 @dataclass(frozen=True, slots=True)
 class StoredApiKey:
+    """A staff key (a role), or a contributor's key (no role; its organisation)."""
+
     id: uuid.UUID
     name: str
-    role: Role
+    role: Role | None
     prefix: str
     secret_hash: str
     created_at: datetime
     revoked_at: datetime | None
+    organisation_id: uuid.UUID | None = None
 
 
 class ApiKeyRepository(Protocol):
@@ -108,6 +112,8 @@ class UnitOfWork(Protocol):
     def funding_applications(self) -> FundingApplicationRepository: ...
     @property
     def projects(self) -> ProjectRepository: ...
+    @property
+    def contributions(self) -> ContributionRepository: ...
     @property
     def events(self) -> EventRepository: ...
     @property

@@ -310,44 +310,57 @@ class RecordService(ABC, Generic[FieldsT, RecordT, QueryT]):
         precondition: Precondition[RecordT] | None = None,
     ) -> RecordT:
         principal.require(Role.EDITOR)
+        with self._uow(write=True) as uow:
+            changed = self.update_in(uow, principal, record_id, changes, precondition)
+            uow.commit()
+        return self.shown_to(changed, principal)
+
+    def update_in(
+        self,
+        uow: UnitOfWork,
+        principal: Principal,
+        record_id: uuid.UUID,
+        changes: Mapping[str, Any],
+        precondition: Precondition[RecordT] | None,
+    ) -> RecordT:
+        """Change a record in the caller's unit of work (a contribution being published);
+        the caller has checked the role and commits."""
         unknown = set(changes) - self.field_names
         if unknown:
             raise InvalidData(
                 "unknown fields",
                 [FieldProblem(name, f"not a field of a {self.record_type}") for name in unknown],
             )
-        with self._uow(write=True) as uow:
-            current = self._visible(uow, principal, record_id)
-            # The caller's copy is the record as shown to them.
-            check_precondition(self.shown_to(current, principal), precondition)
-            if all(getattr(current, name) == value for name, value in changes.items()):
-                return self.shown_to(current, principal)  # no change: no new version
-            draft = replace(current, **changes)  # type: ignore[type-var]
-            check_may_assign(principal, draft.visibility)
-            values = self.prepare(uow, principal, cast(FieldsT, draft), current, set(changes))
-            changed: RecordT = self.record_class(
-                **values,
-                id=current.id,
-                created_at=getattr(current, "created_at"),  # noqa: B009
-                updated_at=utcnow(),
-                version=getattr(current, "version") + 1,  # noqa: B009
-            )
-            if not self.repository(uow).update(
-                changed,
-                expected_version=getattr(current, "version"),  # noqa: B009
-            ):
-                raise StaleVersion()
-            self.written(
-                uow,
-                principal,
-                UPDATE,
-                record_id,
-                current,
-                changed,
-                getattr(changed, "updated_at"),  # noqa: B009
-            )
-            uow.commit()
-        return self.shown_to(changed, principal)
+        current = self._visible(uow, principal, record_id)
+        # The caller's copy is the record as shown to them.
+        check_precondition(self.shown_to(current, principal), precondition)
+        if all(getattr(current, name) == value for name, value in changes.items()):
+            return current  # no change: no new version
+        draft = replace(current, **changes)  # type: ignore[type-var]
+        check_may_assign(principal, draft.visibility)
+        values = self.prepare(uow, principal, cast(FieldsT, draft), current, set(changes))
+        changed: RecordT = self.record_class(
+            **values,
+            id=current.id,
+            created_at=getattr(current, "created_at"),  # noqa: B009
+            updated_at=utcnow(),
+            version=getattr(current, "version") + 1,  # noqa: B009
+        )
+        if not self.repository(uow).update(
+            changed,
+            expected_version=getattr(current, "version"),  # noqa: B009
+        ):
+            raise StaleVersion()
+        self.written(
+            uow,
+            principal,
+            UPDATE,
+            record_id,
+            current,
+            changed,
+            getattr(changed, "updated_at"),  # noqa: B009
+        )
+        return changed
 
     def delete(
         self,

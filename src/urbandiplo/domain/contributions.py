@@ -1,0 +1,423 @@
+"""Contributions from outside the office: what a partnership association, an NGO, a company
+or a school proposes for the city's public register (seed 004: the exchange platform).
+
+A contributor acts for one organisation and drafts a contribution; the office reviews it.
+Its status moves only by the table below, each step recorded with its note:
+
+    draft -> submitted -> changes_requested -> submitted -> published | declined
+
+and `withdrawn` by the contributor while it is open. The contributor submits and withdraws;
+the office requests changes, publishes and declines. Publishing creates the public record
+(or changes the one the contribution names) in the same transaction, with the organisation
+as its organiser, and the contribution keeps the link. Nothing of a contribution is public:
+it is the contributing organisation's and the office's only."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, fields, replace
+from datetime import datetime
+from enum import StrEnum
+from typing import Any, Protocol
+
+from urbandiplo.domain.access import STAFF, Principal, Role
+from urbandiplo.domain.audit import AuditOperation
+from urbandiplo.domain.errors import (
+    FieldProblem,
+    InvalidData,
+    NotFound,
+    PermissionDenied,
+    StaleVersion,
+)
+from urbandiplo.domain.events import (
+    DEFAULT_TIMEZONE,
+    Audience,
+    Event,
+    EventFields,
+    EventKind,
+    EventService,
+    Venue,
+)
+from urbandiplo.domain.ids import new_id
+from urbandiplo.domain.listing import MAX_PAGE_SIZE, Page, PageRequest, Sort
+from urbandiplo.domain.ports import Repository, UnitOfWork, UnitOfWorkFactory
+from urbandiplo.domain.records import Precondition, RecordService, check_precondition, utcnow
+from urbandiplo.domain.refs import OrganisationRef, organisation_ref
+from urbandiplo.domain.taxonomies import FieldOfAction
+from urbandiplo.domain.values import DatePrecision, I18nText, Visibility
+from urbandiplo.domain.workflow import Transition, Workflow
+
+CONTRIBUTION_SORTS = ("created_at", "updated_at")
+
+
+class ContributionKind(StrEnum):
+    EVENT = "event"  # published to /v1/events and the calendar
+
+
+class ContributionStatus(StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    CHANGES_REQUESTED = "changes_requested"
+    PUBLISHED = "published"
+    DECLINED = "declined"
+    WITHDRAWN = "withdrawn"
+
+
+C = ContributionStatus
+CONTRIBUTIONS = Workflow(
+    "a contribution",
+    {
+        C.DRAFT: frozenset({C.SUBMITTED, C.WITHDRAWN}),
+        C.SUBMITTED: frozenset({C.CHANGES_REQUESTED, C.PUBLISHED, C.DECLINED, C.WITHDRAWN}),
+        C.CHANGES_REQUESTED: frozenset({C.SUBMITTED, C.WITHDRAWN}),
+        C.PUBLISHED: frozenset(),
+        C.DECLINED: frozenset(),
+        C.WITHDRAWN: frozenset(),
+    },
+)
+# Who makes which move: the contributor its own, the office (editors) the decisions.
+BY_CONTRIBUTOR = frozenset({C.SUBMITTED, C.WITHDRAWN})
+BY_OFFICE = frozenset({C.CHANGES_REQUESTED, C.PUBLISHED, C.DECLINED})
+# Where the contributor may still change what it wrote; the office edits a submitted one.
+EDITABLE_BY_CONTRIBUTOR = frozenset({C.DRAFT, C.CHANGES_REQUESTED})
+EDITABLE_BY_OFFICE = frozenset({C.SUBMITTED})
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EventProposal:
+    """The public event a contribution proposes: what an organisation may say of it. The
+    organisation becomes its organiser; audience and visibility are public."""
+
+    title: I18nText
+    kind: EventKind
+    starts_at: datetime
+    summary: I18nText | None = None
+    ends_at: datetime | None = None
+    all_day: bool = False
+    precision: DatePrecision = DatePrecision.DAY
+    timezone: str = DEFAULT_TIMEZONE
+    venue: Venue | None = None
+    partnership_ids: tuple[uuid.UUID, ...] = ()
+    registration_url: str | None = None
+    sdgs: tuple[int, ...] = ()
+    fields_of_action: tuple[FieldOfAction, ...] = ()
+
+    def event_fields(self, organiser_ids: tuple[uuid.UUID, ...]) -> EventFields:
+        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        return EventFields(
+            **values,
+            organiser_ids=organiser_ids,
+            audience=Audience.PUBLIC,
+            visibility=Visibility.PUBLIC,
+        )
+
+
+PROPOSAL_FIELDS = frozenset(f.name for f in fields(EventProposal))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ContributionFields:
+    """What a contributor writes."""
+
+    kind: ContributionKind
+    event: EventProposal | None = None  # kind event
+    # A published record of the organisation that the contribution changes; once
+    # published, the record it created or changed.
+    record_id: uuid.UUID | None = None
+    message: str | None = None  # to the office
+    # The contributing organisation: the contributor's own; staff name it.
+    organisation_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Contribution(ContributionFields):
+    id: uuid.UUID
+    created_at: datetime
+    updated_at: datetime
+    version: int
+    status: ContributionStatus
+    history: tuple[Transition[ContributionStatus], ...]
+    organisation: OrganisationRef
+    visibility: Visibility = Visibility.INTERNAL  # never public, whatever it proposes
+
+    @property
+    def title(self) -> I18nText:
+        assert self.event is not None
+        return self.event.title
+
+
+@dataclass(frozen=True, slots=True)
+class ContributionQuery:
+    kind: ContributionKind | None = None
+    status: ContributionStatus | None = None
+    organisation_id: uuid.UUID | None = None
+    q: str | None = None
+    modified_since: datetime | None = None
+
+
+class ContributionRepository(Repository[Contribution, ContributionQuery], Protocol):
+    pass
+
+
+def _blank(value: str | None) -> bool:
+    return value is not None and not value.strip()
+
+
+class ContributionService(RecordService[ContributionFields, Contribution, ContributionQuery]):
+    """Drafting, reviewing and publishing contributions; a contributor reaches only its own
+    organisation's, and anything else is a 404 to it, as a record that does not exist."""
+
+    record_type = "contribution"
+    fields_type = ContributionFields
+    record_class = Contribution
+    query_class = ContributionQuery
+    # Not in the change feed or the search index, which are read outside the office: the
+    # audit log keeps every step, and what is published comes through its own collection.
+    collection = None
+
+    def __init__(self, uow_factory: UnitOfWorkFactory, events: EventService) -> None:
+        super().__init__(uow_factory)
+        self._events = events
+
+    def repository(self, uow: UnitOfWork) -> ContributionRepository:
+        return uow.contributions
+
+    def visible_to(self, record: Contribution, principal: Principal) -> bool:
+        if principal.is_contributor:
+            return principal.acts_for(record.organisation_id)
+        return principal.role is not None and principal.may_see(record.visibility)
+
+    def list_page(
+        self, principal: Principal, query: ContributionQuery, sort: Sort, page: PageRequest
+    ) -> Page[Contribution]:
+        principal.require_contributor_or(Role.READER)
+        if principal.is_contributor:
+            if query.organisation_id not in (None, principal.organisation_id):
+                return Page([], None)  # another organisation's: as if it had none
+            query = replace(query, organisation_id=principal.organisation_id)
+        with self._uow() as uow:
+            return self.repository(uow).list_page(query, STAFF, sort, page)
+
+    def get(self, principal: Principal, record_id: uuid.UUID) -> Contribution:
+        principal.require_contributor_or(Role.READER)
+        return super().get(principal, record_id)
+
+    def find_by_title(self, principal: Principal, title_de: str) -> Contribution | None:
+        """The caller's organisation's first contribution proposing this German title."""
+        page = PageRequest(MAX_PAGE_SIZE)
+        while True:
+            found = self.list_page(principal, ContributionQuery(), Sort("created_at"), page)
+            for record in found.items:
+                if record.event is not None and record.event.title.get("de") == title_de:
+                    return record
+            if found.next is None:
+                return None
+            page = PageRequest(MAX_PAGE_SIZE, found.next)
+
+    def prepare(
+        self,
+        uow: UnitOfWork,
+        principal: Principal,
+        draft: ContributionFields,
+        current: Contribution | None,
+        changed: Any,
+    ) -> dict[str, Any]:
+        problems: list[FieldProblem] = []
+        organisation = None
+        if principal.is_contributor:
+            organisation = uow.organisations.get(principal.organisation_id)  # type: ignore[arg-type]
+            if draft.organisation_id not in (None, principal.organisation_id):
+                problems.append(FieldProblem("organisation_id", "your own organisation only"))
+        elif draft.organisation_id is None:
+            problems.append(FieldProblem("organisation_id", "the contributing organisation"))
+        else:
+            organisation = uow.organisations.get(draft.organisation_id)
+            if organisation is None or not principal.may_see(organisation.visibility):
+                organisation = None
+                problems.append(FieldProblem("organisation_id", "no such organisation"))
+        if _blank(draft.message):
+            problems.append(FieldProblem("message", "must not be empty"))
+        if draft.kind == ContributionKind.EVENT:
+            if draft.event is None:
+                problems.append(
+                    FieldProblem("event", "the event a contribution of this kind proposes")
+                )
+            else:
+                problems += self._check_event(uow, principal, draft.event)
+        if draft.record_id is not None and organisation is not None:
+            target = uow.events.get(draft.record_id)
+            if (
+                target is None
+                or target.visibility != Visibility.PUBLIC
+                or organisation.id not in target.organiser_ids
+            ):
+                problems.append(
+                    FieldProblem("record_id", "a public event the organisation organises")
+                )
+        if problems:
+            raise InvalidData("the contribution's data is not valid", problems)
+        assert organisation is not None
+        return {
+            "kind": draft.kind,
+            "event": draft.event,
+            "record_id": draft.record_id,
+            "message": draft.message,
+            "organisation_id": organisation.id,
+            "organisation": organisation_ref(organisation),
+            "status": current.status if current is not None else ContributionStatus.DRAFT,
+            "history": current.history if current is not None else (),
+        }
+
+    def _check_event(
+        self, uow: UnitOfWork, principal: Principal, proposal: EventProposal
+    ) -> list[FieldProblem]:
+        """The event's own rules, and links to records the caller may see only."""
+        draft = proposal.event_fields(())
+        try:
+            self._events.prepare(uow, principal, draft, None, self._events.field_names)
+        except InvalidData as error:
+            return [
+                FieldProblem(f"event.{problem.field}", problem.message)
+                for problem in error.problems
+            ]
+        return []
+
+    def create(
+        self,
+        principal: Principal,
+        data: ContributionFields,
+        *,
+        before_commit: Any = None,
+    ) -> Contribution:
+        principal.require_contributor_or(Role.EDITOR)
+        now = utcnow()
+        with self._uow(write=True) as uow:
+            values = self.prepare(uow, principal, data, None, self.field_names)
+            record = Contribution(**values, id=new_id(), created_at=now, updated_at=now, version=1)
+            uow.contributions.add(record)
+            self.written(uow, principal, AuditOperation.CREATE, record.id, None, record, now)
+            if before_commit is not None:
+                before_commit(uow, record)
+            uow.commit()
+        return record
+
+    def update(
+        self,
+        principal: Principal,
+        record_id: uuid.UUID,
+        changes: Mapping[str, Any],
+        precondition: Precondition[Contribution] | None = None,
+    ) -> Contribution:
+        principal.require_contributor_or(Role.EDITOR)
+        unknown = set(changes) - self.field_names
+        if unknown:
+            raise InvalidData(
+                "unknown fields",
+                [FieldProblem(name, "not a field of a contribution") for name in unknown],
+            )
+        with self._uow(write=True) as uow:
+            current = self._visible(uow, principal, record_id)
+            check_precondition(current, precondition)
+            editable = EDITABLE_BY_CONTRIBUTOR if principal.is_contributor else EDITABLE_BY_OFFICE
+            if current.status not in editable:
+                who = "you" if principal.is_contributor else "the office"
+                names = ", ".join(sorted(s.value for s in editable))
+                raise PermissionDenied(
+                    f"a contribution that is {current.status.value} cannot be changed by "
+                    f"{who}; only while {names}"
+                )
+            if all(getattr(current, name) == value for name, value in changes.items()):
+                return current
+            draft = replace(current, **changes)
+            values = self.prepare(uow, principal, draft, current, set(changes))
+            changed = replace(current, **values, updated_at=utcnow(), version=current.version + 1)
+            if not uow.contributions.update(changed, expected_version=current.version):
+                raise StaleVersion()
+            self.written(
+                uow,
+                principal,
+                AuditOperation.UPDATE,
+                record_id,
+                current,
+                changed,
+                changed.updated_at,
+            )
+            uow.commit()
+        return changed
+
+    def delete(
+        self,
+        principal: Principal,
+        record_id: uuid.UUID,
+        precondition: Precondition[Contribution] | None = None,
+    ) -> None:
+        """A contributor deletes its drafts and closed contributions (the published record
+        stays); the office deletes any."""
+        principal.require_contributor_or(Role.EDITOR)
+        with self._uow(write=True) as uow:
+            current = self._visible(uow, principal, record_id)
+            check_precondition(current, precondition)
+            if principal.is_contributor and current.status in {C.SUBMITTED, C.CHANGES_REQUESTED}:
+                raise PermissionDenied("withdraw a contribution under review before deleting it")
+            uow.contributions.delete(record_id)
+            self.written(uow, principal, AuditOperation.DELETE, record_id, current, None, utcnow())
+            uow.commit()
+
+    def transition(
+        self,
+        principal: Principal,
+        record_id: uuid.UUID,
+        target: ContributionStatus,
+        *,
+        note: str | None = None,
+        precondition: Precondition[Contribution] | None = None,
+    ) -> Contribution:
+        """Move the contribution to `target` if the table allows it and the caller may make
+        that move; publishing writes the public record in the same transaction."""
+        principal.require_contributor_or(Role.EDITOR)
+        if _blank(note):
+            raise InvalidData("the note is empty", [FieldProblem("note", "must not be empty")])
+        now = utcnow()
+        with self._uow(write=True) as uow:
+            current = self._visible(uow, principal, record_id)
+            check_precondition(current, precondition)
+            step = CONTRIBUTIONS.move(
+                current.status, target, at=now, actor=principal.actor, note=note
+            )
+            allowed = BY_CONTRIBUTOR if principal.is_contributor else BY_OFFICE
+            if target not in allowed:
+                who = "the contributor" if target in BY_CONTRIBUTOR else "the office"
+                raise PermissionDenied(f"only {who} moves a contribution to {target.value}")
+            record_id_after = current.record_id
+            if target == C.PUBLISHED:
+                record_id_after = self._publish(uow, principal, current, now).id
+            changed = replace(
+                current,
+                status=target,
+                record_id=record_id_after,
+                history=(*current.history, step),
+                updated_at=now,
+                version=current.version + 1,
+            )
+            if not uow.contributions.update(changed, expected_version=current.version):
+                raise StaleVersion()
+            self.written(
+                uow, principal, AuditOperation.TRANSITION, record_id, current, changed, now
+            )
+            uow.commit()
+        return changed
+
+    def _publish(
+        self, uow: UnitOfWork, principal: Principal, contribution: Contribution, now: datetime
+    ) -> Event:
+        assert contribution.event is not None
+        proposal = contribution.event
+        organiser = (contribution.organisation.id,)
+        if contribution.record_id is None:
+            return self._events.create_in(uow, principal, proposal.event_fields(organiser), now)
+        target = uow.events.get(contribution.record_id)
+        if target is None:  # deleted since it was submitted
+            raise NotFound("event", contribution.record_id)
+        changes = {name: getattr(proposal, name) for name in PROPOSAL_FIELDS}
+        return self._events.update_in(uow, principal, target.id, changes, None)

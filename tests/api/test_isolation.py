@@ -1,0 +1,121 @@
+"""One organisation's contributor against another's records: every operation of the
+contract, called by contributor A with organisation B's ids, is a 404 (a read) or a 404 or
+403 (a write), or a 403 where the operation is for staff only, whatever the id; and nothing
+of B's appears in any response: lists, search, feeds, exports, counts, errors."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from tests.conftest import headers
+from urbandiplo.api.permissions import OPERATION_ROLES
+from urbandiplo.domain.access import Role
+
+CANARY = "Kanarienvogel"
+EVENT: dict[str, Any] = {
+    "title": {"de": f"{CANARY} Abend"},
+    "summary": {"de": f"{CANARY} Zusammenfassung"},
+    "kind": "exchange",
+    "starts_at": "2026-05-01T19:00:00+02:00",
+    "venue": {"name": f"{CANARY} Saal", "address": f"{CANARY} Straße 1"},
+}
+WRITES = {"post", "put", "patch", "delete"}
+STAFF_ONLY = set(Role)
+
+
+def _example(schema: dict[str, Any], operation: dict[str, Any]) -> Any:
+    """The first example of the operation's JSON request body, or None without one."""
+    content = operation.get("requestBody", {}).get("content", {})
+    if "application/json" not in content:
+        return None
+    ref = content["application/json"]["schema"].get("$ref", "")
+    component = schema["components"]["schemas"].get(ref.rsplit("/", 1)[-1], {})
+    examples = component.get("examples") or [{}]
+    return examples[0]
+
+
+def test_contributor_a_reaches_nothing_of_organisation_b(
+    app_client: TestClient, keys: dict[str, dict[str, str]], contributors: dict[str, dict[str, str]]
+) -> None:
+    a, b, editor = contributors["A"], contributors["B"], keys["editor"]
+    theirs = []
+    for n in range(4):
+        made = app_client.post(
+            "/v1/contributions",
+            json={"kind": "event", "event": EVENT, "message": f"{CANARY} Nachricht {n}"},
+            headers=headers(b),
+        )
+        assert made.status_code == 201, made.text
+        theirs.append(made.json()["id"])
+    for contribution_id in theirs[1:]:
+        moved = app_client.post(
+            f"/v1/contributions/{contribution_id}/transitions",
+            json={"status": "submitted", "note": f"{CANARY} eingereicht"},
+            headers=headers(b),
+        )
+        assert moved.status_code == 200
+    asked = app_client.post(
+        f"/v1/contributions/{theirs[2]}/transitions",
+        json={"status": "changes_requested", "note": f"{CANARY} bitte ergänzen"},
+        headers=editor,
+    )
+    assert asked.status_code == 200
+    mine = app_client.post(
+        "/v1/contributions",
+        json={
+            "kind": "event",
+            "event": {
+                "title": {"de": "Unser Abend"},
+                "kind": "fair",
+                "starts_at": EVENT["starts_at"],
+            },
+        },
+        headers=headers(a),
+    ).json()
+
+    schema = app_client.get("/openapi.json").json()
+    b_ids = [*theirs, b["organisation_id"]]
+    secrets = [CANARY, "Freundeskreis B", b["organisation_id"], *theirs]
+    called = 0
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            body = _example(schema, operation)
+            if "{" in path:
+                urls = [re.sub(r"\{\w+_id\}", record_id, path) for record_id in b_ids]
+            else:
+                urls = [path]
+                if method == "get":
+                    urls += [
+                        f"{path}?organisation_id={b['organisation_id']}",
+                        f"{path}?q={CANARY}",
+                    ]
+            for url in urls:
+                response = app_client.request(method.upper(), url, json=body, headers=headers(a))
+                called += 1
+                where = (method, url, response.status_code)
+                if OPERATION_ROLES[operation["operationId"]] in STAFF_ONLY:
+                    # Refused by the operation, before any record is looked up.
+                    assert response.status_code == 403, where
+                elif "{" in path:
+                    allowed = {403, 404} if method in WRITES else {404}
+                    assert response.status_code in allowed, where
+                # The ids A sent may come back in a validation error; nothing else of B's.
+                text = response.text.replace(url.split("?")[0], "")
+                for secret in secrets:
+                    if secret in url:
+                        continue
+                    assert secret not in text, (*where, secret)
+    assert called > 200
+    # The walk's own creates (the contract's example body) are A's; nothing else is listed.
+    listed = app_client.get("/v1/contributions", headers=headers(a)).json()["items"]
+    assert mine["id"] in {c["id"] for c in listed}
+    assert {c["organisation_id"] for c in listed} == {a["organisation_id"]}
+    assert not {c["id"] for c in listed} & set(theirs), "B's contributions are not counted"
+    # B's records are all still there and unchanged: the office sees them as they were.
+    for contribution_id in theirs:
+        seen = app_client.get(f"/v1/contributions/{contribution_id}", headers=editor)
+        assert seen.status_code == 200
+        assert seen.json()["organisation_id"] == b["organisation_id"]
