@@ -35,6 +35,25 @@ def test_db_demo_and_keys(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     engine.dispose()
     assert stored.role == "editor"
     assert key.split("_", 2)[2] not in stored.secret_hash, "only a hash of the key is stored"
+    association = "Freundeskreis Köln-Dnipro e.V."
+    contributor = ["keys", "create", "--name", "verein", "--role", "contributor"]
+    assert main([*contributor, "--organisation", association, "--database-url", url]) == 0
+    assert capsys.readouterr().out.strip().startswith("ud_")
+    assert main([*contributor, "--database-url", url]) == 2, "a contributor key needs one"
+    assert main([*contributor, "--organisation", "Niemand e.V.", "--database-url", url]) == 2
+    assert "no organisation named 'Niemand e.V.'" in capsys.readouterr().err
+    with engine.connect() as connection:
+        keyed = (
+            connection.execute(
+                text(
+                    "SELECT o.name FROM api_keys k JOIN organisations o ON o.id = k.organisation_id"
+                )
+            )
+            .scalars()
+            .all()
+        )
+    engine.dispose()
+    assert keyed == [association]
     with engine.begin() as connection:  # as if the records were stored before the index
         connection.execute(text("DELETE FROM search_index"))
         connection.execute(text("DELETE FROM search_fts"))

@@ -167,6 +167,38 @@ def test_a_valid_token_acts_with_its_roles(client: TestClient, issuer: tuple[Iss
     assert log["items"][0]["actor"] == "oidc:staff-4711"
 
 
+def test_a_contributor_token_acts_for_the_organisation_it_names(
+    client: TestClient, issuer: tuple[Issuer, str], contributors: dict[str, dict[str, str]]
+) -> None:
+    keys, _ = issuer
+    a, b = contributors["A"]["organisation_id"], contributors["B"]["organisation_id"]
+    body = {
+        "kind": "event",
+        "event": {
+            "title": {"de": "Abend"},
+            "kind": "fair",
+            "starts_at": "2026-04-01T18:00:00+02:00",
+        },
+    }
+    as_a = bearer(keys.token(**roles("contributor"), organisation_id=a))
+    made = client.post("/v1/contributions", json=body, headers=as_a)
+    assert made.status_code == 201, made.text
+    assert made.json()["organisation_id"] == a
+    url = f"/v1/contributions/{made.json()['id']}"
+    as_b = bearer(keys.token(**roles("contributor"), organisation_id=b))
+    assert client.get(url, headers=as_b).status_code == 404
+    assert client.get(url, headers=as_a).status_code == 200
+    assert client.post("/v1/cities", json={}, headers=as_a).status_code == 403
+    staff = bearer(keys.token(**roles("reader", "contributor"), organisation_id=b))
+    assert client.get(url, headers=staff).status_code == 200, "a staff role outranks it"
+    nameless = bearer(keys.token(**roles("contributor")))
+    refused = client.get("/v1/contributions", headers=nameless)
+    assert refused.status_code == 401
+    assert "organisation" in refused.json()["detail"]
+    odd = bearer(keys.token(**roles("contributor"), organisation_id="Freundeskreis"))
+    assert client.get("/v1/contributions", headers=odd).status_code == 401
+
+
 def test_the_negative_set_is_refused_with_invalid_token(
     client: TestClient, issuer: tuple[Issuer, str]
 ) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -21,8 +22,11 @@ import pytest
 from tests.clients.conftest import CONTRACT, PACKAGE
 from tests.conftest import new_database
 from tests.process.server import Server, api_key, start
+from urbandiplo.config import Settings
 from urbandiplo.db import migrate
+from urbandiplo.db.engine import make_engine
 from urbandiplo.domain.access import Role
+from urbandiplo.main import build_services
 
 METHODS = ("get", "put", "post", "patch", "delete", "head", "options", "trace")
 PARTNERS = 7  # partner cities, one partnership each: 3 pages of PAGE_SIZE
@@ -91,22 +95,23 @@ def parsed(response: Any, status: int, model: type) -> Any:
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def live(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Server, str]]:
+def live(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Server, str, str]]:
     """A real server on a new database of the backend, and an editor's API key for it
-    (created in-process, in the same database, as `urbandiplo keys create` does)."""
+    (created in-process, in the same database, as `urbandiplo keys create` does), and the
+    database's URL."""
     with new_database(request.param, tmp_path) as url:
         migrate.upgrade(url)
         plain = api_key(url, Role.EDITOR, "generated client")
         server = start(url, tmp_path / "server.log", env={"URBANDIPLO_LOG_LEVEL": "WARNING"})
         try:
             server.wait_ready()
-            yield server, plain
+            yield server, plain, url
         finally:
             server.stop()
 
 
 def test_a_scenario_through_the_generated_client(
-    python_client: ModuleType, live: tuple[Server, str]
+    python_client: ModuleType, live: tuple[Server, str, str]
 ) -> None:
     # How a developer imports the generated client (the package is generated per session).
     from urbandiplo_client import AuthenticatedClient
@@ -137,7 +142,7 @@ def test_a_scenario_through_the_generated_client(
     from urbandiplo_client.types import UNSET
 
     assert python_client.__name__ == PACKAGE
-    server, key = live
+    server, key, _url = live
     # The API key goes in X-API-Key, as it is, where the client would send a bearer token.
     client = AuthenticatedClient(
         base_url=server.url,
@@ -261,3 +266,132 @@ def test_a_scenario_through_the_generated_client(
         record = Partnership.from_dict(last.record.to_dict())
         assert_described(record, "change record")
         assert record.status == PartnershipStatus.ACTIVE
+
+
+def keyed_client(server: Server, key: str) -> Any:
+    from urbandiplo_client import AuthenticatedClient
+
+    return AuthenticatedClient(
+        base_url=server.url,
+        token=key,
+        auth_header_name="X-API-Key",
+        prefix="",
+        raise_on_unexpected_status=True,
+    )
+
+
+def test_the_contributor_story_through_the_generated_client(
+    python_client: ModuleType, live: tuple[Server, str, str]
+) -> None:
+    """An association drafts an event, submits it; the office asks for a change; the
+    association changes it and submits again; the office publishes it: the event is in the
+    list, the calendar and the change feed, with the association as its organiser."""
+    from urbandiplo_client.api.changes import changes_list
+    from urbandiplo_client.api.contributions import (
+        contributions_create,
+        contributions_get,
+        contributions_transition,
+        contributions_update,
+    )
+    from urbandiplo_client.api.events import events_list
+    from urbandiplo_client.api.organisations import organisations_create
+    from urbandiplo_client.models import (
+        ChangeFeed,
+        ChangeType,
+        Contribution,
+        ContributionCreate,
+        ContributionKind,
+        ContributionStatus,
+        ContributionTransitionIn,
+        ContributionUpdate,
+        EventKind,
+        EventProposalIn,
+        EventProposalInTitle,
+        EventPublicPage,
+        Organisation,
+        OrganisationCreate,
+        OrganisationKind,
+        Problem,
+    )
+    from urbandiplo_client.types import UNSET
+
+    server, editor_key, url = live
+    with keyed_client(server, editor_key) as office:
+        response = organisations_create.sync_detailed(
+            client=office,
+            body=OrganisationCreate(
+                name="Freundeskreis Köln-Dnipro e.V.", kind=OrganisationKind.ASSOCIATION
+            ),
+        )
+        association = parsed(response, 201, Organisation)
+        engine = make_engine(url)
+        try:
+            services = build_services(Settings(database_url=url), engine)
+            _key, contributor_key = services.api_keys.create("verein", None, association.id)
+        finally:
+            engine.dispose()
+
+        def proposal(title: str) -> EventProposalIn:
+            return EventProposalIn(
+                title=EventProposalInTitle.from_dict({"de": title}),
+                kind=EventKind.EXCHANGE,
+                starts_at=datetime.fromisoformat("2026-03-20T19:00:00+01:00"),
+            )
+
+        def move(client: Any, record: Any, status: ContributionStatus, note: str = "") -> Any:
+            body = ContributionTransitionIn(status=status, note=note or UNSET)
+            return contributions_transition.sync_detailed(record.id, client=client, body=body)
+
+        with keyed_client(server, contributor_key) as verein:
+            response = contributions_create.sync_detailed(
+                client=verein,
+                body=ContributionCreate(
+                    kind=ContributionKind.EVENT, event=proposal("Kulturabend"), message="Hallo"
+                ),
+            )
+            draft = parsed(response, 201, Contribution)
+            assert draft.status == ContributionStatus.DRAFT
+            assert draft.organisation_id == association.id
+            submitted = parsed(move(verein, draft, ContributionStatus.SUBMITTED), 200, Contribution)
+            assert submitted.status == ContributionStatus.SUBMITTED
+            refused = move(verein, draft, ContributionStatus.PUBLISHED)
+            assert parsed(refused, 403, Problem).status == 403
+
+            asked = move(office, draft, ContributionStatus.CHANGES_REQUESTED, "Bitte mit Ort")
+            assert parsed(asked, 200, Contribution).status == ContributionStatus.CHANGES_REQUESTED
+            response = contributions_get.sync_detailed(draft.id, client=verein)
+            assert parsed(response, 200, Contribution).history[-1].note == "Bitte mit Ort"
+            response = contributions_update.sync_detailed(
+                draft.id,
+                client=verein,
+                body=ContributionUpdate.from_dict(
+                    {"event": proposal("Kulturabend Köln und Dnipro").to_dict()}
+                ),
+            )
+            parsed(response, 200, Contribution)
+            parsed(move(verein, draft, ContributionStatus.SUBMITTED), 200, Contribution)
+
+            published = parsed(move(office, draft, ContributionStatus.PUBLISHED), 200, Contribution)
+            assert published.status == ContributionStatus.PUBLISHED
+            assert [(s.from_status, s.to_status) for s in published.history] == [
+                (ContributionStatus.DRAFT, ContributionStatus.SUBMITTED),
+                (ContributionStatus.SUBMITTED, ContributionStatus.CHANGES_REQUESTED),
+                (ContributionStatus.CHANGES_REQUESTED, ContributionStatus.SUBMITTED),
+                (ContributionStatus.SUBMITTED, ContributionStatus.PUBLISHED),
+            ]
+            event_id = published.record_id
+            assert event_id is not None
+
+    # What the website sees: anonymous, with the client's plain Client.
+    from urbandiplo_client import Client
+
+    with Client(base_url=server.url, raise_on_unexpected_status=True) as website:
+        page = parsed(events_list.sync_detailed(client=website), 200, EventPublicPage)
+        assert [(e.id, e.title["de"]) for e in page.items] == [
+            (event_id, "Kulturabend Köln und Dnipro")
+        ]
+        assert [o.name for o in page.items[0].organisers] == ["Freundeskreis Köln-Dnipro e.V."]
+        calendar = website.get_httpx_client().get("/v1/events.ics")
+        assert "SUMMARY:Kulturabend Köln und Dnipro" in calendar.text.replace("\r\n ", "")
+        feed = parsed(changes_list.sync_detailed(client=website, since=0), 200, ChangeFeed)
+        assert (ChangeType.EVENTS, event_id) in {(c.type_, c.id) for c in feed.items}

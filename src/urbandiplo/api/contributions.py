@@ -10,7 +10,6 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.responses import Response
 
 from urbandiplo.api import resource
-from urbandiplo.api.applications import TransitionOut
 from urbandiplo.api.common import (
     LIST_RESPONSES,
     Cursor,
@@ -231,6 +230,16 @@ class EventProposalOut(BaseModel):
     fields_of_action: list[FieldOfAction] = Field(max_length=11)
 
 
+class ContributionTransitionOut(BaseModel):
+    model_config = ConfigDict(title="ContributionTransition")
+
+    from_status: ContributionStatus
+    to_status: ContributionStatus
+    at: Timestamp
+    actor: str = Field(max_length=200, description="Who made the move")
+    note: Text | None
+
+
 class Contribution(BaseModel):
     """A contribution, as its organisation and the office see it; never public."""
 
@@ -244,7 +253,7 @@ class Contribution(BaseModel):
     message: Text | None = Field(description=MESSAGE)
     organisation_id: Id
     organisation: OrganisationRef
-    history: list[TransitionOut] = Field(
+    history: list[ContributionTransitionOut] = Field(
         max_length=1000, description="Every status change with its note, oldest first"
     )
     created_at: Timestamp
