@@ -122,7 +122,13 @@ def db(engine: Engine) -> Iterator[Engine]:
 
 @pytest.fixture
 def settings(db: Engine) -> Settings:
-    return Settings(database_url=db.url.render_as_string(hide_password=False))
+    """Without rate limits: the tests make many requests a minute from one address (the
+    limits have their own tests, tests/api/test_rate_limits.py)."""
+    return Settings(
+        database_url=db.url.render_as_string(hide_password=False),
+        rate_limit_contributor_writes=0,
+        rate_limit_feeds=0,
+    )
 
 
 @pytest.fixture

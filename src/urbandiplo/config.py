@@ -80,6 +80,21 @@ class Settings(BaseSettings):
         "calendar and the map, each checked against the newest change on every request "
         "(0: none).",
     )
+    rate_limit_contributor_writes: int = Field(
+        default=60,
+        ge=0,
+        description="Writes a contributor's organisation may make per window, all its "
+        "credentials together (0: not limited).",
+    )
+    rate_limit_feeds: int = Field(
+        default=120,
+        ge=0,
+        description="Anonymous requests for the feeds (calendar, change feed) per client "
+        "address and window (0: not limited).",
+    )
+    rate_limit_window_seconds: int = Field(
+        default=60, ge=1, le=86400, description="The length of a rate-limit window."
+    )
     threads: int = Field(
         default=4, ge=1, le=64, description="Worker threads per process for database calls."
     )

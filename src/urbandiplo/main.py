@@ -40,15 +40,17 @@ from urbandiplo.api import (
     people,
     problems,
     projects,
+    ratelimits,
     reports,
     search,
     taxonomies,
     webhooks,
 )
-from urbandiplo.api.deps import Services, view_of
+from urbandiplo.api.deps import Services, principal_of, view_of
 from urbandiplo.api.guards import Guards
 from urbandiplo.api.limits import BodySizeLimit
 from urbandiplo.api.permissions import authorize
+from urbandiplo.api.ratelimits import HEADER_DOCS, Budgets, RateLimits
 from urbandiplo.api.revalidation import ListRevalidation
 from urbandiplo.api.tokens import KeySet, TokenVerifier, jwks_from_file, jwks_from_url
 from urbandiplo.config import Settings
@@ -80,6 +82,7 @@ from urbandiplo.domain.partner_map import PartnerMapService
 from urbandiplo.domain.partnerships import PartnershipService
 from urbandiplo.domain.people import PersonService
 from urbandiplo.domain.projects import ProjectService
+from urbandiplo.domain.ratelimits import Budget, RateLimitService
 from urbandiplo.domain.records import RecordService
 from urbandiplo.domain.reports import AnnualReportService
 from urbandiplo.domain.search import SearchService
@@ -228,6 +231,7 @@ def build_services(settings: Settings, engine: Engine) -> Services:
         ),
         api_keys=ApiKeyService(uow_factory),
         idempotency=IdempotencyService(uow_factory),
+        rate_limits=RateLimitService(uow_factory),
         ready=lambda: current_revision(engine) == head,
         tokens=token_verifier(settings),
         imports=ImportService(
@@ -303,6 +307,17 @@ def create_app(
         cache_bytes=settings.response_cache_mb * 2**20,
     )
     app.add_middleware(
+        RateLimits,
+        limits=app.state.services.rate_limits,
+        budgets=Budgets(
+            contributor_writes=Budget(
+                settings.rate_limit_contributor_writes, settings.rate_limit_window_seconds
+            ),
+            feeds=Budget(settings.rate_limit_feeds, settings.rate_limit_window_seconds),
+        ),
+        principal_of=principal_of(app.state.services),
+    )
+    app.add_middleware(
         BodySizeLimit,
         max_bytes=settings.max_body_bytes,
         larger={"/v1/imports/": settings.max_import_bytes},
@@ -320,7 +335,16 @@ def create_app(
                 "If-None-Match",
                 "Idempotency-Key",
             ],
-            expose_headers=["ETag", "Link", "Location", "X-Request-ID", "Deprecation", "Sunset"],
+            expose_headers=[
+                "ETag",
+                "Link",
+                "Location",
+                "X-Request-ID",
+                "Deprecation",
+                "Sunset",
+                "Retry-After",
+                *HEADER_DOCS,
+            ],
         )
     # Outermost of the app's own: preflights and every other response get the headers and
     # the request id, and are logged and counted.
@@ -415,6 +439,11 @@ def contract(app: FastAPI) -> dict[str, Any]:
             {"name": "networks", "description": "City networks and the city's memberships"},
             {"name": "events", "description": "Events the office runs or co-runs"},
             {"name": "delegations", "description": "Official visits made and received"},
+            {
+                "name": "contributions",
+                "description": "What associations and other organisations propose for the "
+                "public register, and the office's review",
+            },
             {"name": "projects", "description": "Projects with partner cities, co-financing"},
             {
                 "name": "funding",
@@ -448,6 +477,7 @@ def contract(app: FastAPI) -> dict[str, Any]:
             for parameter in operation.get("parameters", []):
                 _drop_null_branch(parameter["schema"])
     problems.list_problem_types(schema)
+    ratelimits.declare(schema)
     components = schema.setdefault("components", {}).setdefault("schemas", {})
     _restore_examples(components)
     for model in (problems.Problem, problems.ProblemField):

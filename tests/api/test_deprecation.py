@@ -17,6 +17,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from urbandiplo.api.deprecation import DEPRECATIONS, Announce, Deprecation, Deprecations
+from urbandiplo.api.ratelimits import HEADER_DOCS
 from urbandiplo.config import Settings
 from urbandiplo.main import create_app
 
@@ -29,6 +30,7 @@ SAMPLE = Deprecations(
     fields={"CityCreate.population": Deprecation(FIELD_SINCE, f"{GUIDE}-population")},
 )
 CORS = "Access-Control-Allow-Origin"  # declared beside them (OWASP API8)
+RATE_LIMITS = set(HEADER_DOCS)  # on every success and client-error response
 CONTRACT = Path(__file__).resolve().parents[2] / "openapi" / "openapi.json"
 # RFC 9745: a structured field Date; RFC 8594: an HTTP-date in the IMF-fixdate form.
 SF_DATE = re.compile(r"^@(-?\d{1,15})$")
@@ -68,11 +70,11 @@ def test_the_contract_marks_the_sample_and_declares_the_headers(client: TestClie
     assert listing["deprecated"] is True
     assert "Deprecated since 2026-03-01" in listing["description"]
     for response in listing["responses"].values():
-        assert set(response["headers"]) == {"Deprecation", "Sunset", "Link", CORS}
+        assert set(response["headers"]) - RATE_LIMITS == {"Deprecation", "Sunset", "Link", CORS}
     # The create carries the field: not deprecated itself, but it sends the headers.
     assert "deprecated" not in create
     for response in create["responses"].values():
-        assert set(response["headers"]) == {"Deprecation", "Link", CORS}
+        assert set(response["headers"]) - RATE_LIMITS == {"Deprecation", "Link", CORS}
     schemas = contract["components"]["schemas"]
     population = schemas["CityCreate"]["properties"]["population"]
     assert population["deprecated"] is True
@@ -141,7 +143,8 @@ def test_nothing_is_deprecated_in_production(settings: Settings, db: Engine) -> 
     assert Announce not in [middleware.cls for middleware in app.user_middleware]
     contract: dict[str, Any] = json.loads(CONTRACT.read_text(encoding="utf-8"))
     assert '"deprecated"' not in json.dumps(contract)
-    assert "headers" not in contract["components"]
+    # The only headers declared are the rate limits' (api/ratelimits.py).
+    assert set(contract["components"]["headers"]) == {*RATE_LIMITS, "Retry-After", CORS}
 
 
 def test_names_the_contract_lacks_are_refused(settings: Settings, db: Engine) -> None:

@@ -78,6 +78,7 @@ class Stores:
     webhook_attempts: list[DeliveryAttempt] = field(default_factory=list)
     api_keys: dict[str, StoredApiKey] = field(default_factory=dict)
     idempotency: dict[tuple[str, str], StoredResponse] = field(default_factory=dict)
+    rate_counters: dict[tuple[str, int], int] = field(default_factory=dict)
 
     def copy(self) -> Stores:
         # The values are frozen dataclasses, so copying the dicts isolates a transaction.
@@ -101,6 +102,7 @@ class Stores:
             webhook_attempts=list(self.webhook_attempts),
             api_keys=dict(self.api_keys),
             idempotency=dict(self.idempotency),
+            rate_counters=dict(self.rate_counters),
         )
 
 
@@ -1003,6 +1005,25 @@ class FakeApiKeyRepository:
         self._tx.stores.api_keys[key.prefix] = key
 
 
+class FakeRateCounterRepository:
+    def __init__(self, transaction: _Transaction) -> None:
+        self._tx = transaction
+
+    def hit(self, bucket: str, window_start: int) -> int:
+        self._tx.check_write()
+        counters = self._tx.stores.rate_counters
+        counters[bucket, window_start] = counters.get((bucket, window_start), 0) + 1
+        return counters[bucket, window_start]
+
+    def forget_before(self, window_start: int) -> int:
+        self._tx.check_write()
+        counters = self._tx.stores.rate_counters
+        old = [slot for slot in counters if slot[1] < window_start]
+        for slot in old:
+            del counters[slot]
+        return len(old)
+
+
 class FakeIdempotencyRepository:
     def __init__(self, transaction: _Transaction) -> None:
         self._tx = transaction
@@ -1124,6 +1145,10 @@ class FakeUnitOfWork:
     @property
     def idempotency(self) -> FakeIdempotencyRepository:
         return FakeIdempotencyRepository(self._open())
+
+    @property
+    def rate_counters(self) -> FakeRateCounterRepository:
+        return FakeRateCounterRepository(self._open())
 
     def __enter__(self) -> Self:
         if self._tx is not None:

@@ -30,6 +30,7 @@ from urbandiplo.domain.partner_map import PartnerMapService
 from urbandiplo.domain.partnerships import PartnershipService
 from urbandiplo.domain.people import PersonService
 from urbandiplo.domain.projects import ProjectService
+from urbandiplo.domain.ratelimits import RateLimitService
 from urbandiplo.domain.reports import AnnualReportService
 from urbandiplo.domain.search import SearchService
 from urbandiplo.domain.webhooks import WebhookService
@@ -60,6 +61,7 @@ class Services:
     webhooks: WebhookService
     api_keys: ApiKeyService
     idempotency: IdempotencyService
+    rate_limits: RateLimitService
     ready: Callable[[], bool]
     imports: ImportService
     tokens: TokenVerifier | None = None  # None: no OIDC issuer configured
@@ -113,6 +115,19 @@ def resolve_principal(
     if services.tokens is None:
         raise InvalidToken("bearer tokens are not accepted: no OIDC issuer is configured")
     return services.tokens.principal(token.strip())
+
+
+def principal_of(services: Services) -> Callable[[str | None, str | None], Principal | None]:
+    """The caller a request's `X-API-Key` and `Authorization` stand for, or None where they
+    are not valid (the route refuses them)."""
+
+    def caller(api_key: str | None, authorization: str | None) -> Principal | None:
+        try:
+            return resolve_principal(services, api_key, authorization)
+        except DomainError:
+            return None
+
+    return caller
 
 
 def view_of(services: Services) -> Callable[[str | None, str | None], str | None]:

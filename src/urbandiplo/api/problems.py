@@ -261,6 +261,18 @@ PROBLEM_TYPES: tuple[ProblemType, ...] = (
         "applications.",
     ),
     ProblemType(
+        "too-many-requests",
+        429,
+        "Too many requests",
+        "The caller used up its budget for the current window: a contributor's organisation "
+        "its writes (60 a minute by default, all its credentials together), an anonymous "
+        "client the feeds (120 a minute per address by default). Staff are not limited. "
+        "`RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset` come with every "
+        "counted request; the budget is shared by every worker of the deployment.",
+        "Wait the seconds `Retry-After` says, then go on; poll feeds with `If-None-Match` "
+        "rather than more often.",
+    ),
+    ProblemType(
         "internal-error",
         500,
         "Internal server error",
@@ -530,11 +542,11 @@ def problem_responses(*kinds: int | str) -> dict[int | str, dict[str, Any]]:
     responses: dict[int | str, dict[str, Any]] = {}
     for kind in kinds:
         found = _kind_of(kind, None) if isinstance(kind, int) else PROBLEMS_BY_SLUG[kind]
-        _add_problem_type(responses, found)
+        add_problem_type(responses, found)
     return responses
 
 
-def _add_problem_type(responses: dict[Any, dict[str, Any]], kind: ProblemType) -> None:
+def add_problem_type(responses: dict[Any, dict[str, Any]], kind: ProblemType) -> None:
     """Add a type to the problem response of its status (made if there is none), in the
     table's order, with the description naming them all."""
     existing = responses.get(kind.status, responses.get(str(kind.status)))
@@ -581,7 +593,7 @@ def list_problem_types(schema: dict[str, Any]) -> None:
         for operation in operations.values():
             needs_role = OPERATION_ROLES.get(operation["operationId"]) is not None
             for slug in derived_problem_types(operation, needs_role):
-                _add_problem_type(operation["responses"], PROBLEMS_BY_SLUG[slug])
+                add_problem_type(operation["responses"], PROBLEMS_BY_SLUG[slug])
             # As the rest of the document: status codes as strings, in order.
             operation["responses"] = {
                 str(status): response

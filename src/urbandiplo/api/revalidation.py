@@ -90,7 +90,7 @@ class ListRevalidation:
         ):
             await self.app(scope, receive, send)
             return
-        credentials = _credentials(scope)
+        credentials = credentials_of(scope)
         if credentials is None:
             view = ""
             mark = await anyio.to_thread.run_sync(self.mark)
@@ -188,7 +188,7 @@ class ListRevalidation:
         return '"l' + hashlib.blake2b(seed.encode(), digest_size=16).hexdigest() + '"'
 
 
-def _credentials(scope: Scope) -> tuple[str | None, str | None] | None:
+def credentials_of(scope: Scope) -> tuple[str | None, str | None] | None:
     """The request's `X-API-Key` and `Authorization`, or None where it sends neither."""
     api_key = authorization = None
     for name, value in scope["headers"]:

@@ -1,13 +1,14 @@
-"""Repositories for API keys and stored idempotent responses."""
+"""Repositories for API keys, stored idempotent responses and rate counters."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 from sqlalchemy import Connection, delete, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
-from urbandiplo.db.models import ApiKeyRow, IdempotencyKeyRow, table_of
+from urbandiplo.db.models import ApiKeyRow, IdempotencyKeyRow, RateCounterRow, table_of
 from urbandiplo.domain.access import Role
 from urbandiplo.domain.idempotency import IdempotencyKeyInUse
 from urbandiplo.domain.keys import CONTRIBUTOR
@@ -15,6 +16,7 @@ from urbandiplo.domain.ports import StoredApiKey, StoredResponse
 
 api_keys = table_of(ApiKeyRow)
 idempotency_keys = table_of(IdempotencyKeyRow)
+rate_counters = table_of(RateCounterRow)
 
 
 class SqlApiKeyRepository:
@@ -110,5 +112,29 @@ class SqlIdempotencyRepository:
     def purge(self, before: datetime) -> int:
         result = self._connection.execute(
             delete(idempotency_keys).where(idempotency_keys.c.created_at < before)
+        )
+        return result.rowcount
+
+
+class SqlRateCounterRepository:
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+
+    def hit(self, bucket: str, window_start: int) -> int:
+        # One statement, atomic on both databases: concurrent requests of every worker add
+        # to the same row (INSERT ... ON CONFLICT DO UPDATE ... RETURNING).
+        dialect = postgresql if self._connection.dialect.name == "postgresql" else sqlite
+        statement = dialect.insert(rate_counters).values(
+            bucket=bucket, window_start=window_start, hits=1
+        )
+        statement = statement.on_conflict_do_update(
+            index_elements=[rate_counters.c.bucket, rate_counters.c.window_start],
+            set_={"hits": rate_counters.c.hits + 1},
+        ).returning(rate_counters.c.hits)
+        return int(self._connection.execute(statement).scalar_one())
+
+    def forget_before(self, window_start: int) -> int:
+        result = self._connection.execute(
+            delete(rate_counters).where(rate_counters.c.window_start < window_start)
         )
         return result.rowcount

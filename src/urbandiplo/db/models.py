@@ -303,6 +303,16 @@ class IdempotencyKeyRow(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
 
 
+class RateCounterRow(Base):
+    """Requests counted against a budget: one row per bucket (who) and window (when)."""
+
+    __tablename__ = "rate_counters"
+
+    bucket: Mapped[str] = mapped_column(String(100), primary_key=True)
+    window_start: Mapped[int] = mapped_column(BigInteger, primary_key=True, index=True)
+    hits: Mapped[int] = mapped_column(Integer)
+
+
 # ---- delegations ----
 
 

@@ -9,7 +9,11 @@ from typing import Self
 
 from sqlalchemy import Connection, Engine
 
-from urbandiplo.db.access import SqlApiKeyRepository, SqlIdempotencyRepository
+from urbandiplo.db.access import (
+    SqlApiKeyRepository,
+    SqlIdempotencyRepository,
+    SqlRateCounterRepository,
+)
 from urbandiplo.db.applications import SqlFundingApplicationRepository
 from urbandiplo.db.audit import SqlAuditRepository
 from urbandiplo.db.changes import SqlChangeLog
@@ -48,6 +52,7 @@ class SqlUnitOfWork:
     events: SqlEventRepository
     api_keys: SqlApiKeyRepository
     idempotency: SqlIdempotencyRepository
+    rate_counters: SqlRateCounterRepository
 
     def __init__(self, engine: Engine, *, write: bool = False) -> None:
         self._engine = engine
@@ -83,6 +88,7 @@ class SqlUnitOfWork:
         self.events = SqlEventRepository(connection)
         self.api_keys = SqlApiKeyRepository(connection)
         self.idempotency = SqlIdempotencyRepository(connection)
+        self.rate_counters = SqlRateCounterRepository(connection)
         return self
 
     def __exit__(

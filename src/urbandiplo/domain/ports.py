@@ -89,6 +89,14 @@ class IdempotencyRepository(Protocol):
         """Delete kept responses that mention `text` (an erased person's id)."""
 
 
+class RateCounterRepository(Protocol):
+    def hit(self, bucket: str, window_start: int) -> int:
+        """Count one request in the bucket's window; the count so far, this one included."""
+
+    def forget_before(self, window_start: int) -> int:
+        """Delete the counts of windows that started before `window_start`."""
+
+
 class UnitOfWork(Protocol):
     """One transaction; leaving the block without `commit()` rolls it back."""
 
@@ -128,6 +136,8 @@ class UnitOfWork(Protocol):
     def api_keys(self) -> ApiKeyRepository: ...
     @property
     def idempotency(self) -> IdempotencyRepository: ...
+    @property
+    def rate_counters(self) -> RateCounterRepository: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(
