@@ -89,7 +89,7 @@ class Settings(BaseSettings):
     rate_limit_feeds: int = Field(
         default=120,
         ge=0,
-        description="Anonymous requests for the feeds (calendar, change feed) per client "
+        description="Anonymous requests for the feeds (calendar, calls, change feed) per client "
         "address and window (0: not limited).",
     )
     rate_limit_window_seconds: int = Field(

@@ -14,7 +14,7 @@ from starlette.responses import Response
 from urbandiplo.api import examples
 from urbandiplo.api.deps import ServicesDep
 from urbandiplo.api.events import EventFilters
-from urbandiplo.api.http import PUBLIC_CACHE, etag_of, none_match
+from urbandiplo.api.http import json_response
 from urbandiplo.api.problems import problem_responses
 from urbandiplo.api.resource import IfNoneMatch
 from urbandiplo.domain.access import ANONYMOUS
@@ -119,9 +119,4 @@ def events_calendar(
         lambda page: services.events.list_page(ANONYMOUS, query, Sort("starts_at"), page),
         MAX_EVENTS,
     )
-    body = calendar_of(events, lang)
-    etag = etag_of(body)
-    headers = {"ETag": etag, **PUBLIC_CACHE}
-    if none_match(request, etag):
-        return Response(status_code=304, headers=headers)
-    return Response(body, media_type=CALENDAR, headers=headers)
+    return json_response(calendar_of(events, lang), request, ANONYMOUS, media_type=CALENDAR)

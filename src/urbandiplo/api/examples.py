@@ -798,6 +798,22 @@ CALENDAR = (
     "END:VEVENT\r\n"
     "END:VCALENDAR\r\n"
 )
+FUNDING_CALLS_ATOM = (
+    "<?xml version='1.0' encoding='utf-8'?>\n"
+    '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="de"><id>urn:uuid:5a68d7a7-19'
+    "9d-547d-90e4-483a063df0d7</id><title>Förderaufrufe</title><subtitle>Offene und a"
+    "ngekündigte Förderaufrufe</subtitle><updated>2026-11-21T15:25:27Z</updated><link"
+    ' rel="self" href="https://api.example.org/v1/funding-calls.atom" /><author><name'
+    ">Stadt Köln</name></author><generator>urbandiplo</generator><entry><id>urn:uuid:"
+    "01a1feb6-6063-7b95-baef-7c89f62400e7</id><title>Städtepartnerschaften (CERV)</ti"
+    "tle><updated>2026-11-21T15:25:27Z</updated><published>2026-11-21T15:25:27Z</publ"
+    'ished><link rel="alternate" href="https://api.example.org/v1/funding-calls/01a1f'
+    'eb6-6063-7b95-baef-7c89f62400e7" /><category term="open" /><category term="eu" /'
+    '><category term="CERV" /><content type="html">&lt;p&gt;Programm: CERV (Citizens,'
+    " Equality, Rights and Values)&lt;/p&gt;&lt;p&gt;Frist: 2027-03-12 17:00 (Europe/"
+    "Berlin)&lt;/p&gt;&lt;p&gt;Kennung: CERV-2026-CITIZENS-TOWN-TT&lt;/p&gt;&lt;p&gt;"
+    "Budget: 4000000.00 EUR&lt;/p&gt;</content></entry></feed>"
+)
 ANNUAL_REPORT_HTML = (
     '<!DOCTYPE html><html lang="de"><head><meta charset="utf-8"><title>Jahresbericht '
     "2025</title><style>body{font-family:sans-serif;max-width:50em;margin:2em auto}h2"

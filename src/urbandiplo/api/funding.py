@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import html
+from dataclasses import replace
+from datetime import datetime
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from starlette.responses import Response
 
-from urbandiplo.api import examples, resource
+from urbandiplo.api import atom, examples, resource
 from urbandiplo.api.common import (
     LIST_RESPONSES,
     Cursor,
@@ -40,8 +43,10 @@ from urbandiplo.api.http import decode_cursor
 from urbandiplo.api.refs import OrganisationRef
 from urbandiplo.api.resource import IfNoneMatch, Views
 from urbandiplo.api.routes import Resource, add_item_routes
+from urbandiplo.domain.access import ANONYMOUS
 from urbandiplo.domain.funding import (
     CALL_SORTS,
+    CALL_TIMEZONE,
     PROGRAMME_SORTS,
     CallStatus,
     FundingCallFields,
@@ -49,8 +54,11 @@ from urbandiplo.domain.funding import (
     FundingLevel,
     FundingProgrammeFields,
     FundingProgrammeQuery,
+    start_of,
 )
-from urbandiplo.domain.listing import DEFAULT_PAGE_SIZE, PageRequest, Sort
+from urbandiplo.domain.funding import FundingCall as DomainCall
+from urbandiplo.domain.listing import DEFAULT_PAGE_SIZE, PageRequest, Sort, all_pages
+from urbandiplo.domain.records import utcnow
 from urbandiplo.domain.values import I18nText, Visibility
 
 router = APIRouter(prefix="/v1/funding-programmes", tags=["funding"])
@@ -332,6 +340,18 @@ CALL_VIEWS = Views(FundingCall, FundingCallPublic)
 CallSortParam = Annotated[str, sort_query(CALL_SORTS)]
 
 
+def call_filters(
+    programme_id: Id | None = None,
+    level: Annotated[FundingLevel | None, Query(description="The programme's level")] = None,
+    q: SearchText = None,
+) -> FundingCallQuery:
+    """The call filters, the same for the list and the feed."""
+    return FundingCallQuery(programme_id=programme_id, level=level, q=q)
+
+
+CallFilters = Annotated[FundingCallQuery, Depends(call_filters)]
+
+
 @calls_router.get(
     "",
     operation_id="funding-calls-list",
@@ -345,10 +365,9 @@ def list_calls(
     request: Request,
     services: ServicesDep,
     principal: PrincipalDep,
-    programme_id: Id | None = None,
+    filters: CallFilters,
     open_on: IsoDate | None = None,
     status: CallStatus | None = None,
-    q: SearchText = None,
     modified_since: ModifiedSince = None,
     sort: CallSortParam = "deadline",
     limit: Limit = DEFAULT_PAGE_SIZE,
@@ -357,17 +376,100 @@ def list_calls(
 ) -> Response:
     found = services.funding_calls.list_page(
         principal,
-        FundingCallQuery(
-            programme_id=programme_id,
-            open_on=open_on,
-            status=status,
-            q=q,
-            modified_since=modified_since,
-        ),
+        replace(filters, open_on=open_on, status=status, modified_since=modified_since),
         Sort.parse(sort, CALL_SORTS),
         PageRequest(limit, decode_cursor(cursor)),
     )
     return resource.page(request, principal, CALL_VIEWS, found)
+
+
+FEED_TEXTS = {  # title, subtitle, author, labels of the deadline, programme, identifier
+    "de": (
+        "Förderaufrufe",
+        "Offene und angekündigte Förderaufrufe",
+        "Stadt {}",
+        ("Frist", "Programm", "Kennung"),
+    ),
+    "en": (
+        "Funding calls",
+        "Open and forthcoming calls for proposals",
+        "City of {}",
+        ("Deadline", "Programme", "Identifier"),
+    ),
+}
+
+
+def _call_entry(call: DomainCall, lang: str, request: Request, now: datetime) -> atom.Entry:
+    status = call.status_at(now)
+    # A call that opens is news: its entry counts as updated when it opened.
+    updated = call.updated_at
+    if status == CallStatus.OPEN:
+        updated = max(updated, start_of(call.opens_on))
+    deadline_label, programme_label, identifier_label = FEED_TEXTS[lang][3]
+    programme = call.programme.name
+    if call.programme.acronym:
+        programme = f"{call.programme.acronym} ({programme})"
+    deadline = call.deadline.astimezone(CALL_TIMEZONE)
+    facts = [
+        f"{programme_label}: {programme}",
+        f"{deadline_label}: {deadline:%Y-%m-%d %H:%M} ({CALL_TIMEZONE.key})",
+    ]
+    if call.identifier:
+        facts.append(f"{identifier_label}: {call.identifier}")
+    if call.budget is not None:
+        facts.append(f"Budget: {call.budget.amount} {call.budget.currency}")
+    content = "".join(f"<p>{html.escape(fact)}</p>" for fact in facts)
+    if call.description:
+        content = f"<p>{html.escape(call.description.in_language(lang))}</p>" + content
+    return atom.Entry(
+        id=call.id,
+        title=call.title.in_language(lang),
+        updated=updated,
+        published=call.created_at,
+        link=call.url or f"{request.base_url}v1/funding-calls/{call.id}",
+        summary=call.description.in_language(lang) if call.description else None,
+        content_html=content,
+        categories=(
+            atom.Category(status.value),
+            atom.Category(call.programme.level.value),
+            *([atom.Category(call.programme.acronym)] if call.programme.acronym else []),
+        ),
+    )
+
+
+@calls_router.get(
+    ".atom",
+    operation_id="funding-calls-feed",
+    summary="Open and forthcoming funding calls as an Atom feed",
+    description="RFC 4287, for feed readers and the website: the public calls whose "
+    "deadline has not passed, soonest deadline first, with the list's filters; entry ids "
+    "are the calls' (`urn:uuid:<id>`), and a call's entry counts as updated when the call "
+    f"opens. At most {atom.MAX_ENTRIES} entries.",
+    response_class=Response,
+    responses=atom.atom_responses(examples.FUNDING_CALLS_ATOM),
+)
+def funding_calls_feed(
+    request: Request,
+    services: ServicesDep,
+    filters: CallFilters,
+    lang: Annotated[Literal["de", "en"], Query(description="Language of the entries")] = "de",
+    if_none_match: IfNoneMatch = None,
+) -> Response:
+    now = utcnow()
+    query = replace(filters, announced=True)
+    calls = all_pages(
+        lambda page: services.funding_calls.list_page(ANONYMOUS, query, Sort("deadline"), page),
+        atom.MAX_ENTRIES,
+    )
+    title, subtitle, author, _ = FEED_TEXTS[lang]
+    feed = atom.Feed(
+        title=title,
+        subtitle=subtitle,
+        lang=lang,
+        author=author.format(services.cities.home.name),
+        entries=[_call_entry(call, lang, request, now) for call in calls],
+    )
+    return atom.atom_response(feed, request)
 
 
 add_item_routes(

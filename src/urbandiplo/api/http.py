@@ -79,8 +79,9 @@ def json_response(
     headers: dict[str, str] | None = None,
     media_type: str = JSON,
 ) -> Response:
-    """A JSON response with its ETag and caching headers, or 304 when the caller has it
-    already. `principal` None means the body is the same for every caller."""
+    """A JSON response (or one of `media_type`) with its ETag and caching headers, or 304
+    when the caller has it already. `principal` None means the body is the same for every
+    caller and its caching is left to the caller."""
     etag = etag_of(body)
     all_headers = {"ETag": etag, **_caching(principal), **(headers or {})}
     if status_code == 200 and request.method == "GET" and none_match(request, etag):

@@ -81,6 +81,7 @@ OPERATION_ROLES: dict[str, Needed] = {
     "funding-programmes-update": Role.EDITOR,
     "funding-programmes-delete": Role.EDITOR,
     "funding-calls-list": None,
+    "funding-calls-feed": None,
     "funding-calls-get": None,
     "funding-calls-create": Role.EDITOR,
     "funding-calls-update": Role.EDITOR,

@@ -181,6 +181,8 @@ class SqlFundingCallRepository(SqlRepository[FundingCall, FundingCallQuery]):
         conditions: list[ColumnElement[bool]] = []
         if query.programme_id is not None:
             conditions.append(calls.c.programme_id == query.programme_id)
+        if query.level is not None:
+            conditions.append(programme.c.level == query.level.value)
         if query.open_on is not None:
             # Open at some time of that day: opened by its end, deadline not before its start.
             conditions.append(calls.c.opens_on <= query.open_on)
@@ -194,6 +196,8 @@ class SqlFundingCallRepository(SqlRepository[FundingCall, FundingCallQuery]):
                 conditions.append(calls.c.deadline >= now)
             else:
                 conditions.append(calls.c.deadline < now)
+        if query.announced:
+            conditions.append(calls.c.deadline >= utcnow())
         if query.q:
             conditions.append(contains_folded(calls.c.search_text, query.q))
         if query.modified_since is not None:

@@ -212,8 +212,10 @@ def start_of(day: date) -> datetime:
 @dataclass(frozen=True, slots=True)
 class FundingCallQuery:
     programme_id: uuid.UUID | None = None
+    level: FundingLevel | None = None  # the programme's
     open_on: date | None = None  # open at some time of that day
     status: CallStatus | None = None
+    announced: bool = False  # open or forthcoming: the deadline has not passed
     q: str | None = None
     modified_since: datetime | None = None
 
