@@ -89,8 +89,8 @@ class Settings(BaseSettings):
     rate_limit_feeds: int = Field(
         default=120,
         ge=0,
-        description="Anonymous requests for the feeds (calendar, calls, change feed) per client "
-        "address and window (0: not limited).",
+        description="Anonymous requests for the feeds (calendar, calls, news, change feed) "
+        "per client address and window (0: not limited).",
     )
     rate_limit_window_seconds: int = Field(
         default=60, ge=1, le=86400, description="The length of a rate-limit window."

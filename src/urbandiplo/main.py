@@ -35,6 +35,7 @@ from urbandiplo.api import (
     maps,
     metrics,
     networks,
+    news,
     organisations,
     partnerships,
     people,
@@ -77,6 +78,7 @@ from urbandiplo.domain.imports import (
 )
 from urbandiplo.domain.keys import ApiKeyService
 from urbandiplo.domain.networks import NetworkService
+from urbandiplo.domain.news import NewsService
 from urbandiplo.domain.organisations import OrganisationService
 from urbandiplo.domain.partner_map import PartnerMapService
 from urbandiplo.domain.partnerships import PartnershipService
@@ -180,6 +182,7 @@ def build_services(settings: Settings, engine: Engine) -> Services:
     delegation_service = DelegationService(uow_factory)
     programme_service = FundingProgrammeService(uow_factory)
     call_service = FundingCallService(uow_factory)
+    news_service = NewsService(uow_factory)
     searchable: list[RecordService[Any, Any, Any]] = [
         city_service,
         partnership_service,
@@ -192,6 +195,7 @@ def build_services(settings: Settings, engine: Engine) -> Services:
         programme_service,
         call_service,
         application_service,
+        news_service,
     ]
     search = SearchService(
         uow_factory,
@@ -211,6 +215,7 @@ def build_services(settings: Settings, engine: Engine) -> Services:
         funding_calls=call_service,
         funding_applications=application_service,
         contributions=contribution_service,
+        news=news_service,
         projects=project_service,
         co_financing=CoFinancingService(uow_factory, project_service, application_service),
         audit=AuditService(uow_factory),
@@ -363,6 +368,7 @@ def create_app(
         funding.calls_router,
         applications.router,
         contributions.router,
+        news.router,
         projects.router,
         search.router,
         changes.router,

@@ -42,6 +42,7 @@ from urbandiplo.domain.geography import in_global_south
 from urbandiplo.domain.idempotency import IdempotencyKeyInUse
 from urbandiplo.domain.listing import Page, PageRequest, Position, Sort
 from urbandiplo.domain.networks import Network, NetworkQuery
+from urbandiplo.domain.news import News, NewsQuery
 from urbandiplo.domain.organisations import Organisation, OrganisationQuery
 from urbandiplo.domain.partnerships import Partnership, PartnershipQuery, PartnershipStatus
 from urbandiplo.domain.people import Person, PersonQuery
@@ -70,6 +71,7 @@ class Stores:
     funding_applications: dict[uuid.UUID, FundingApplication] = field(default_factory=dict)
     projects: dict[uuid.UUID, Project] = field(default_factory=dict)
     contributions: dict[uuid.UUID, Contribution] = field(default_factory=dict)
+    news: dict[uuid.UUID, News] = field(default_factory=dict)
     events: dict[uuid.UUID, Event] = field(default_factory=dict)
     audit: list[AuditEntry] = field(default_factory=list)
     search: dict[tuple[str, uuid.UUID], SearchEntry] = field(default_factory=dict)
@@ -94,6 +96,7 @@ class Stores:
             funding_applications=dict(self.funding_applications),
             projects=dict(self.projects),
             contributions=dict(self.contributions),
+            news=dict(self.news),
             events=dict(self.events),
             audit=list(self.audit),
             search=dict(self.search),
@@ -795,6 +798,30 @@ class FakeContributionRepository(FakeRecords[Contribution]):
         return paginate(chosen, sort=sort, kinds=kinds, id_of=lambda c: c.id, page=page)
 
 
+class FakeNewsRepository(FakeRecords[News]):
+    @property
+    def _stored(self) -> dict[uuid.UUID, News]:
+        return self._tx.stores.news
+
+    def list_page(
+        self, query: NewsQuery, visible: Collection[Visibility], sort: Sort, page: PageRequest
+    ) -> Page[News]:
+        links = query.links()
+        chosen = [
+            n
+            for n in self._stored.values()
+            if n.visibility in visible
+            and (query.author_id is None or n.author_id == query.author_id)
+            and all(record_id in getattr(n, field) for field, record_id in links.items())
+        ]
+        kinds: dict[str, type] = {
+            "published_at": datetime,
+            "created_at": datetime,
+            "updated_at": datetime,
+        }
+        return paginate(chosen, sort=sort, kinds=kinds, id_of=lambda n: n.id, page=page)
+
+
 class FakeFundingApplicationRepository(FakeRecords[FundingApplication]):
     """Applications as stored; only what the service's tests need."""
 
@@ -1121,6 +1148,10 @@ class FakeUnitOfWork:
     @property
     def contributions(self) -> FakeContributionRepository:
         return FakeContributionRepository(self._open())
+
+    @property
+    def news(self) -> FakeNewsRepository:
+        return FakeNewsRepository(self._open())
 
     @property
     def audit(self) -> FakeAuditRepository:

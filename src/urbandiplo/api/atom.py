@@ -58,6 +58,11 @@ class Feed:
     subtitle: str | None = None
 
 
+def publisher(lang: str, home_city: str) -> str:
+    """Who publishes the service's feeds: the home city."""
+    return f"Stadt {home_city}" if lang == "de" else f"City of {home_city}"
+
+
 def _text(parent: ET.Element, tag: str, text: str, **attributes: str) -> ET.Element:
     element = ET.SubElement(parent, f"{{{NS}}}{tag}", attributes)
     element.text = _NOT_XML.sub("", text)

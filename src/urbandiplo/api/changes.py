@@ -16,6 +16,7 @@ from urbandiplo.api import (
     events,
     funding,
     networks,
+    news,
     organisations,
     partnerships,
     people,
@@ -45,6 +46,7 @@ VIEWS: dict[str, Views] = {
     "funding-programmes": funding.VIEWS,
     "funding-calls": funding.CALL_VIEWS,
     "funding-applications": applications.VIEWS,
+    "news": news.VIEWS,
 }
 
 

@@ -25,6 +25,7 @@ from urbandiplo.domain.idempotency import IdempotencyService
 from urbandiplo.domain.imports import ImportService
 from urbandiplo.domain.keys import ApiKeyService
 from urbandiplo.domain.networks import NetworkService
+from urbandiplo.domain.news import NewsService
 from urbandiplo.domain.organisations import OrganisationService
 from urbandiplo.domain.partner_map import PartnerMapService
 from urbandiplo.domain.partnerships import PartnershipService
@@ -51,6 +52,7 @@ class Services:
     funding_calls: FundingCallService
     funding_applications: FundingApplicationService
     contributions: ContributionService
+    news: NewsService
     projects: ProjectService
     co_financing: CoFinancingService
     events: EventService

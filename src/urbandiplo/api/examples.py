@@ -814,6 +814,22 @@ FUNDING_CALLS_ATOM = (
     "Berlin)&lt;/p&gt;&lt;p&gt;Kennung: CERV-2026-CITIZENS-TOWN-TT&lt;/p&gt;&lt;p&gt;"
     "Budget: 4000000.00 EUR&lt;/p&gt;</content></entry></feed>"
 )
+NEWS_ATOM = (
+    "<?xml version='1.0' encoding='utf-8'?>\n"
+    '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="de"><id>urn:uuid:363846e2-c6'
+    "4a-53c0-93fa-992b17147cee</id><title>Neuigkeiten</title><updated>2025-09-25T08:0"
+    '0:00Z</updated><link rel="self" href="https://api.example.org/v1/news.atom" /><a'
+    "uthor><name>Stadt Köln</name></author><generator>urbandiplo</generator><entry><i"
+    "d>urn:uuid:019a8f0e-3c4b-7d21-9e5f-0a1b2c3d4f10</id><title>Ein Jahr Städtepartne"
+    "rschaft Köln-Dnipro</title><updated>2025-09-25T08:00:00Z</updated><published>202"
+    "5-09-25T08:00:00Z</published><author><name>Freundeskreis Köln-Dnipro e.V.</name>"
+    '</author><link rel="alternate" href="https://api.example.org/v1/news/019a8f0e-3c'
+    '4b-7d21-9e5f-0a1b2c3d4f10" /><summary type="text">Rückblick und Ausblick des Fre'
+    'undeskreises</summary><content type="html">&lt;p&gt;Am &lt;strong&gt;28. August '
+    "2024&lt;/strong&gt; schlossen Köln und Dnipro ihre Städtepartnerschaft.&lt;/p&gt"
+    ";\n"
+    "</content></entry></feed>"
+)
 ANNUAL_REPORT_HTML = (
     '<!DOCTYPE html><html lang="de"><head><meta charset="utf-8"><title>Jahresbericht '
     "2025</title><style>body{font-family:sans-serif;max-width:50em;margin:2em auto}h2"

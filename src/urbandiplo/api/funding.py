@@ -383,17 +383,15 @@ def list_calls(
     return resource.page(request, principal, CALL_VIEWS, found)
 
 
-FEED_TEXTS = {  # title, subtitle, author, labels of the deadline, programme, identifier
+FEED_TEXTS = {  # title, subtitle, labels of the deadline, programme, identifier
     "de": (
         "Förderaufrufe",
         "Offene und angekündigte Förderaufrufe",
-        "Stadt {}",
         ("Frist", "Programm", "Kennung"),
     ),
     "en": (
         "Funding calls",
         "Open and forthcoming calls for proposals",
-        "City of {}",
         ("Deadline", "Programme", "Identifier"),
     ),
 }
@@ -405,7 +403,7 @@ def _call_entry(call: DomainCall, lang: str, request: Request, now: datetime) ->
     updated = call.updated_at
     if status == CallStatus.OPEN:
         updated = max(updated, start_of(call.opens_on))
-    deadline_label, programme_label, identifier_label = FEED_TEXTS[lang][3]
+    deadline_label, programme_label, identifier_label = FEED_TEXTS[lang][2]
     programme = call.programme.name
     if call.programme.acronym:
         programme = f"{call.programme.acronym} ({programme})"
@@ -461,12 +459,12 @@ def funding_calls_feed(
         lambda page: services.funding_calls.list_page(ANONYMOUS, query, Sort("deadline"), page),
         atom.MAX_ENTRIES,
     )
-    title, subtitle, author, _ = FEED_TEXTS[lang]
+    title, subtitle, _ = FEED_TEXTS[lang]
     feed = atom.Feed(
         title=title,
         subtitle=subtitle,
         lang=lang,
-        author=author.format(services.cities.home.name),
+        author=atom.publisher(lang, services.cities.home.name),
         entries=[_call_entry(call, lang, request, now) for call in calls],
     )
     return atom.atom_response(feed, request)

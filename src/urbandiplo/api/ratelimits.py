@@ -27,7 +27,7 @@ from urbandiplo.domain.access import Principal
 from urbandiplo.domain.ratelimits import Allowance, Budget, RateLimitService
 
 # The feeds anonymous clients poll: counted per client address.
-FEEDS = frozenset({"/v1/events.ics", "/v1/funding-calls.atom", "/v1/changes"})
+FEEDS = frozenset({"/v1/events.ics", "/v1/funding-calls.atom", "/v1/news.atom", "/v1/changes"})
 WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 

@@ -572,6 +572,47 @@ class FundingCallRow(RecordColumns, Base):
     )
 
 
+# ---- news ----
+
+
+class NewsRow(RecordColumns, Base):
+    __tablename__ = "news"
+
+    title: Mapped[dict[str, str]] = mapped_column(json_type())
+    summary: Mapped[dict[str, str] | None] = mapped_column(json_type())
+    body: Mapped[dict[str, str]] = mapped_column(json_type())  # Markdown
+    body_html: Mapped[dict[str, str]] = mapped_column(json_type())  # rendered when written
+    published_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    author_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("organisations.id", ondelete="RESTRICT")
+    )
+    notes: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (
+        Index("ix_news_published_at_id", "published_at", "id"),
+        Index("ix_news_created_at_id", "created_at", "id"),
+        Index("ix_news_updated_at_id", "updated_at", "id"),
+        Index("ix_news_author_id", "author_id"),
+    )
+
+
+class NewsLinkRow(Base):
+    """The records a news item is about, of several kinds (`field`: "partnership_ids",
+    "event_ids" ...). No foreign key: a linked record may be deleted, and its link is then
+    no longer read."""
+
+    __tablename__ = "news_links"
+
+    news_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("news.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    field: Mapped[str] = mapped_column(String(32))
+    record_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+
+    __table_args__ = (Index("ix_news_links_record_id_field", "record_id", "field"),)
+
+
 # ---- projects ----
 
 

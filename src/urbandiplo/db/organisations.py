@@ -17,6 +17,7 @@ from urbandiplo.db.models import (
     EventOrganisationRow,
     FundingApplicationRow,
     FundingProgrammeRow,
+    NewsRow,
     OrganisationRow,
     PartnershipAssociationRow,
     PersonRow,
@@ -38,6 +39,7 @@ event_organisations = table_of(EventOrganisationRow)
 funded = table_of(FundingProgrammeRow)
 project_organisations = table_of(ProjectOrganisationRow)
 applied = table_of(FundingApplicationRow)
+authored = table_of(NewsRow)
 city = table_of(CityRow).alias("city")
 
 SORT_COLUMNS: dict[str, tuple[ColumnElement[Any], type]] = {
@@ -114,10 +116,10 @@ class SqlOrganisationRepository(SqlRepository[Organisation, OrganisationQuery]):
 
     def reference_count(self, organisation_id: uuid.UUID) -> int:
         """How many records refer to the organisation (partnerships, people, delegations,
-        events, programmes, projects, applications)."""
+        events, programmes, projects, applications, news)."""
         tables = (associations, people, members, event_organisations, project_organisations)
         columns = [table.c.organisation_id for table in tables]
-        columns += [funded.c.funder_id, applied.c.applicant_id]
+        columns += [funded.c.funder_id, applied.c.applicant_id, authored.c.author_id]
         return count_references(self._connection, organisation_id, columns)
 
 

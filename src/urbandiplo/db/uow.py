@@ -23,6 +23,7 @@ from urbandiplo.db.delegations import SqlDelegationRepository
 from urbandiplo.db.events import SqlEventRepository
 from urbandiplo.db.funding import SqlFundingCallRepository, SqlFundingProgrammeRepository
 from urbandiplo.db.networks import SqlNetworkRepository
+from urbandiplo.db.news import SqlNewsRepository
 from urbandiplo.db.organisations import SqlOrganisationRepository
 from urbandiplo.db.partnerships import SqlPartnershipRepository
 from urbandiplo.db.people import SqlPersonRepository
@@ -45,6 +46,7 @@ class SqlUnitOfWork:
     funding_applications: SqlFundingApplicationRepository
     projects: SqlProjectRepository
     contributions: SqlContributionRepository
+    news: SqlNewsRepository
     audit: SqlAuditRepository
     search: SqlSearchIndex
     changes: SqlChangeLog
@@ -81,6 +83,7 @@ class SqlUnitOfWork:
         self.funding_applications = SqlFundingApplicationRepository(connection)
         self.projects = SqlProjectRepository(connection)
         self.contributions = SqlContributionRepository(connection)
+        self.news = SqlNewsRepository(connection)
         self.audit = SqlAuditRepository(connection)
         self.search = SqlSearchIndex(connection)
         self.changes = SqlChangeLog(connection)

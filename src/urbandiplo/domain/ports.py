@@ -24,6 +24,7 @@ if TYPE_CHECKING:  # each resource's module defines its repository port and impo
     from urbandiplo.domain.events import EventRepository
     from urbandiplo.domain.funding import FundingCallRepository, FundingProgrammeRepository
     from urbandiplo.domain.networks import NetworkRepository
+    from urbandiplo.domain.news import NewsRepository
     from urbandiplo.domain.organisations import OrganisationRepository
     from urbandiplo.domain.partnerships import PartnershipRepository
     from urbandiplo.domain.people import PersonRepository
@@ -122,6 +123,8 @@ class UnitOfWork(Protocol):
     def projects(self) -> ProjectRepository: ...
     @property
     def contributions(self) -> ContributionRepository: ...
+    @property
+    def news(self) -> NewsRepository: ...
     @property
     def events(self) -> EventRepository: ...
     @property

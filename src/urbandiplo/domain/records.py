@@ -88,6 +88,8 @@ FILTER_TARGETS: Mapping[str, Callable[[UnitOfWork], Repository[Any, Any]]] = {
     "applicant_id": lambda uow: uow.organisations,
     "programme_id": lambda uow: uow.funding_programmes,
     "call_id": lambda uow: uow.funding_calls,
+    "event_id": lambda uow: uow.events,
+    "author_id": lambda uow: uow.organisations,
 }
 
 
