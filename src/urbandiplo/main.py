@@ -178,11 +178,11 @@ def build_services(settings: Settings, engine: Engine) -> Services:
     person_service = PersonService(uow_factory)
     network_service = NetworkService(uow_factory)
     event_service = EventService(uow_factory)
-    contribution_service = ContributionService(uow_factory, event_service)
+    news_service = NewsService(uow_factory)
+    contribution_service = ContributionService(uow_factory, event_service, news_service)
     delegation_service = DelegationService(uow_factory)
     programme_service = FundingProgrammeService(uow_factory)
     call_service = FundingCallService(uow_factory)
-    news_service = NewsService(uow_factory)
     searchable: list[RecordService[Any, Any, Any]] = [
         city_service,
         partnership_service,

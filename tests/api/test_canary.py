@@ -214,6 +214,35 @@ def plant(client: TestClient, admin: dict[str, str]) -> dict[str, str]:
         reference=f"AZ {INTERNAL}",
         visibility="public",
     )
+    secret_news = post(
+        client,
+        "/v1/news",
+        admin,
+        title={"de": f"Nachricht {SECRET}"},
+        body={"de": f"**{SECRET}**"},
+        visibility="confidential",
+    )
+    internal_news = post(
+        client,
+        "/v1/news",
+        admin,
+        title={"de": f"Nachricht {INTERNAL}"},
+        summary={"de": f"Kurz {INTERNAL}"},
+        body={"de": f"Text {INTERNAL}"},
+        visibility="internal",
+    )
+    # Public, by a confidential author, about a hidden event and a hidden call.
+    public_news = post(
+        client,
+        "/v1/news",
+        admin,
+        title={"de": "Nachricht"},
+        body={"de": "Text"},
+        author_id=association["id"],
+        event_ids=[hidden_event["id"]],
+        funding_call_ids=[call["id"]],
+        notes=f"n {INTERNAL}",
+    )
     created = dict(locals())  # every record above, by its variable's name
     return {
         name: record["id"]
@@ -259,11 +288,10 @@ def walk(
                 found = get(path, {**REQUIRED.get(path, {}), "q": canary}, keep=False)
                 if isinstance(found, dict):
                     assert found["items"] == [], (path, canary)
-                else:  # the calendar: no event
-                    assert (
-                        "BEGIN:VEVENT"
-                        not in client.get(path, params={"q": canary}, headers=headers).text
-                    )
+                else:  # the feeds (calendar, Atom): no entry
+                    feed = client.get(path, params={"q": canary}, headers=headers).text
+                    assert "BEGIN:VEVENT" not in feed, (path, canary)
+                    assert "<entry>" not in feed, (path, canary)
     for path in (p for p in paths if "{" in p):
         for record_id in sorted(ids):
             get(re.sub(r"\{[^}]+\}", record_id, path), {})
@@ -301,6 +329,20 @@ def test_no_canary_on_any_path(
         )
         assert moved.status_code == 200, moved.text
     planted["contribution"] = contribution["id"]
+    news = post(
+        app_client,
+        "/v1/contributions",
+        {"X-API-Key": owner},
+        kind="news",
+        news={"title": {"de": f"Neuigkeit {INTERNAL}"}, "body": {"de": f"Text {INTERNAL}"}},
+    )
+    submitted = app_client.post(
+        f"/v1/contributions/{news['id']}/transitions",
+        json={"status": "submitted"},
+        headers={"X-API-Key": owner},
+    )
+    assert submitted.status_code == 200, submitted.text
+    planted["news_contribution"] = news["id"]
     guessed = list(planted.values())
     _, confidant = walk(app_client, keys["admin"], guessed, ())
     assert SECRET in confidant, "the walk finds the canaries where they may be seen"

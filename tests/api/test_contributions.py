@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
+import feedparser
 import pytest
 from fastapi.testclient import TestClient
 
@@ -298,3 +299,80 @@ def test_staff_enter_a_contribution_for_an_organisation(
         ).status_code
         == 200
     )
+
+
+NEWS: dict[str, Any] = {
+    "title": {"de": "Ein Jahr Freundeskreis", "en": "One year of our association"},
+    "summary": {"de": "Rückblick"},
+    "body": {"de": "Wir haben **drei Rettungswagen** begleitet. <script>x()</script>"},
+}
+
+
+def test_a_news_item_from_draft_to_the_public_feed(
+    app_client: TestClient, keys: dict[str, dict[str, str]], contributors: dict[str, dict[str, str]]
+) -> None:
+    a, b, editor = contributors["A"], contributors["B"], keys["editor"]
+    response = app_client.post(
+        "/v1/contributions", json={"kind": "news", "news": NEWS}, headers=headers(a)
+    )
+    assert response.status_code == 201, response.text
+    created = response.json()
+    assert created["news"]["body"] == NEWS["body"]
+    assert created["event"] is None
+    assert move(app_client, headers(a), created, "submitted").status_code == 200
+    assert app_client.get("/v1/news").json()["items"] == []
+    assert "Freundeskreis" not in app_client.get("/v1/news.atom").text
+    assert "Freundeskreis" not in app_client.get("/v1/news", headers=editor).text, (
+        "nothing of it is a news item before it is published"
+    )
+
+    published = move(app_client, editor, created, "published")
+    assert published.status_code == 200, published.text
+    news_id = published.json()["record_id"]
+    item = app_client.get(f"/v1/news/{news_id}").json()
+    assert item["author"]["name"] == "Freundeskreis A e.V."
+    assert "<strong>drei Rettungswagen</strong>" in item["body_html"]["de"]
+    assert "<script>" not in item["body_html"]["de"]
+    feed = feedparser.parse(app_client.get("/v1/news.atom").content)
+    assert not feed.bozo
+    assert [e.id for e in feed.entries] == [f"urn:uuid:{news_id}"]
+    assert feed.entries[0].author == "Freundeskreis A e.V."
+
+    refused = app_client.post(
+        "/v1/contributions",
+        json={"kind": "news", "news": NEWS, "record_id": news_id},
+        headers=headers(b),
+    )
+    assert refused.status_code == 422, "not B's news item"
+    assert refused.json()["errors"][0]["field"] == "record_id"
+    change = app_client.post(
+        "/v1/contributions",
+        json={"kind": "news", "news": {**NEWS, "title": {"de": "Ein Jahr!"}}, "record_id": news_id},
+        headers=headers(a),
+    ).json()
+    move(app_client, headers(a), change, "submitted")
+    assert move(app_client, editor, change, "published").json()["record_id"] == news_id
+    assert app_client.get(f"/v1/news/{news_id}").json()["title"] == {"de": "Ein Jahr!"}
+    assert len(app_client.get("/v1/news").json()["items"]) == 1
+
+
+def test_a_proposal_of_the_other_kind_is_refused(
+    app_client: TestClient, contributors: dict[str, dict[str, str]]
+) -> None:
+    response = app_client.post(
+        "/v1/contributions",
+        json={"kind": "news", "news": NEWS, "event": EVENT},
+        headers=headers(contributors["A"]),
+    )
+    assert response.status_code == 422
+    assert [e["field"] for e in response.json()["errors"]] == ["event"]
+    hidden = app_client.post(
+        "/v1/contributions",
+        json={
+            "kind": "news",
+            "news": {**NEWS, "partnership_ids": [contributors["B"]["organisation_id"]]},
+        },
+        headers=headers(contributors["A"]),
+    )
+    assert hidden.status_code == 422
+    assert hidden.json()["errors"][0]["field"] == "news.partnership_ids.0"

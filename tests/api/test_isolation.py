@@ -57,6 +57,17 @@ def test_contributor_a_reaches_nothing_of_organisation_b(
             headers=headers(b),
         )
         assert moved.status_code == 200
+    for n in range(2):
+        news = app_client.post(
+            "/v1/contributions",
+            json={
+                "kind": "news",
+                "news": {"title": {"de": f"{CANARY} Neuigkeit {n}"}, "body": {"de": CANARY}},
+            },
+            headers=headers(b),
+        )
+        assert news.status_code == 201, news.text
+        theirs.append(news.json()["id"])
     asked = app_client.post(
         f"/v1/contributions/{theirs[2]}/transitions",
         json={"status": "changes_requested", "note": f"{CANARY} bitte ergänzen"},

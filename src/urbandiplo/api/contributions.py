@@ -41,6 +41,7 @@ from urbandiplo.api.events import (
     VenueOut,
 )
 from urbandiplo.api.http import decode_cursor
+from urbandiplo.api.news import MarkdownIn, MarkdownOut
 from urbandiplo.api.partnerships import Sdg
 from urbandiplo.api.problems import problem_responses
 from urbandiplo.api.refs import OrganisationRef
@@ -54,6 +55,7 @@ from urbandiplo.domain.contributions import (
     ContributionQuery,
     ContributionStatus,
     EventProposal,
+    NewsProposal,
 )
 from urbandiplo.domain.events import DEFAULT_TIMEZONE, EventKind, Venue
 from urbandiplo.domain.listing import DEFAULT_PAGE_SIZE, PageRequest, Sort
@@ -95,6 +97,7 @@ ORGANISATION_OUT = {
 }
 EXAMPLE_OUT: dict[str, Any] = {
     **EXAMPLE_IN,
+    "news": None,
     "id": "019a8f0e-3c4b-7d21-9e5f-0a1b2c3d4ec0",
     "event": {**EVENT_IN, "venue": {**EVENT_IN["venue"], "city": None}},
     "record_id": None,
@@ -166,10 +169,66 @@ class EventProposalIn(RequestModel):
         )
 
 
+NEWS_IN: dict[str, Any] = {
+    "title": {"de": "Ein Jahr Freundeskreis Köln-Dnipro", "en": "One year of our association"},
+    "summary": {"de": "Rückblick auf das erste Vereinsjahr"},
+    "body": {"de": "Seit der Gründung 2025 haben wir **drei Rettungswagen** begleitet."},
+    "partnership_ids": [],
+    "network_ids": [],
+    "project_ids": [],
+    "event_ids": [],
+    "funding_call_ids": [],
+}
+NewsLinks = Annotated[list[Id], Field(max_length=50, description="Public records it is about")]
+
+
+class NewsProposalIn(RequestModel):
+    """The public news item proposed; the organisation becomes its author."""
+
+    model_config = ConfigDict(
+        extra="forbid", title="NewsProposalIn", json_schema_extra={"examples": [NEWS_IN]}
+    )
+
+    title: I18nTextIn
+    summary: I18nTextIn | None = None
+    body: MarkdownIn
+    partnership_ids: NewsLinks = Field(default_factory=list)
+    network_ids: NewsLinks = Field(default_factory=list)
+    project_ids: NewsLinks = Field(default_factory=list)
+    event_ids: NewsLinks = Field(default_factory=list)
+    funding_call_ids: NewsLinks = Field(default_factory=list)
+
+    def to_domain(self) -> NewsProposal:
+        return NewsProposal(
+            title=I18nText(self.title),
+            summary=I18nText(self.summary) if self.summary else None,
+            body=I18nText(self.body),
+            partnership_ids=tuple(self.partnership_ids),
+            network_ids=tuple(self.network_ids),
+            project_ids=tuple(self.project_ids),
+            event_ids=tuple(self.event_ids),
+            funding_call_ids=tuple(self.funding_call_ids),
+        )
+
+
+class NewsProposalOut(BaseModel):
+    model_config = ConfigDict(title="NewsProposal", json_schema_extra={"examples": [NEWS_IN]})
+
+    title: I18nTextOut
+    summary: I18nTextOut | None
+    body: MarkdownOut
+    partnership_ids: NewsLinks
+    network_ids: NewsLinks
+    project_ids: NewsLinks
+    event_ids: NewsLinks
+    funding_call_ids: NewsLinks
+
+
 MESSAGE = "To the office: what it should know; not published"
 RECORD = (
-    "A published event of the organisation that the contribution changes; none for a new "
-    "one. Once published: the event it created or changed."
+    "A published event the organisation organises, or a news item it wrote, that the "
+    "contribution changes; none for a new one. Once published: the record it created or "
+    "changed."
 )
 ORGANISATION = (
     "The contributing organisation. A contributor's own, which it may leave out; staff "
@@ -178,7 +237,7 @@ ORGANISATION = (
 
 
 def _domain_value(name: str, value: Any) -> Any:
-    return value.to_domain() if name == "event" and value is not None else value
+    return value.to_domain() if name in {"event", "news"} and value is not None else value
 
 
 class ContributionCreate(RequestModel):
@@ -188,6 +247,7 @@ class ContributionCreate(RequestModel):
 
     kind: ContributionKind
     event: EventProposalIn | None = Field(default=None, description="For kind `event`")
+    news: NewsProposalIn | None = Field(default=None, description="For kind `news`")
     record_id: Id | None = Field(default=None, description=RECORD)
     message: Text | None = Field(default=None, description=MESSAGE)
     organisation_id: Id | None = Field(default=None, description=ORGANISATION)
@@ -205,6 +265,7 @@ class ContributionUpdate(PatchModel):
     )
 
     event: Omittable[EventProposalIn] = None
+    news: Omittable[NewsProposalIn] = None
     record_id: Id | None = Field(default=None, description=RECORD)
     message: Text | None = Field(default=None, description=MESSAGE)
 
@@ -249,6 +310,7 @@ class Contribution(BaseModel):
     kind: ContributionKind
     status: ContributionStatus
     event: EventProposalOut | None
+    news: NewsProposalOut | None
     record_id: Id | None = Field(description=RECORD)
     message: Text | None = Field(description=MESSAGE)
     organisation_id: Id
@@ -344,8 +406,9 @@ class ContributionTransitionIn(RequestModel):
     description="The workflow allows these moves and no others (409, naming the allowed "
     "ones):\n\n" + CONTRIBUTIONS.described() + "\n\nThe contributor submits and withdraws; "
     "the office (editor) requests changes, publishes and declines (403 otherwise). "
-    "Publishing creates the public event, with the organisation as its organiser, or changes "
-    "the event named by `record_id`, in the same transaction.",
+    "Publishing creates the public event (the organisation its organiser) or news item (the "
+    "organisation its author), or changes the one named by `record_id`, in the same "
+    "transaction.",
     response_model=Contribution,
     responses=problem_responses(401, 403, 404, "transition-not-allowed", 412, 422),
 )

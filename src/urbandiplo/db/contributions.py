@@ -20,8 +20,10 @@ from urbandiplo.domain.contributions import (
     ContributionQuery,
     ContributionStatus,
     EventProposal,
+    NewsProposal,
 )
 from urbandiplo.domain.events import EventKind, Venue
+from urbandiplo.domain.news import LINK_FIELDS
 from urbandiplo.domain.refs import OrganisationRef
 from urbandiplo.domain.taxonomies import FieldOfAction
 from urbandiplo.domain.values import DatePrecision, I18nText, Visibility, fold_for_search
@@ -73,7 +75,7 @@ class SqlContributionRepository(SqlRepository[Contribution, ContributionQuery]):
             "status": record.status.value,
             "organisation_id": record.organisation_id,
             "record_id": record.record_id,
-            "content": _proposal_document(record.event) if record.event is not None else {},
+            "content": _content(record),
             "message": record.message,
             "history": history_document(record.history),
             "search_text": fold_for_search(" ".join(record.title.values())),
@@ -82,6 +84,33 @@ class SqlContributionRepository(SqlRepository[Contribution, ContributionQuery]):
             "updated_at": record.updated_at,
             "version": record.version,
         }
+
+
+def _content(record: Contribution) -> dict[str, Any]:
+    if record.event is not None:
+        return _proposal_document(record.event)
+    if record.news is not None:
+        return _news_document(record.news)
+    return {}
+
+
+def _news_document(proposal: NewsProposal) -> dict[str, Any]:
+    return {
+        "title": dict(proposal.title),
+        "summary": dict(proposal.summary) if proposal.summary is not None else None,
+        "body": dict(proposal.body),
+        **{name: [str(i) for i in getattr(proposal, name)] for name in LINK_FIELDS},
+    }
+
+
+def _news_proposal(document: dict[str, Any]) -> NewsProposal:
+    links = {name: tuple(uuid.UUID(i) for i in document.get(name, ())) for name in LINK_FIELDS}
+    return NewsProposal(
+        title=I18nText(document["title"]),
+        summary=I18nText(document["summary"]) if document.get("summary") else None,
+        body=I18nText(document["body"]),
+        **links,
+    )
 
 
 def _instant(value: datetime | None) -> str | None:
@@ -147,6 +176,7 @@ def _contribution(values: Any) -> Contribution:
         id=values["id"],
         kind=kind,
         event=_proposal(values["content"]) if kind == ContributionKind.EVENT else None,
+        news=_news_proposal(values["content"]) if kind == ContributionKind.NEWS else None,
         record_id=values["record_id"],
         message=values["message"],
         organisation_id=values["organisation_id"],

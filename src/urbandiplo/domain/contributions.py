@@ -9,8 +9,9 @@ Its status moves only by the table below, each step recorded with its note:
 and `withdrawn` by the contributor while it is open. The contributor submits and withdraws;
 the office requests changes, publishes and declines. Publishing creates the public record
 (or changes the one the contribution names) in the same transaction, with the organisation
-as its organiser, and the contribution keeps the link. Nothing of a contribution is public:
-it is the contributing organisation's and the office's only."""
+as the event's organiser or the news item's author, and the contribution keeps the link.
+Nothing of a contribution is public: it is the contributing organisation's and the
+office's only."""
 
 from __future__ import annotations
 
@@ -41,6 +42,7 @@ from urbandiplo.domain.events import (
 )
 from urbandiplo.domain.ids import new_id
 from urbandiplo.domain.listing import MAX_PAGE_SIZE, Page, PageRequest, Sort
+from urbandiplo.domain.news import News, NewsFields, NewsService
 from urbandiplo.domain.ports import Repository, UnitOfWork, UnitOfWorkFactory
 from urbandiplo.domain.records import Precondition, RecordService, check_precondition, utcnow
 from urbandiplo.domain.refs import OrganisationRef, organisation_ref
@@ -53,6 +55,7 @@ CONTRIBUTION_SORTS = ("created_at", "updated_at")
 
 class ContributionKind(StrEnum):
     EVENT = "event"  # published to /v1/events and the calendar
+    NEWS = "news"  # published to /v1/news and its feed
 
 
 class ContributionStatus(StrEnum):
@@ -117,11 +120,34 @@ PROPOSAL_FIELDS = frozenset(f.name for f in fields(EventProposal))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class NewsProposal:
+    """The public news item a contribution proposes. The organisation becomes its author;
+    it is published when the office publishes it, and public."""
+
+    title: I18nText
+    body: I18nText  # Markdown
+    summary: I18nText | None = None
+    partnership_ids: tuple[uuid.UUID, ...] = ()
+    network_ids: tuple[uuid.UUID, ...] = ()
+    project_ids: tuple[uuid.UUID, ...] = ()
+    event_ids: tuple[uuid.UUID, ...] = ()
+    funding_call_ids: tuple[uuid.UUID, ...] = ()
+
+    def news_fields(self, author_id: uuid.UUID | None) -> NewsFields:
+        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        return NewsFields(**values, author_id=author_id, visibility=Visibility.PUBLIC)
+
+
+NEWS_PROPOSAL_FIELDS = frozenset(f.name for f in fields(NewsProposal))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ContributionFields:
     """What a contributor writes."""
 
     kind: ContributionKind
     event: EventProposal | None = None  # kind event
+    news: NewsProposal | None = None  # kind news
     # A published record of the organisation that the contribution changes; once
     # published, the record it created or changed.
     record_id: uuid.UUID | None = None
@@ -143,8 +169,9 @@ class Contribution(ContributionFields):
 
     @property
     def title(self) -> I18nText:
-        assert self.event is not None
-        return self.event.title
+        proposal = self.event or self.news
+        assert proposal is not None
+        return proposal.title
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,9 +203,12 @@ class ContributionService(RecordService[ContributionFields, Contribution, Contri
     # audit log keeps every step, and what is published comes through its own collection.
     collection = None
 
-    def __init__(self, uow_factory: UnitOfWorkFactory, events: EventService) -> None:
+    def __init__(
+        self, uow_factory: UnitOfWorkFactory, events: EventService, news: NewsService
+    ) -> None:
         super().__init__(uow_factory)
         self._events = events
+        self._news = news
 
     def repository(self, uow: UnitOfWork) -> ContributionRepository:
         return uow.contributions
@@ -209,7 +239,7 @@ class ContributionService(RecordService[ContributionFields, Contribution, Contri
         while True:
             found = self.list_page(principal, ContributionQuery(), Sort("created_at"), page)
             for record in found.items:
-                if record.event is not None and record.event.title.get("de") == title_de:
+                if record.title.get("de") == title_de:
                     return record
             if found.next is None:
                 return None
@@ -238,29 +268,37 @@ class ContributionService(RecordService[ContributionFields, Contribution, Contri
                 problems.append(FieldProblem("organisation_id", "no such organisation"))
         if _blank(draft.message):
             problems.append(FieldProblem("message", "must not be empty"))
-        if draft.kind == ContributionKind.EVENT:
-            if draft.event is None:
+        proposals = {ContributionKind.EVENT: draft.event, ContributionKind.NEWS: draft.news}
+        for kind, proposal in proposals.items():
+            if kind == draft.kind and proposal is None:
                 problems.append(
-                    FieldProblem("event", "the event a contribution of this kind proposes")
+                    FieldProblem(kind.value, f"what a contribution of kind {kind.value} proposes")
                 )
-            else:
-                problems += self._check_event(uow, principal, draft.event)
+            elif kind != draft.kind and proposal is not None:
+                problems.append(FieldProblem(kind.value, f"only for kind {kind.value}"))
+        if draft.event is not None and draft.kind == ContributionKind.EVENT:
+            problems += self._check(uow, principal, self._events, draft.event.event_fields(()))
+        if draft.news is not None and draft.kind == ContributionKind.NEWS:
+            problems += self._check(uow, principal, self._news, draft.news.news_fields(None))
         if draft.record_id is not None and organisation is not None:
-            target = uow.events.get(draft.record_id)
-            if (
-                target is None
-                or target.visibility != Visibility.PUBLIC
-                or organisation.id not in target.organiser_ids
-            ):
-                problems.append(
-                    FieldProblem("record_id", "a public event the organisation organises")
-                )
+            if draft.kind == ContributionKind.EVENT:
+                event = uow.events.get(draft.record_id)
+                ours = event is not None and organisation.id in event.organiser_ids
+                target: Any = event
+                noun = "a public event the organisation organises"
+            else:
+                target = uow.news.get(draft.record_id)
+                ours = target is not None and target.author_id == organisation.id
+                noun = "a public news item the organisation wrote"
+            if not ours or target.visibility != Visibility.PUBLIC:
+                problems.append(FieldProblem("record_id", noun))
         if problems:
             raise InvalidData("the contribution's data is not valid", problems)
         assert organisation is not None
         return {
             "kind": draft.kind,
             "event": draft.event,
+            "news": draft.news,
             "record_id": draft.record_id,
             "message": draft.message,
             "organisation_id": organisation.id,
@@ -269,16 +307,17 @@ class ContributionService(RecordService[ContributionFields, Contribution, Contri
             "history": current.history if current is not None else (),
         }
 
-    def _check_event(
-        self, uow: UnitOfWork, principal: Principal, proposal: EventProposal
+    @staticmethod
+    def _check(
+        uow: UnitOfWork, principal: Principal, service: RecordService[Any, Any, Any], draft: Any
     ) -> list[FieldProblem]:
-        """The event's own rules, and links to records the caller may see only."""
-        draft = proposal.event_fields(())
+        """The proposed record's own rules, and links to records the caller may see only."""
+        prefix = "event" if isinstance(draft, EventFields) else "news"
         try:
-            self._events.prepare(uow, principal, draft, None, self._events.field_names)
+            service.prepare(uow, principal, draft, None, service.field_names)
         except InvalidData as error:
             return [
-                FieldProblem(f"event.{problem.field}", problem.message)
+                FieldProblem(f"{prefix}.{problem.field}", problem.message)
                 for problem in error.problems
             ]
         return []
@@ -410,7 +449,9 @@ class ContributionService(RecordService[ContributionFields, Contribution, Contri
 
     def _publish(
         self, uow: UnitOfWork, principal: Principal, contribution: Contribution, now: datetime
-    ) -> Event:
+    ) -> Event | News:
+        if contribution.news is not None:
+            return self._publish_news(uow, principal, contribution, contribution.news, now)
         assert contribution.event is not None
         proposal = contribution.event
         organiser = (contribution.organisation.id,)
@@ -421,3 +462,20 @@ class ContributionService(RecordService[ContributionFields, Contribution, Contri
             raise NotFound("event", contribution.record_id)
         changes = {name: getattr(proposal, name) for name in PROPOSAL_FIELDS}
         return self._events.update_in(uow, principal, target.id, changes, None)
+
+    def _publish_news(
+        self,
+        uow: UnitOfWork,
+        principal: Principal,
+        contribution: Contribution,
+        proposal: NewsProposal,
+        now: datetime,
+    ) -> News:
+        author = contribution.organisation.id
+        if contribution.record_id is None:
+            return self._news.create_in(uow, principal, proposal.news_fields(author), now)
+        target = uow.news.get(contribution.record_id)
+        if target is None:  # deleted since it was submitted
+            raise NotFound("news item", contribution.record_id)
+        changes = {name: getattr(proposal, name) for name in NEWS_PROPOSAL_FIELDS}
+        return self._news.update_in(uow, principal, target.id, changes, None)
