@@ -36,6 +36,7 @@ from urbandiplo.api import (
     metrics,
     networks,
     news,
+    offers,
     organisations,
     partnerships,
     people,
@@ -79,6 +80,7 @@ from urbandiplo.domain.imports import (
 from urbandiplo.domain.keys import ApiKeyService
 from urbandiplo.domain.networks import NetworkService
 from urbandiplo.domain.news import NewsService
+from urbandiplo.domain.offers import CooperationOfferService
 from urbandiplo.domain.organisations import OrganisationService
 from urbandiplo.domain.partner_map import PartnerMapService
 from urbandiplo.domain.partnerships import PartnershipService
@@ -179,7 +181,10 @@ def build_services(settings: Settings, engine: Engine) -> Services:
     network_service = NetworkService(uow_factory)
     event_service = EventService(uow_factory)
     news_service = NewsService(uow_factory)
-    contribution_service = ContributionService(uow_factory, event_service, news_service)
+    offer_service = CooperationOfferService(uow_factory)
+    contribution_service = ContributionService(
+        uow_factory, event_service, news_service, offer_service
+    )
     delegation_service = DelegationService(uow_factory)
     programme_service = FundingProgrammeService(uow_factory)
     call_service = FundingCallService(uow_factory)
@@ -196,6 +201,7 @@ def build_services(settings: Settings, engine: Engine) -> Services:
         call_service,
         application_service,
         news_service,
+        offer_service,
     ]
     search = SearchService(
         uow_factory,
@@ -216,6 +222,7 @@ def build_services(settings: Settings, engine: Engine) -> Services:
         funding_applications=application_service,
         contributions=contribution_service,
         news=news_service,
+        cooperation_offers=offer_service,
         projects=project_service,
         co_financing=CoFinancingService(uow_factory, project_service, application_service),
         audit=AuditService(uow_factory),
@@ -369,6 +376,7 @@ def create_app(
         applications.router,
         contributions.router,
         news.router,
+        offers.router,
         projects.router,
         search.router,
         changes.router,
@@ -449,6 +457,11 @@ def contract(app: FastAPI) -> dict[str, Any]:
                 "name": "contributions",
                 "description": "What associations and other organisations propose for the "
                 "public register, and the office's review",
+            },
+            {"name": "news", "description": "News, in several languages, and their feed"},
+            {
+                "name": "cooperation-offers",
+                "description": "The cooperation exchange: offers and requests for partner cities",
             },
             {"name": "projects", "description": "Projects with partner cities, co-financing"},
             {

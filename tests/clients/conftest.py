@@ -19,11 +19,13 @@ PACKAGE = "urbandiplo_client"
 
 # text/csv request bodies (the imports) are files to the client, as application/octet-stream
 # is; without this the generator leaves the four import operations out. No post hooks: the
-# generated code need not be formatted to be imported.
+# generated code need not be formatted to be imported. The Atom feeds are text to the client
+# (it has no XML type), as the calendar is.
 CONFIG = """\
 post_hooks: []
 content_type_overrides:
   text/csv: application/octet-stream
+  application/atom+xml: text/plain
 """
 
 

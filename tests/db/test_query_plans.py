@@ -40,6 +40,8 @@ ID_FILTERS = {
     "project_id": "projects",
     "programme_id": "funding-programmes",
     "call_id": "funding-calls",
+    "author_id": "organisations",
+    "event_id": "events",
 }
 # Values for each filter where its schema gives no enum: any value the API accepts does, as
 # the plan, not the result, is under test.

@@ -43,6 +43,7 @@ from urbandiplo.domain.idempotency import IdempotencyKeyInUse
 from urbandiplo.domain.listing import Page, PageRequest, Position, Sort
 from urbandiplo.domain.networks import Network, NetworkQuery
 from urbandiplo.domain.news import News, NewsQuery
+from urbandiplo.domain.offers import CooperationOffer, CooperationOfferQuery
 from urbandiplo.domain.organisations import Organisation, OrganisationQuery
 from urbandiplo.domain.partnerships import Partnership, PartnershipQuery, PartnershipStatus
 from urbandiplo.domain.people import Person, PersonQuery
@@ -72,6 +73,7 @@ class Stores:
     projects: dict[uuid.UUID, Project] = field(default_factory=dict)
     contributions: dict[uuid.UUID, Contribution] = field(default_factory=dict)
     news: dict[uuid.UUID, News] = field(default_factory=dict)
+    cooperation_offers: dict[uuid.UUID, CooperationOffer] = field(default_factory=dict)
     events: dict[uuid.UUID, Event] = field(default_factory=dict)
     audit: list[AuditEntry] = field(default_factory=list)
     search: dict[tuple[str, uuid.UUID], SearchEntry] = field(default_factory=dict)
@@ -97,6 +99,7 @@ class Stores:
             projects=dict(self.projects),
             contributions=dict(self.contributions),
             news=dict(self.news),
+            cooperation_offers=dict(self.cooperation_offers),
             events=dict(self.events),
             audit=list(self.audit),
             search=dict(self.search),
@@ -822,6 +825,29 @@ class FakeNewsRepository(FakeRecords[News]):
         return paginate(chosen, sort=sort, kinds=kinds, id_of=lambda n: n.id, page=page)
 
 
+class FakeCooperationOfferRepository(FakeRecords[CooperationOffer]):
+    @property
+    def _stored(self) -> dict[uuid.UUID, CooperationOffer]:
+        return self._tx.stores.cooperation_offers
+
+    def list_page(
+        self,
+        query: CooperationOfferQuery,
+        visible: Collection[Visibility],
+        sort: Sort,
+        page: PageRequest,
+    ) -> Page[CooperationOffer]:
+        chosen = [
+            o
+            for o in self._stored.values()
+            if o.visibility in visible
+            and (query.direction is None or o.direction == query.direction)
+            and (query.organisation_id is None or o.organisation_id == query.organisation_id)
+        ]
+        kinds: dict[str, type] = {"created_at": datetime, "updated_at": datetime}
+        return paginate(chosen, sort=sort, kinds=kinds, id_of=lambda o: o.id, page=page)
+
+
 class FakeFundingApplicationRepository(FakeRecords[FundingApplication]):
     """Applications as stored; only what the service's tests need."""
 
@@ -1152,6 +1178,10 @@ class FakeUnitOfWork:
     @property
     def news(self) -> FakeNewsRepository:
         return FakeNewsRepository(self._open())
+
+    @property
+    def cooperation_offers(self) -> FakeCooperationOfferRepository:
+        return FakeCooperationOfferRepository(self._open())
 
     @property
     def audit(self) -> FakeAuditRepository:

@@ -17,6 +17,7 @@ from urbandiplo.api import (
     funding,
     networks,
     news,
+    offers,
     organisations,
     partnerships,
     people,
@@ -47,6 +48,7 @@ VIEWS: dict[str, Views] = {
     "funding-calls": funding.CALL_VIEWS,
     "funding-applications": applications.VIEWS,
     "news": news.VIEWS,
+    "cooperation-offers": offers.VIEWS,
 }
 
 

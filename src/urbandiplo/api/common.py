@@ -105,6 +105,8 @@ LocalNames = Annotated[
     dict[LanguageCode, Annotated[str, StringConstraints(min_length=1, max_length=200)]],
     Field(max_length=50, description="Names in other languages, keyed by ISO 639-1 code."),
 ]
+# Texts per language are checked as the domain's I18nText: German (`de`) is required.
+GERMAN_REQUIRED = AfterValidator(_i18n)
 I18nTextIn = Annotated[
     dict[LanguageCode, Text],
     Field(
@@ -112,7 +114,7 @@ I18nTextIn = Annotated[
         description="Text per ISO 639-1 language; German (`de`) is required.",
         examples=[{"de": "Städtepartnerschaft seit 1976", "en": "Twinned since 1976"}],
     ),
-    AfterValidator(_i18n),
+    GERMAN_REQUIRED,
 ]
 I18nTextOut = Annotated[
     dict[LanguageCode, Text],

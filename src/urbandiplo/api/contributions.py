@@ -13,9 +13,11 @@ from urbandiplo.api import resource
 from urbandiplo.api.common import (
     LIST_RESPONSES,
     Cursor,
+    Day,
     I18nTextIn,
     I18nTextOut,
     Id,
+    IsoDate,
     IsoDateTime,
     Limit,
     ModifiedSince,
@@ -42,6 +44,7 @@ from urbandiplo.api.events import (
 )
 from urbandiplo.api.http import decode_cursor
 from urbandiplo.api.news import MarkdownIn, MarkdownOut
+from urbandiplo.api.organisations import Email
 from urbandiplo.api.partnerships import Sdg
 from urbandiplo.api.problems import problem_responses
 from urbandiplo.api.refs import OrganisationRef
@@ -56,9 +59,11 @@ from urbandiplo.domain.contributions import (
     ContributionStatus,
     EventProposal,
     NewsProposal,
+    OfferProposal,
 )
 from urbandiplo.domain.events import DEFAULT_TIMEZONE, EventKind, Venue
 from urbandiplo.domain.listing import DEFAULT_PAGE_SIZE, PageRequest, Sort
+from urbandiplo.domain.offers import OfferDirection, Sector
 from urbandiplo.domain.taxonomies import FieldOfAction
 from urbandiplo.domain.values import DatePrecision, I18nText
 
@@ -98,6 +103,7 @@ ORGANISATION_OUT = {
 EXAMPLE_OUT: dict[str, Any] = {
     **EXAMPLE_IN,
     "news": None,
+    "offer": None,
     "id": "019a8f0e-3c4b-7d21-9e5f-0a1b2c3d4ec0",
     "event": {**EVENT_IN, "venue": {**EVENT_IN["venue"], "city": None}},
     "record_id": None,
@@ -224,11 +230,75 @@ class NewsProposalOut(BaseModel):
     funding_call_ids: NewsLinks
 
 
+OFFER_IN: dict[str, Any] = {
+    "direction": "offer",
+    "title": {"de": "Wir vermitteln Gastfamilien für Jugendgruppen aus Dnipro"},
+    "sector": "civil_society",
+    "description": None,
+    "city_id": None,
+    "partnership_id": None,
+    "fields_of_action": ["city_and_project_partnerships"],
+    "sdgs": [4, 16],
+    "contact_email": "info@verein.example.org",
+    "valid_until": "2027-06-30",
+}
+Sdgs = Annotated[list[Sdg], Field(max_length=17)]
+Fields = Annotated[list[FieldOfAction], Field(max_length=11)]
+
+
+class OfferProposalIn(RequestModel):
+    """The offer or request proposed for the cooperation exchange; the organisation makes it."""
+
+    model_config = ConfigDict(
+        extra="forbid", title="OfferProposalIn", json_schema_extra={"examples": [OFFER_IN]}
+    )
+
+    direction: OfferDirection
+    title: I18nTextIn
+    sector: Sector
+    description: I18nTextIn | None = None
+    city_id: Id | None = Field(default=None, description="A public partner city")
+    partnership_id: Id | None = Field(default=None, description="A public partnership")
+    fields_of_action: Fields = Field(default_factory=list)
+    sdgs: Sdgs = Field(default_factory=list)
+    contact_email: Email | None = Field(default=None, description="A role address; public")
+    valid_until: IsoDate | None = None
+
+    def to_domain(self) -> OfferProposal:
+        return OfferProposal(
+            direction=self.direction,
+            title=I18nText(self.title),
+            sector=self.sector,
+            description=I18nText(self.description) if self.description else None,
+            city_id=self.city_id,
+            partnership_id=self.partnership_id,
+            fields_of_action=tuple(self.fields_of_action),
+            sdgs=tuple(self.sdgs),
+            contact_email=self.contact_email,
+            valid_until=self.valid_until,
+        )
+
+
+class OfferProposalOut(BaseModel):
+    model_config = ConfigDict(title="OfferProposal", json_schema_extra={"examples": [OFFER_IN]})
+
+    direction: OfferDirection
+    title: I18nTextOut
+    sector: Sector
+    description: I18nTextOut | None
+    city_id: Id | None
+    partnership_id: Id | None
+    fields_of_action: Fields
+    sdgs: Sdgs
+    contact_email: Email | None
+    valid_until: Day | None
+
+
 MESSAGE = "To the office: what it should know; not published"
 RECORD = (
-    "A published event the organisation organises, or a news item it wrote, that the "
-    "contribution changes; none for a new one. Once published: the record it created or "
-    "changed."
+    "A published event the organisation organises, a news item it wrote or an offer it "
+    "made, that the contribution changes; none for a new one. Once published: the record "
+    "it created or changed."
 )
 ORGANISATION = (
     "The contributing organisation. A contributor's own, which it may leave out; staff "
@@ -236,8 +306,11 @@ ORGANISATION = (
 )
 
 
+PROPOSALS = frozenset({"event", "news", "offer"})
+
+
 def _domain_value(name: str, value: Any) -> Any:
-    return value.to_domain() if name in {"event", "news"} and value is not None else value
+    return value.to_domain() if name in PROPOSALS and value is not None else value
 
 
 class ContributionCreate(RequestModel):
@@ -248,6 +321,7 @@ class ContributionCreate(RequestModel):
     kind: ContributionKind
     event: EventProposalIn | None = Field(default=None, description="For kind `event`")
     news: NewsProposalIn | None = Field(default=None, description="For kind `news`")
+    offer: OfferProposalIn | None = Field(default=None, description="For kind `offer`")
     record_id: Id | None = Field(default=None, description=RECORD)
     message: Text | None = Field(default=None, description=MESSAGE)
     organisation_id: Id | None = Field(default=None, description=ORGANISATION)
@@ -266,6 +340,7 @@ class ContributionUpdate(PatchModel):
 
     event: Omittable[EventProposalIn] = None
     news: Omittable[NewsProposalIn] = None
+    offer: Omittable[OfferProposalIn] = None
     record_id: Id | None = Field(default=None, description=RECORD)
     message: Text | None = Field(default=None, description=MESSAGE)
 
@@ -311,6 +386,7 @@ class Contribution(BaseModel):
     status: ContributionStatus
     event: EventProposalOut | None
     news: NewsProposalOut | None
+    offer: OfferProposalOut | None
     record_id: Id | None = Field(description=RECORD)
     message: Text | None = Field(description=MESSAGE)
     organisation_id: Id
@@ -406,9 +482,9 @@ class ContributionTransitionIn(RequestModel):
     description="The workflow allows these moves and no others (409, naming the allowed "
     "ones):\n\n" + CONTRIBUTIONS.described() + "\n\nThe contributor submits and withdraws; "
     "the office (editor) requests changes, publishes and declines (403 otherwise). "
-    "Publishing creates the public event (the organisation its organiser) or news item (the "
-    "organisation its author), or changes the one named by `record_id`, in the same "
-    "transaction.",
+    "Publishing creates the public event (the organisation its organiser), news item (its "
+    "author) or cooperation offer (its maker), or changes the one named by `record_id`, in "
+    "the same transaction.",
     response_model=Contribution,
     responses=problem_responses(401, 403, 404, "transition-not-allowed", 412, 422),
 )

@@ -26,6 +26,7 @@ from urbandiplo.domain.imports import ImportService
 from urbandiplo.domain.keys import ApiKeyService
 from urbandiplo.domain.networks import NetworkService
 from urbandiplo.domain.news import NewsService
+from urbandiplo.domain.offers import CooperationOfferService
 from urbandiplo.domain.organisations import OrganisationService
 from urbandiplo.domain.partner_map import PartnerMapService
 from urbandiplo.domain.partnerships import PartnershipService
@@ -53,6 +54,7 @@ class Services:
     funding_applications: FundingApplicationService
     contributions: ContributionService
     news: NewsService
+    cooperation_offers: CooperationOfferService
     projects: ProjectService
     co_financing: CoFinancingService
     events: EventService

@@ -11,6 +11,7 @@ from starlette.responses import Response
 
 from urbandiplo.api import atom, examples, resource
 from urbandiplo.api.common import (
+    GERMAN_REQUIRED,
     LIST_RESPONSES,
     Cursor,
     I18nTextIn,
@@ -49,6 +50,7 @@ MarkdownIn = Annotated[
         description="Markdown (CommonMark, with tables) per ISO 639-1 language; German (`de`) "
         "is required. Raw HTML is shown as text, not passed through.",
     ),
+    GERMAN_REQUIRED,
 ]
 MarkdownOut = Annotated[
     dict[LanguageCode, Annotated[str, StringConstraints(max_length=20_000)]],

@@ -31,6 +31,7 @@ RecordType = Literal[
     "funding-calls",
     "funding-applications",
     "news",
+    "cooperation-offers",
 ]
 
 
@@ -99,7 +100,7 @@ def search(
     q: Annotated[str, Query(min_length=1, max_length=200, description="What to look for")],
     type_: Annotated[
         list[RecordType] | None,
-        Query(alias="type", max_length=12, description="Only these kinds of record"),
+        Query(alias="type", max_length=13, description="Only these kinds of record"),
     ] = None,
     limit: Annotated[
         int, Query(ge=1, le=MAX_RESULTS, json_schema_extra={"format": "int32"}), WHOLE_NUMBER

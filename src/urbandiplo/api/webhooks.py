@@ -46,7 +46,7 @@ class WebhookCreate(RequestModel):
 
     url: Url = Field(description="Where deliveries are POSTed")
     record_types: list[RecordType] = Field(
-        default_factory=list, max_length=12, description="Empty: every type"
+        default_factory=list, max_length=13, description="Empty: every type"
     )
     scope: Visibility = Field(
         default=Visibility.PUBLIC,
@@ -62,7 +62,7 @@ class Webhook(BaseModel):
 
     id: Id
     url: Url
-    record_types: list[RecordType] = Field(max_length=12)
+    record_types: list[RecordType] = Field(max_length=13)
     scope: Visibility
     description: str | None = Field(max_length=500)
     active: bool

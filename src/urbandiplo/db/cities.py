@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from urbandiplo.db.models import (
     CityRow,
+    CooperationOfferRow,
     DelegationCityRow,
     EventRow,
     OrganisationRow,
@@ -33,6 +34,7 @@ organisations = table_of(OrganisationRow)
 stops = table_of(DelegationCityRow)
 events = table_of(EventRow)
 project_cities = table_of(ProjectCityRow)
+offers = table_of(CooperationOfferRow)
 
 SORT_COLUMNS: dict[str, tuple[ColumnElement[Any], type]] = {
     "name": (cities.c.name, str),
@@ -126,7 +128,7 @@ class SqlCityRepository(SqlRepository[City, CityQuery]):
 
     def reference_count(self, city_id: uuid.UUID) -> int:
         """How many records refer to the city (partnerships, organisations, delegations,
-        events, projects)."""
+        events, projects, cooperation offers)."""
         columns = [
             partnerships.c.city_id,
             partnerships.c.partner_city_id,
@@ -134,5 +136,6 @@ class SqlCityRepository(SqlRepository[City, CityQuery]):
             stops.c.city_id,
             events.c.venue_city_id,
             project_cities.c.city_id,
+            offers.c.city_id,
         ]
         return count_references(self._connection, city_id, columns)

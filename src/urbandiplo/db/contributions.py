@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, select
@@ -21,9 +21,11 @@ from urbandiplo.domain.contributions import (
     ContributionStatus,
     EventProposal,
     NewsProposal,
+    OfferProposal,
 )
 from urbandiplo.domain.events import EventKind, Venue
 from urbandiplo.domain.news import LINK_FIELDS
+from urbandiplo.domain.offers import OfferDirection, Sector
 from urbandiplo.domain.refs import OrganisationRef
 from urbandiplo.domain.taxonomies import FieldOfAction
 from urbandiplo.domain.values import DatePrecision, I18nText, Visibility, fold_for_search
@@ -91,7 +93,41 @@ def _content(record: Contribution) -> dict[str, Any]:
         return _proposal_document(record.event)
     if record.news is not None:
         return _news_document(record.news)
+    if record.offer is not None:
+        return _offer_document(record.offer)
     return {}
+
+
+def _offer_document(proposal: OfferProposal) -> dict[str, Any]:
+    return {
+        "direction": proposal.direction.value,
+        "title": dict(proposal.title),
+        "sector": proposal.sector.value,
+        "description": dict(proposal.description) if proposal.description else None,
+        "city_id": str(proposal.city_id) if proposal.city_id else None,
+        "partnership_id": str(proposal.partnership_id) if proposal.partnership_id else None,
+        "fields_of_action": [f.value for f in proposal.fields_of_action],
+        "sdgs": list(proposal.sdgs),
+        "contact_email": proposal.contact_email,
+        "valid_until": proposal.valid_until.isoformat() if proposal.valid_until else None,
+    }
+
+
+def _offer_proposal(document: dict[str, Any]) -> OfferProposal:
+    city_id, partnership_id = document.get("city_id"), document.get("partnership_id")
+    valid_until = document.get("valid_until")
+    return OfferProposal(
+        direction=OfferDirection(document["direction"]),
+        title=I18nText(document["title"]),
+        sector=Sector(document["sector"]),
+        description=I18nText(document["description"]) if document.get("description") else None,
+        city_id=uuid.UUID(city_id) if city_id else None,
+        partnership_id=uuid.UUID(partnership_id) if partnership_id else None,
+        fields_of_action=tuple(FieldOfAction(f) for f in document.get("fields_of_action", ())),
+        sdgs=tuple(document.get("sdgs", ())),
+        contact_email=document.get("contact_email"),
+        valid_until=date.fromisoformat(valid_until) if valid_until else None,
+    )
 
 
 def _news_document(proposal: NewsProposal) -> dict[str, Any]:
@@ -177,6 +213,7 @@ def _contribution(values: Any) -> Contribution:
         kind=kind,
         event=_proposal(values["content"]) if kind == ContributionKind.EVENT else None,
         news=_news_proposal(values["content"]) if kind == ContributionKind.NEWS else None,
+        offer=_offer_proposal(values["content"]) if kind == ContributionKind.OFFER else None,
         record_id=values["record_id"],
         message=values["message"],
         organisation_id=values["organisation_id"],

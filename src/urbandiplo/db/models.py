@@ -613,6 +613,50 @@ class NewsLinkRow(Base):
     __table_args__ = (Index("ix_news_links_record_id_field", "record_id", "field"),)
 
 
+# ---- cooperation offers ----
+
+
+class CooperationOfferRow(RecordColumns, Base):
+    __tablename__ = "cooperation_offers"
+
+    direction: Mapped[str] = mapped_column(String(16))
+    title: Mapped[dict[str, str]] = mapped_column(json_type())
+    sector: Mapped[str] = mapped_column(String(32))
+    description: Mapped[dict[str, str] | None] = mapped_column(json_type())
+    city_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("cities.id", ondelete="RESTRICT"))
+    partnership_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("partnerships.id", ondelete="RESTRICT")
+    )
+    contact_email: Mapped[str | None] = mapped_column(String(320))
+    valid_until: Mapped[date | None] = mapped_column(Date)
+    organisation_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("organisations.id", ondelete="RESTRICT")
+    )
+    notes: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (
+        Index("ix_cooperation_offers_created_at_id", "created_at", "id"),
+        Index("ix_cooperation_offers_updated_at_id", "updated_at", "id"),
+        Index("ix_cooperation_offers_valid_until_id", "valid_until", "id"),
+        Index("ix_cooperation_offers_city_id", "city_id"),
+        Index("ix_cooperation_offers_partnership_id", "partnership_id"),
+        Index("ix_cooperation_offers_organisation_id", "organisation_id"),
+    )
+
+
+class CooperationOfferTagRow(Base):
+    """An offer's SDGs and fields of action, as tags ("sdg:16", "field:city_diplomacy")."""
+
+    __tablename__ = "cooperation_offer_tags"
+
+    offer_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("cooperation_offers.id", ondelete="CASCADE"), primary_key=True
+    )
+    tag: Mapped[str] = mapped_column(String(64), primary_key=True)
+
+    __table_args__ = (Index("ix_cooperation_offer_tags_tag", "tag"),)
+
+
 # ---- projects ----
 
 

@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from urbandiplo.db.models import (
     CityRow,
+    CooperationOfferRow,
     DelegationMemberRow,
     EventOrganisationRow,
     FundingApplicationRow,
@@ -40,6 +41,7 @@ funded = table_of(FundingProgrammeRow)
 project_organisations = table_of(ProjectOrganisationRow)
 applied = table_of(FundingApplicationRow)
 authored = table_of(NewsRow)
+offered = table_of(CooperationOfferRow)
 city = table_of(CityRow).alias("city")
 
 SORT_COLUMNS: dict[str, tuple[ColumnElement[Any], type]] = {
@@ -116,10 +118,11 @@ class SqlOrganisationRepository(SqlRepository[Organisation, OrganisationQuery]):
 
     def reference_count(self, organisation_id: uuid.UUID) -> int:
         """How many records refer to the organisation (partnerships, people, delegations,
-        events, programmes, projects, applications, news)."""
+        events, programmes, projects, applications, news, offers)."""
         tables = (associations, people, members, event_organisations, project_organisations)
         columns = [table.c.organisation_id for table in tables]
         columns += [funded.c.funder_id, applied.c.applicant_id, authored.c.author_id]
+        columns.append(offered.c.organisation_id)
         return count_references(self._connection, organisation_id, columns)
 
 

@@ -27,6 +27,7 @@ from sqlalchemy.exc import IntegrityError
 
 from urbandiplo.db.models import (
     CityRow,
+    CooperationOfferRow,
     CouncilDecisionRow,
     DelegationPartnershipRow,
     EventPartnershipRow,
@@ -66,6 +67,7 @@ associations = table_of(PartnershipAssociationRow)
 event_links = table_of(EventPartnershipRow)
 delegation_links = table_of(DelegationPartnershipRow)
 project_links = table_of(ProjectPartnershipRow)
+offer_links = table_of(CooperationOfferRow)
 organisations = table_of(OrganisationRow)
 city = table_of(CityRow).alias("city")
 partner = table_of(CityRow).alias("partner")
@@ -218,11 +220,13 @@ class SqlPartnershipRepository(SqlRepository[Partnership, PartnershipQuery]):
         return Visibility(found) if found is not None else None
 
     def reference_count(self, partnership_id: uuid.UUID) -> int:
-        """How many events, delegations and projects link to the partnership."""
+        """How many events, delegations, projects and cooperation offers link to the
+        partnership."""
         columns = [
             event_links.c.partnership_id,
             delegation_links.c.partnership_id,
             project_links.c.partnership_id,
+            offer_links.c.partnership_id,
         ]
         return count_references(self._connection, partnership_id, columns)
 

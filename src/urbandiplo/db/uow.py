@@ -24,6 +24,7 @@ from urbandiplo.db.events import SqlEventRepository
 from urbandiplo.db.funding import SqlFundingCallRepository, SqlFundingProgrammeRepository
 from urbandiplo.db.networks import SqlNetworkRepository
 from urbandiplo.db.news import SqlNewsRepository
+from urbandiplo.db.offers import SqlCooperationOfferRepository
 from urbandiplo.db.organisations import SqlOrganisationRepository
 from urbandiplo.db.partnerships import SqlPartnershipRepository
 from urbandiplo.db.people import SqlPersonRepository
@@ -47,6 +48,7 @@ class SqlUnitOfWork:
     projects: SqlProjectRepository
     contributions: SqlContributionRepository
     news: SqlNewsRepository
+    cooperation_offers: SqlCooperationOfferRepository
     audit: SqlAuditRepository
     search: SqlSearchIndex
     changes: SqlChangeLog
@@ -84,6 +86,7 @@ class SqlUnitOfWork:
         self.projects = SqlProjectRepository(connection)
         self.contributions = SqlContributionRepository(connection)
         self.news = SqlNewsRepository(connection)
+        self.cooperation_offers = SqlCooperationOfferRepository(connection)
         self.audit = SqlAuditRepository(connection)
         self.search = SqlSearchIndex(connection)
         self.changes = SqlChangeLog(connection)

@@ -18,6 +18,7 @@ from urbandiplo.api.delegations import DelegationCreate
 from urbandiplo.api.events import EventCreate
 from urbandiplo.api.funding import FundingProgrammeCreate
 from urbandiplo.api.networks import NetworkCreate
+from urbandiplo.api.news import NewsCreate
 from urbandiplo.api.organisations import OrganisationCreate
 from urbandiplo.api.partnerships import PartnershipCreate
 from urbandiplo.api.people import PersonCreate
@@ -29,7 +30,9 @@ from urbandiplo.domain.contributions import ContributionService, ContributionSta
 from urbandiplo.domain.delegations import DelegationService
 from urbandiplo.domain.events import EventService
 from urbandiplo.domain.funding import FundingProgrammeService
+from urbandiplo.domain.listing import MAX_PAGE_SIZE, Sort, all_pages
 from urbandiplo.domain.networks import NetworkService
+from urbandiplo.domain.news import NewsQuery, NewsService
 from urbandiplo.domain.organisations import OrganisationService
 from urbandiplo.domain.partnerships import PartnershipService
 from urbandiplo.domain.people import PersonService
@@ -81,6 +84,8 @@ class DemoServices(Protocol):
     def funding_applications(self) -> FundingApplicationService: ...
     @property
     def contributions(self) -> ContributionService: ...
+    @property
+    def news(self) -> NewsService: ...
 
 
 @dataclass
@@ -196,6 +201,7 @@ def load(services: DemoServices) -> LoadReport:
             found = services.events.create(SYSTEM, happening)
         event_ids[record["key"]] = found.id
     _load_contributions(services, report, organisation_ids, partnership_ids)
+    _load_news(services, report, organisation_ids)
     for record in read("delegations.json"):
         existing_delegation = delegations.find_by_title(SYSTEM, record["title"]["de"])
         report.count("delegations", created=existing_delegation is None)
@@ -246,12 +252,13 @@ def _load_contributions(
             authenticated=True,
             organisation_id=organisation_id,
         )
-        event = {k: v for k, v in record["event"].items() if k != "partnerships"}
-        event["partnership_ids"] = [
-            str(partnership_ids[k]) for k in record["event"]["partnerships"]
+        kind = record["kind"]
+        proposal = {k: v for k, v in record[kind].items() if k != "partnerships"}
+        proposal["partnership_ids"] = [
+            str(partnership_ids[k]) for k in record[kind]["partnerships"]
         ]
-        values = {"kind": "event", "event": event, "message": record["message"]}
-        found = services.contributions.find_by_title(contributor, event["title"]["de"])
+        values = {"kind": kind, kind: proposal, "message": record["message"]}
+        found = services.contributions.find_by_title(contributor, proposal["title"]["de"])
         report.count("contributions", created=found is None)
         if found is not None:
             continue
@@ -261,6 +268,26 @@ def _load_contributions(
         for step, by in CONTRIBUTION_ROUTE.get(ContributionStatus(record["status"]), ()):
             caller = contributor if by == "organisation" else SYSTEM
             services.contributions.transition(caller, created.id, step, note="demo data")
+
+
+def _load_news(
+    services: DemoServices, report: LoadReport, organisation_ids: dict[str, uuid.UUID]
+) -> None:
+    """The office's news items, found again by their German title."""
+    stored = all_pages(
+        lambda page: services.news.list_page(SYSTEM, NewsQuery(), Sort("created_at"), page),
+        MAX_PAGE_SIZE * 100,
+    )
+    titles = {item.title["de"] for item in stored}
+    for record in read("news.json"):
+        report.count("news items", created=record["title"]["de"] not in titles)
+        if record["title"]["de"] in titles:
+            continue
+        values = {
+            **{k: v for k, v in _fields(record).items() if k != "author"},
+            "author_id": _id(organisation_ids, record.get("author")),
+        }
+        services.news.create(SYSTEM, NewsCreate.model_validate(values).to_fields())
 
 
 # The moves that bring a new application to the status the data gives.

@@ -16,9 +16,9 @@ office's only."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields, replace
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, Protocol
 
@@ -34,7 +34,6 @@ from urbandiplo.domain.errors import (
 from urbandiplo.domain.events import (
     DEFAULT_TIMEZONE,
     Audience,
-    Event,
     EventFields,
     EventKind,
     EventService,
@@ -42,9 +41,21 @@ from urbandiplo.domain.events import (
 )
 from urbandiplo.domain.ids import new_id
 from urbandiplo.domain.listing import MAX_PAGE_SIZE, Page, PageRequest, Sort
-from urbandiplo.domain.news import News, NewsFields, NewsService
+from urbandiplo.domain.news import NewsFields, NewsService
+from urbandiplo.domain.offers import (
+    CooperationOfferFields,
+    CooperationOfferService,
+    OfferDirection,
+    Sector,
+)
 from urbandiplo.domain.ports import Repository, UnitOfWork, UnitOfWorkFactory
-from urbandiplo.domain.records import Precondition, RecordService, check_precondition, utcnow
+from urbandiplo.domain.records import (
+    Precondition,
+    RecordService,
+    Stored,
+    check_precondition,
+    utcnow,
+)
 from urbandiplo.domain.refs import OrganisationRef, organisation_ref
 from urbandiplo.domain.taxonomies import FieldOfAction
 from urbandiplo.domain.values import DatePrecision, I18nText, Visibility
@@ -56,6 +67,7 @@ CONTRIBUTION_SORTS = ("created_at", "updated_at")
 class ContributionKind(StrEnum):
     EVENT = "event"  # published to /v1/events and the calendar
     NEWS = "news"  # published to /v1/news and its feed
+    OFFER = "offer"  # an offer or request, published to /v1/cooperation-offers
 
 
 class ContributionStatus(StrEnum):
@@ -142,12 +154,77 @@ NEWS_PROPOSAL_FIELDS = frozenset(f.name for f in fields(NewsProposal))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class OfferProposal:
+    """The offer or request for the cooperation exchange a contribution proposes; the
+    organisation makes it, and it is public once published."""
+
+    direction: OfferDirection
+    title: I18nText
+    sector: Sector
+    description: I18nText | None = None
+    city_id: uuid.UUID | None = None
+    partnership_id: uuid.UUID | None = None
+    fields_of_action: tuple[FieldOfAction, ...] = ()
+    sdgs: tuple[int, ...] = ()
+    contact_email: str | None = None
+    valid_until: date | None = None
+
+    def offer_fields(self, organisation_id: uuid.UUID | None) -> CooperationOfferFields:
+        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        return CooperationOfferFields(
+            **values, organisation_id=organisation_id, visibility=Visibility.PUBLIC
+        )
+
+
+Proposal = EventProposal | NewsProposal | OfferProposal
+
+
+@dataclass(frozen=True, slots=True)
+class Publishing:
+    """How a contribution of one kind becomes a public record: the proposal's field, the
+    record's service, its fields for the organisation, and whether a stored record is the
+    organisation's (for a contribution that changes it)."""
+
+    field: str
+    owned: str  # what `record_id` must name, in messages
+    fields_of: Callable[[Any, uuid.UUID | None], Any]
+    proposal_fields: frozenset[str]
+    is_ours: Callable[[Any, uuid.UUID], bool]
+
+
+PUBLISHING = {
+    ContributionKind.EVENT: Publishing(
+        "event",
+        "a public event the organisation organises",
+        lambda proposal, org: proposal.event_fields((org,) if org else ()),
+        PROPOSAL_FIELDS,
+        lambda event, org: org in event.organiser_ids,
+    ),
+    ContributionKind.NEWS: Publishing(
+        "news",
+        "a public news item the organisation wrote",
+        lambda proposal, org: proposal.news_fields(org),
+        NEWS_PROPOSAL_FIELDS,
+        lambda item, org: item.author_id == org,
+    ),
+    ContributionKind.OFFER: Publishing(
+        "offer",
+        "a public offer or request of the organisation",
+        lambda proposal, org: proposal.offer_fields(org),
+        frozenset(f.name for f in fields(OfferProposal)),
+        lambda offer, org: offer.organisation_id == org,
+    ),
+}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ContributionFields:
     """What a contributor writes."""
 
     kind: ContributionKind
     event: EventProposal | None = None  # kind event
     news: NewsProposal | None = None  # kind news
+    offer: OfferProposal | None = None  # kind offer
     # A published record of the organisation that the contribution changes; once
     # published, the record it created or changed.
     record_id: uuid.UUID | None = None
@@ -168,10 +245,14 @@ class Contribution(ContributionFields):
     visibility: Visibility = Visibility.INTERNAL  # never public, whatever it proposes
 
     @property
+    def proposal(self) -> Proposal:
+        found: Proposal | None = getattr(self, PUBLISHING[self.kind].field)
+        assert found is not None
+        return found
+
+    @property
     def title(self) -> I18nText:
-        proposal = self.event or self.news
-        assert proposal is not None
-        return proposal.title
+        return self.proposal.title
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,11 +285,18 @@ class ContributionService(RecordService[ContributionFields, Contribution, Contri
     collection = None
 
     def __init__(
-        self, uow_factory: UnitOfWorkFactory, events: EventService, news: NewsService
+        self,
+        uow_factory: UnitOfWorkFactory,
+        events: EventService,
+        news: NewsService,
+        offers: CooperationOfferService,
     ) -> None:
         super().__init__(uow_factory)
-        self._events = events
-        self._news = news
+        self._services: dict[ContributionKind, RecordService[Any, Any, Any]] = {
+            ContributionKind.EVENT: events,
+            ContributionKind.NEWS: news,
+            ContributionKind.OFFER: offers,
+        }
 
     def repository(self, uow: UnitOfWork) -> ContributionRepository:
         return uow.contributions
@@ -268,30 +356,29 @@ class ContributionService(RecordService[ContributionFields, Contribution, Contri
                 problems.append(FieldProblem("organisation_id", "no such organisation"))
         if _blank(draft.message):
             problems.append(FieldProblem("message", "must not be empty"))
-        proposals = {ContributionKind.EVENT: draft.event, ContributionKind.NEWS: draft.news}
-        for kind, proposal in proposals.items():
+        for kind, publishing in PUBLISHING.items():
+            proposal = getattr(draft, publishing.field)
             if kind == draft.kind and proposal is None:
                 problems.append(
-                    FieldProblem(kind.value, f"what a contribution of kind {kind.value} proposes")
+                    FieldProblem(publishing.field, f"what a contribution of kind {kind} proposes")
                 )
             elif kind != draft.kind and proposal is not None:
-                problems.append(FieldProblem(kind.value, f"only for kind {kind.value}"))
-        if draft.event is not None and draft.kind == ContributionKind.EVENT:
-            problems += self._check(uow, principal, self._events, draft.event.event_fields(()))
-        if draft.news is not None and draft.kind == ContributionKind.NEWS:
-            problems += self._check(uow, principal, self._news, draft.news.news_fields(None))
+                problems.append(FieldProblem(publishing.field, f"only for kind {kind}"))
+        publishing = PUBLISHING[draft.kind]
+        service = self._services[draft.kind]
+        proposal = getattr(draft, publishing.field)
+        if proposal is not None:
+            problems += self._check(
+                uow, principal, service, publishing.field, publishing.fields_of(proposal, None)
+            )
         if draft.record_id is not None and organisation is not None:
-            if draft.kind == ContributionKind.EVENT:
-                event = uow.events.get(draft.record_id)
-                ours = event is not None and organisation.id in event.organiser_ids
-                target: Any = event
-                noun = "a public event the organisation organises"
-            else:
-                target = uow.news.get(draft.record_id)
-                ours = target is not None and target.author_id == organisation.id
-                noun = "a public news item the organisation wrote"
-            if not ours or target.visibility != Visibility.PUBLIC:
-                problems.append(FieldProblem("record_id", noun))
+            target = service.repository(uow).get(draft.record_id)
+            if (
+                target is None
+                or target.visibility != Visibility.PUBLIC
+                or not publishing.is_ours(target, organisation.id)
+            ):
+                problems.append(FieldProblem("record_id", publishing.owned))
         if problems:
             raise InvalidData("the contribution's data is not valid", problems)
         assert organisation is not None
@@ -299,6 +386,7 @@ class ContributionService(RecordService[ContributionFields, Contribution, Contri
             "kind": draft.kind,
             "event": draft.event,
             "news": draft.news,
+            "offer": draft.offer,
             "record_id": draft.record_id,
             "message": draft.message,
             "organisation_id": organisation.id,
@@ -309,10 +397,13 @@ class ContributionService(RecordService[ContributionFields, Contribution, Contri
 
     @staticmethod
     def _check(
-        uow: UnitOfWork, principal: Principal, service: RecordService[Any, Any, Any], draft: Any
+        uow: UnitOfWork,
+        principal: Principal,
+        service: RecordService[Any, Any, Any],
+        prefix: str,
+        draft: Any,
     ) -> list[FieldProblem]:
         """The proposed record's own rules, and links to records the caller may see only."""
-        prefix = "event" if isinstance(draft, EventFields) else "news"
         try:
             service.prepare(uow, principal, draft, None, service.field_names)
         except InvalidData as error:
@@ -449,33 +540,18 @@ class ContributionService(RecordService[ContributionFields, Contribution, Contri
 
     def _publish(
         self, uow: UnitOfWork, principal: Principal, contribution: Contribution, now: datetime
-    ) -> Event | News:
-        if contribution.news is not None:
-            return self._publish_news(uow, principal, contribution, contribution.news, now)
-        assert contribution.event is not None
-        proposal = contribution.event
-        organiser = (contribution.organisation.id,)
+    ) -> Stored:
+        """Create the public record, or change the one the contribution names."""
+        publishing = PUBLISHING[contribution.kind]
+        service = self._services[contribution.kind]
+        proposal = contribution.proposal
         if contribution.record_id is None:
-            return self._events.create_in(uow, principal, proposal.event_fields(organiser), now)
-        target = uow.events.get(contribution.record_id)
+            data = publishing.fields_of(proposal, contribution.organisation.id)
+            created: Stored = service.create_in(uow, principal, data, now)
+            return created
+        target = service.repository(uow).get(contribution.record_id)
         if target is None:  # deleted since it was submitted
-            raise NotFound("event", contribution.record_id)
-        changes = {name: getattr(proposal, name) for name in PROPOSAL_FIELDS}
-        return self._events.update_in(uow, principal, target.id, changes, None)
-
-    def _publish_news(
-        self,
-        uow: UnitOfWork,
-        principal: Principal,
-        contribution: Contribution,
-        proposal: NewsProposal,
-        now: datetime,
-    ) -> News:
-        author = contribution.organisation.id
-        if contribution.record_id is None:
-            return self._news.create_in(uow, principal, proposal.news_fields(author), now)
-        target = uow.news.get(contribution.record_id)
-        if target is None:  # deleted since it was submitted
-            raise NotFound("news item", contribution.record_id)
-        changes = {name: getattr(proposal, name) for name in NEWS_PROPOSAL_FIELDS}
-        return self._news.update_in(uow, principal, target.id, changes, None)
+            raise NotFound(service.record_type, contribution.record_id)
+        changes = {name: getattr(proposal, name) for name in publishing.proposal_fields}
+        changed: Stored = service.update_in(uow, principal, target.id, changes, None)
+        return changed

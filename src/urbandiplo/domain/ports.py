@@ -25,6 +25,7 @@ if TYPE_CHECKING:  # each resource's module defines its repository port and impo
     from urbandiplo.domain.funding import FundingCallRepository, FundingProgrammeRepository
     from urbandiplo.domain.networks import NetworkRepository
     from urbandiplo.domain.news import NewsRepository
+    from urbandiplo.domain.offers import CooperationOfferRepository
     from urbandiplo.domain.organisations import OrganisationRepository
     from urbandiplo.domain.partnerships import PartnershipRepository
     from urbandiplo.domain.people import PersonRepository
@@ -125,6 +126,8 @@ class UnitOfWork(Protocol):
     def contributions(self) -> ContributionRepository: ...
     @property
     def news(self) -> NewsRepository: ...
+    @property
+    def cooperation_offers(self) -> CooperationOfferRepository: ...
     @property
     def events(self) -> EventRepository: ...
     @property

@@ -76,8 +76,9 @@ class I18nText(dict[str, str]):
         return cls(value)
 
     def in_language(self, lang: str) -> str:
-        """The text in `lang`, falling back to German."""
-        return self.get(lang) or self["de"]
+        """The text in `lang`, falling back to German (and, for a text stored without one,
+        to its first language)."""
+        return self.get(lang) or self.get("de") or next(iter(self.values()), "")
 
 
 class CurrencyMismatch(InvalidData):
