@@ -68,7 +68,12 @@ def test_open_and_forthcoming_public_calls_for_anyone(
         budget={"amount": "4000000.00", "currency": "EUR"},
         description={"de": "Begegnungen von Bürgerinnen und Bürgern"},
         url="https://ec.europa.eu/info/funding-tenders/opportunities/portal/",
+        fields_of_action=["city_and_project_partnerships"],
+        sdgs=[16, 10],
+        applicant_kinds=["association", "public_body"],
     )
+    assert town["sdgs"] == [10, 16]
+    assert town["applicant_kinds"] == ["association", "public_body"]
     networks = call(cerv, "Netzwerke von Städten", today + timedelta(days=10), 60)
     kez = call(fund, "Fördertopf 2027", today - timedelta(days=1), 5)
     call(cerv, "Abgelaufen", today - timedelta(days=90), -1)
@@ -119,6 +124,14 @@ def test_open_and_forthcoming_public_calls_for_anyone(
     ]
     assert [e.title for e in read(app_client, q="netzwerke").entries] == ["Netzwerke von Städten"]
     assert read(app_client, level="state").entries == []
+    town_id = f"urn:uuid:{town['id']}"
+    assert [e.id for e in read(app_client, sdg="16").entries] == [town_id]
+    themed = read(app_client, field_of_action="city_and_project_partnerships").entries
+    assert [e.id for e in themed] == [town_id]
+    for_companies = read(app_client, applicant_kind="company").entries
+    assert town_id not in {e.id for e in for_companies}, "open to associations and bodies only"
+    assert len(for_companies) == 2, "calls that name no applicant kind are open to any"
+    assert town_id in {e.id for e in read(app_client, applicant_kind="association").entries}
     assert app_client.get("/v1/funding-calls.atom", params={"lang": "fr"}).status_code == 422
 
 

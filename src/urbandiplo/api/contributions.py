@@ -280,7 +280,7 @@ class OfferProposalIn(RequestModel):
 
 
 class OfferProposalOut(BaseModel):
-    model_config = ConfigDict(title="OfferProposal", json_schema_extra={"examples": [OFFER_IN]})
+    model_config = ConfigDict(title="OfferProposal")
 
     direction: OfferDirection
     title: I18nTextOut

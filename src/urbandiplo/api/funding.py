@@ -15,6 +15,7 @@ from starlette.responses import Response
 from urbandiplo.api import atom, examples, resource
 from urbandiplo.api.common import (
     LIST_RESPONSES,
+    WHOLE_NUMBER,
     Cursor,
     Day,
     I18nTextIn,
@@ -40,6 +41,7 @@ from urbandiplo.api.common import (
 )
 from urbandiplo.api.deps import PrincipalDep, ServicesDep
 from urbandiplo.api.http import decode_cursor
+from urbandiplo.api.partnerships import Sdg
 from urbandiplo.api.refs import OrganisationRef
 from urbandiplo.api.resource import IfNoneMatch, Views
 from urbandiplo.api.routes import Resource, add_item_routes
@@ -58,7 +60,9 @@ from urbandiplo.domain.funding import (
 )
 from urbandiplo.domain.funding import FundingCall as DomainCall
 from urbandiplo.domain.listing import DEFAULT_PAGE_SIZE, PageRequest, Sort, all_pages
+from urbandiplo.domain.organisations import OrganisationKind
 from urbandiplo.domain.records import utcnow
+from urbandiplo.domain.taxonomies import FieldOfAction
 from urbandiplo.domain.values import I18nText, Visibility
 
 router = APIRouter(prefix="/v1/funding-programmes", tags=["funding"])
@@ -246,7 +250,17 @@ def _call_value(name: str, value: Any) -> Any:
         return value.to_domain()
     if name in {"title", "description"}:
         return I18nText(value)
+    if name in {"sdgs", "fields_of_action", "applicant_kinds"}:
+        return tuple(value)
     return value
+
+
+Sdgs = Annotated[list[Sdg], Field(max_length=17)]
+Fields = Annotated[list[FieldOfAction], Field(max_length=11)]
+ApplicantKinds = Annotated[
+    list[OrganisationKind],
+    Field(max_length=10, description="Who may apply; empty: the call does not narrow it"),
+]
 
 
 class FundingCallCreate(RequestModel):
@@ -260,6 +274,9 @@ class FundingCallCreate(RequestModel):
     budget: MoneyIn | None = None
     url: Url | None = None
     description: I18nTextIn | None = None
+    fields_of_action: Fields = Field(default_factory=list)
+    sdgs: Sdgs = Field(default_factory=list)
+    applicant_kinds: ApplicantKinds = Field(default_factory=list)
     notes: Text | None = Field(default=None, description="Internal note, for staff only")
     visibility: Visibility = Visibility.PUBLIC
 
@@ -283,6 +300,9 @@ class FundingCallUpdate(PatchModel):
     budget: MoneyIn | None = None
     url: Url | None = None
     description: I18nTextIn | None = None
+    fields_of_action: Omittable[Fields] = None
+    sdgs: Omittable[Sdgs] = None
+    applicant_kinds: Omittable[ApplicantKinds] = None
     notes: Text | None = None
     visibility: Omittable[Visibility] = None
 
@@ -315,6 +335,9 @@ class FundingCallPublic(BaseModel):
     budget: MoneyOut | None
     url: Url | None
     description: I18nTextOut | None
+    fields_of_action: Fields
+    sdgs: Sdgs
+    applicant_kinds: ApplicantKinds
     created_at: Timestamp
     updated_at: Timestamp
 
@@ -343,10 +366,25 @@ CallSortParam = Annotated[str, sort_query(CALL_SORTS)]
 def call_filters(
     programme_id: Id | None = None,
     level: Annotated[FundingLevel | None, Query(description="The programme's level")] = None,
+    field_of_action: FieldOfAction | None = None,
+    sdg: Annotated[
+        int | None, Query(ge=1, le=17, json_schema_extra={"format": "int32"}), WHOLE_NUMBER
+    ] = None,
+    applicant_kind: Annotated[
+        OrganisationKind | None,
+        Query(description="Calls this kind of organisation may apply to (or anyone may)"),
+    ] = None,
     q: SearchText = None,
 ) -> FundingCallQuery:
     """The call filters, the same for the list and the feed."""
-    return FundingCallQuery(programme_id=programme_id, level=level, q=q)
+    return FundingCallQuery(
+        programme_id=programme_id,
+        level=level,
+        field_of_action=field_of_action,
+        sdg=sdg,
+        applicant_kind=applicant_kind,
+        q=q,
+    )
 
 
 CallFilters = Annotated[FundingCallQuery, Depends(call_filters)]

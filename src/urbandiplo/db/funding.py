@@ -7,18 +7,28 @@ from collections.abc import Collection, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, select
+from sqlalchemy import ColumnElement, Select, Table, exists, or_, select
 from sqlalchemy.engine import Row
 
 from urbandiplo.db.models import (
     FundingApplicationRow,
     FundingCallRow,
+    FundingCallTagRow,
     FundingProgrammeRow,
     OrganisationRow,
     table_of,
 )
 from urbandiplo.db.records import QUERY_ONLY, SqlRepository, count_references, text_or_none
 from urbandiplo.db.search import contains_folded
+from urbandiplo.db.tags import (
+    Tags,
+    applicant_tag,
+    field_tag,
+    read_tags,
+    sdg_tag,
+    tagged,
+    tags_of,
+)
 from urbandiplo.domain.funding import (
     CallStatus,
     FundingCall,
@@ -150,6 +160,7 @@ def _programme(values: Any) -> FundingProgramme:
 
 
 calls = table_of(FundingCallRow)
+call_tags = table_of(FundingCallTagRow)
 programme = table_of(FundingProgrammeRow).alias("programme")
 
 CALL_SORT_COLUMNS: dict[str, tuple[ColumnElement[Any], type]] = {
@@ -163,6 +174,8 @@ CALL_SORT_COLUMNS: dict[str, tuple[ColumnElement[Any], type]] = {
 class SqlFundingCallRepository(SqlRepository[FundingCall, FundingCallQuery]):
     table = calls
     sort_columns = CALL_SORT_COLUMNS
+    child_tables = (call_tags,)
+    child_key = "call_id"
 
     def select(self) -> Select[Any]:
         return select(
@@ -198,6 +211,18 @@ class SqlFundingCallRepository(SqlRepository[FundingCall, FundingCallQuery]):
                 conditions.append(calls.c.deadline < now)
         if query.announced:
             conditions.append(calls.c.deadline >= utcnow())
+        if query.sdg is not None:
+            conditions.append(tagged(call_tags, "call_id", calls.c.id, sdg_tag(query.sdg)))
+        if query.field_of_action is not None:
+            tag = field_tag(query.field_of_action)
+            conditions.append(tagged(call_tags, "call_id", calls.c.id, tag))
+        if query.applicant_kind is not None:
+            # Open to that kind of applicant: named, or no kind named at all.
+            anyone = ~exists().where(
+                call_tags.c.call_id == calls.c.id, call_tags.c.tag.startswith("applicant:")
+            )
+            tag = applicant_tag(query.applicant_kind)
+            conditions.append(or_(tagged(call_tags, "call_id", calls.c.id, tag), anyone))
         if query.q:
             conditions.append(contains_folded(calls.c.search_text, query.q))
         if query.modified_since is not None:
@@ -205,7 +230,14 @@ class SqlFundingCallRepository(SqlRepository[FundingCall, FundingCallQuery]):
         return conditions
 
     def build(self, rows: Sequence[Row[Any]]) -> list[FundingCall]:
-        return [_call(row._mapping) for row in rows]
+        if not rows:
+            return []
+        found = read_tags(self._connection, call_tags, "call_id", [row.id for row in rows])
+        return [_call(row._mapping, found.get(row.id, Tags())) for row in rows]
+
+    def child_rows(self, record: FundingCall) -> list[tuple[Table, list[dict[str, Any]]]]:
+        labels = tags_of(record.sdgs, record.fields_of_action, record.applicant_kinds)
+        return [(call_tags, [{"call_id": record.id, "tag": tag} for tag in labels])]
 
     def values(self, record: FundingCall) -> dict[str, Any]:
         budget = record.budget
@@ -238,7 +270,7 @@ class SqlFundingCallRepository(SqlRepository[FundingCall, FundingCallQuery]):
         return count_references(self._connection, call_id, [application_links.c.call_id])
 
 
-def _call(values: Any) -> FundingCall:
+def _call(values: Any, labels: Tags) -> FundingCall:
     budget = None
     if values["budget_amount"] is not None:
         budget = Money(values["budget_amount"], values["budget_currency"])
@@ -252,6 +284,9 @@ def _call(values: Any) -> FundingCall:
         budget=budget,
         url=values["url"],
         description=text_or_none(values["description"]),
+        sdgs=labels.sdgs,
+        fields_of_action=labels.fields_of_action,
+        applicant_kinds=labels.applicant_kinds,
         notes=values["notes"],
         visibility=Visibility(values["visibility"]),
         created_at=values["created_at"],

@@ -657,6 +657,20 @@ class CooperationOfferTagRow(Base):
     __table_args__ = (Index("ix_cooperation_offer_tags_tag", "tag"),)
 
 
+class FundingCallTagRow(Base):
+    """A call's SDGs, fields of action and eligible applicant kinds, as tags ("sdg:16",
+    "field:city_diplomacy", "applicant:association")."""
+
+    __tablename__ = "funding_call_tags"
+
+    call_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("funding_calls.id", ondelete="CASCADE"), primary_key=True
+    )
+    tag: Mapped[str] = mapped_column(String(64), primary_key=True)
+
+    __table_args__ = (Index("ix_funding_call_tags_tag", "tag"),)
+
+
 # ---- projects ----
 
 

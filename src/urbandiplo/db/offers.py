@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, Table, exists, or_, select
+from sqlalchemy import ColumnElement, Select, Table, or_, select
 from sqlalchemy.engine import Row
 
 from urbandiplo.db.models import (
@@ -19,8 +19,9 @@ from urbandiplo.db.models import (
     table_of,
 )
 from urbandiplo.db.records import QUERY_ONLY, SqlRepository, text_or_none
-from urbandiplo.db.refs import city_ref_columns, city_ref_from, grouped
+from urbandiplo.db.refs import city_ref_columns, city_ref_from
 from urbandiplo.db.search import contains_folded
+from urbandiplo.db.tags import Tags, field_tag, read_tags, sdg_tag, tagged, tags_of
 from urbandiplo.domain.offers import (
     CooperationOffer,
     CooperationOfferQuery,
@@ -28,7 +29,6 @@ from urbandiplo.domain.offers import (
     Sector,
 )
 from urbandiplo.domain.refs import OrganisationRef
-from urbandiplo.domain.taxonomies import FieldOfAction, check_fields_of_action
 from urbandiplo.domain.values import I18nText, Visibility, fold_for_search
 
 offers = table_of(CooperationOfferRow)
@@ -43,14 +43,6 @@ SORT_COLUMNS: dict[str, tuple[ColumnElement[Any], type]] = {
     "created_at": (offers.c.created_at, datetime),
     "updated_at": (offers.c.updated_at, datetime),
 }
-
-
-def _sdg(number: int) -> str:
-    return f"sdg:{number}"
-
-
-def _field(field: FieldOfAction) -> str:
-    return f"field:{field.value}"
 
 
 class SqlCooperationOfferRepository(SqlRepository[CooperationOffer, CooperationOfferQuery]):
@@ -93,13 +85,10 @@ class SqlCooperationOfferRepository(SqlRepository[CooperationOffer, CooperationO
             conditions.append(c.partnership_id == query.partnership_id)
         if query.organisation_id is not None:
             conditions.append(c.organisation_id == query.organisation_id)
-        wanted = []
         if query.sdg is not None:
-            wanted.append(_sdg(query.sdg))
+            conditions.append(tagged(tags, "offer_id", c.id, sdg_tag(query.sdg)))
         if query.field_of_action is not None:
-            wanted.append(_field(query.field_of_action))
-        for tag in wanted:
-            conditions.append(exists().where(tags.c.offer_id == c.id, tags.c.tag == tag))
+            conditions.append(tagged(tags, "offer_id", c.id, field_tag(query.field_of_action)))
         if query.valid_on is not None:
             conditions.append(or_(c.valid_until.is_(None), c.valid_until >= query.valid_on))
         if query.q:
@@ -109,20 +98,14 @@ class SqlCooperationOfferRepository(SqlRepository[CooperationOffer, CooperationO
         return conditions
 
     def child_rows(self, record: CooperationOffer) -> list[tuple[Table, list[dict[str, Any]]]]:
-        labels = [_sdg(n) for n in record.sdgs] + [_field(f) for f in record.fields_of_action]
+        labels = tags_of(record.sdgs, record.fields_of_action)
         return [(tags, [{"offer_id": record.id, "tag": tag} for tag in labels])]
 
     def build(self, rows: Sequence[Row[Any]]) -> list[CooperationOffer]:
         if not rows:
             return []
-        found = grouped(
-            self._connection.execute(
-                select(tags).where(tags.c.offer_id.in_([row.id for row in rows]))
-            ),
-            "offer_id",
-            lambda r: str(r.tag),
-        )
-        return [_offer(row._mapping, found.get(row.id, [])) for row in rows]
+        found = read_tags(self._connection, tags, "offer_id", [row.id for row in rows])
+        return [_offer(row._mapping, found.get(row.id, Tags())) for row in rows]
 
     def values(self, record: CooperationOffer) -> dict[str, Any]:
         texts = [*record.title.values(), *(record.description or {}).values()]
@@ -146,9 +129,7 @@ class SqlCooperationOfferRepository(SqlRepository[CooperationOffer, CooperationO
         }
 
 
-def _offer(values: Any, labels: list[str]) -> CooperationOffer:
-    sdgs = sorted(int(t.removeprefix("sdg:")) for t in labels if t.startswith("sdg:"))
-    fields = [FieldOfAction(t.removeprefix("field:")) for t in labels if t.startswith("field:")]
+def _offer(values: Any, labels: Tags) -> CooperationOffer:
     partnership_visibilities: tuple[Visibility, ...] = ()
     if values["partnership_id"] is not None:
         partnership_visibilities = tuple(
@@ -165,8 +146,8 @@ def _offer(values: Any, labels: list[str]) -> CooperationOffer:
         city=city_ref_from(values, "city") if values["city_id"] is not None else None,
         partnership_id=values["partnership_id"],
         partnership_visibilities=partnership_visibilities,
-        fields_of_action=check_fields_of_action(fields),
-        sdgs=tuple(sdgs),
+        fields_of_action=labels.fields_of_action,
+        sdgs=labels.sdgs,
         contact_email=values["contact_email"],
         valid_until=values["valid_until"],
         organisation_id=values["organisation_id"],

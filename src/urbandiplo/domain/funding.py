@@ -13,10 +13,12 @@ from zoneinfo import ZoneInfo
 
 from urbandiplo.domain.access import Principal
 from urbandiplo.domain.errors import Conflict, FieldProblem, InvalidData
+from urbandiplo.domain.organisations import OrganisationKind
 from urbandiplo.domain.ports import Repository, UnitOfWork, UnitOfWorkFactory
 from urbandiplo.domain.records import RecordService, utcnow
 from urbandiplo.domain.refs import OrganisationRef, organisation_ref
 from urbandiplo.domain.search import SearchEntry
+from urbandiplo.domain.taxonomies import FieldOfAction, check_fields_of_action, check_sdgs
 from urbandiplo.domain.values import I18nText, Money, Visibility, strictest
 
 PROGRAMME_SORTS = ("name", "created_at", "updated_at")
@@ -177,6 +179,10 @@ class FundingCallFields:
     budget: Money | None = None
     url: str | None = None
     description: I18nText | None = None
+    fields_of_action: tuple[FieldOfAction, ...] = ()
+    sdgs: tuple[int, ...] = ()
+    # Who may apply (associations, companies, ...); none: the funder does not narrow it.
+    applicant_kinds: tuple[OrganisationKind, ...] = ()
     notes: str | None = None
     visibility: Visibility = Visibility.PUBLIC
 
@@ -216,6 +222,9 @@ class FundingCallQuery:
     open_on: date | None = None  # open at some time of that day
     status: CallStatus | None = None
     announced: bool = False  # open or forthcoming: the deadline has not passed
+    field_of_action: FieldOfAction | None = None
+    sdg: int | None = None
+    applicant_kind: OrganisationKind | None = None  # calls open to it (or to anyone)
     q: str | None = None
     modified_since: datetime | None = None
 
@@ -273,10 +282,18 @@ class FundingCallService(RecordService[FundingCallFields, FundingCall, FundingCa
         programme = uow.funding_programmes.get(draft.programme_id)
         if programme is None or not principal.may_see(programme.visibility):
             problems.append(FieldProblem("programme_id", "no such programme"))
+        sdgs: tuple[int, ...] = ()
+        try:
+            sdgs = check_sdgs(draft.sdgs)
+        except InvalidData as error:
+            problems += error.problems
         if problems:
             raise InvalidData("the call's data is not valid", problems)
         assert programme is not None
         values = super().prepare(uow, principal, draft, current, changed)
+        values["sdgs"] = sdgs
+        values["fields_of_action"] = check_fields_of_action(draft.fields_of_action)
+        values["applicant_kinds"] = tuple(sorted(set(draft.applicant_kinds)))
         values["programme"] = ProgrammeRef(
             id=programme.id,
             name=programme.name,
