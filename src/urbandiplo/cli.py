@@ -1,5 +1,5 @@
 """The `urbandiplo` command: serve, db, demo load, keys create, search reindex, webhooks
-deliver, import and export (CSV), openapi export."""
+deliver, alerts scan, import and export (CSV), openapi export."""
 
 from __future__ import annotations
 
@@ -257,6 +257,24 @@ def webhooks(args: argparse.Namespace) -> int:
     return 0
 
 
+def alerts(args: argparse.Namespace) -> int:
+    from urbandiplo import delivery
+    from urbandiplo.main import build_services
+
+    settings = _settings(args)
+    configure_logging(settings.log_level, settings.log_format)
+    engine = make_engine(settings.database_url)
+    try:
+        subscriptions = build_services(settings, engine).call_subscriptions
+        if args.once:
+            print(f"alerts made: {subscriptions.scan()}", file=sys.stderr)
+        else:
+            delivery.repeat(subscriptions.scan, "call alert scan", args.interval)
+    finally:
+        engine.dispose()
+    return 0
+
+
 def import_csv(args: argparse.Namespace) -> int:
     import csv
     import time
@@ -412,6 +430,14 @@ def parser() -> argparse.ArgumentParser:
     hooks_cmd.add_argument("--once", action="store_true", help="one round, then stop")
     hooks_cmd.add_argument("--interval", type=float, default=1.0, help="seconds between rounds")
     hooks_cmd.set_defaults(handler=webhooks)
+
+    alerts_cmd = with_db(commands.add_parser("alerts", help="call alerts"))
+    alerts_cmd.add_argument("action", choices=["scan"])
+    alerts_cmd.add_argument("--once", action="store_true", help="one scan, then stop")
+    alerts_cmd.add_argument(
+        "--interval", type=float, default=300.0, help="seconds between scans (default 300)"
+    )
+    alerts_cmd.set_defaults(handler=alerts)
 
     collections = ["cities", "partnerships", "organisations", "events"]
     import_cmd = with_db(commands.add_parser("import", help="import a CSV file"))

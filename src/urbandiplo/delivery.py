@@ -89,6 +89,15 @@ def deliver_once(services: Services, send: Send = post) -> int:
 
 def run(services: Services, interval: float = 1.0, stop: threading.Event | None = None) -> None:
     """Deliver until stopped (SIGTERM or SIGINT end the loop after the current round)."""
+    repeat(lambda: deliver_once(services), "webhook delivery", interval, stop)
+
+
+def repeat(
+    round_: Callable[[], Any], name: str, interval: float, stop: threading.Event | None = None
+) -> None:
+    """Run `round_` every `interval` seconds until stopped (SIGTERM or SIGINT end the loop
+    after the current round); a failed round (the database away for a moment) is logged
+    and the next one tried."""
     stop = stop or threading.Event()
 
     def finish(*_: Any) -> None:
@@ -99,7 +108,7 @@ def run(services: Services, interval: float = 1.0, stop: threading.Event | None 
         signal.signal(signal.SIGINT, finish)
     while not stop.is_set():
         try:
-            deliver_once(services)
+            round_()
         except Exception:  # the database away for a moment: try again next round
-            log.exception("webhook delivery round failed")
+            log.exception("%s round failed", name)
         stop.wait(interval)

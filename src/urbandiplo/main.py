@@ -20,6 +20,7 @@ from sqlalchemy import Engine
 
 from urbandiplo import __version__, logs
 from urbandiplo.api import (
+    alerts,
     applications,
     audit,
     calendar,
@@ -59,6 +60,7 @@ from urbandiplo.config import Settings
 from urbandiplo.db.engine import make_engine
 from urbandiplo.db.migrate import current_revision, head_revision
 from urbandiplo.db.uow import SqlUnitOfWorkFactory
+from urbandiplo.domain.alerts import CallSubscriptionService
 from urbandiplo.domain.applications import FundingApplicationService
 from urbandiplo.domain.audit import AuditService
 from urbandiplo.domain.changes import ChangeFeedService
@@ -223,6 +225,7 @@ def build_services(settings: Settings, engine: Engine) -> Services:
         contributions=contribution_service,
         news=news_service,
         cooperation_offers=offer_service,
+        call_subscriptions=CallSubscriptionService(uow_factory),
         projects=project_service,
         co_financing=CoFinancingService(uow_factory, project_service, application_service),
         audit=AuditService(uow_factory),
@@ -377,6 +380,7 @@ def create_app(
         contributions.router,
         news.router,
         offers.router,
+        alerts.router,
         projects.router,
         search.router,
         changes.router,

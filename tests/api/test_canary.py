@@ -343,6 +343,10 @@ def test_no_canary_on_any_path(
     )
     assert submitted.status_code == 200, submitted.text
     planted["news_contribution"] = news["id"]
+    subscription = post(
+        app_client, "/v1/call-subscriptions", {"X-API-Key": owner}, name=f"Abo {INTERNAL}"
+    )
+    planted["subscription"] = subscription["id"]
     guessed = list(planted.values())
     _, confidant = walk(app_client, keys["admin"], guessed, ())
     assert SECRET in confidant, "the walk finds the canaries where they may be seen"

@@ -68,6 +68,11 @@ def test_contributor_a_reaches_nothing_of_organisation_b(
         )
         assert news.status_code == 201, news.text
         theirs.append(news.json()["id"])
+    subscribed = app_client.post(
+        "/v1/call-subscriptions", json={"name": f"{CANARY} Abo"}, headers=headers(b)
+    )
+    assert subscribed.status_code == 201, subscribed.text
+    theirs.append(subscribed.json()["id"])
     asked = app_client.post(
         f"/v1/contributions/{theirs[2]}/transitions",
         json={"status": "changes_requested", "note": f"{CANARY} bitte ergänzen"},
@@ -126,7 +131,9 @@ def test_contributor_a_reaches_nothing_of_organisation_b(
     assert {c["organisation_id"] for c in listed} == {a["organisation_id"]}
     assert not {c["id"] for c in listed} & set(theirs), "B's contributions are not counted"
     # B's records are all still there and unchanged: the office sees them as they were.
-    for contribution_id in theirs:
+    seen = app_client.get(f"/v1/call-subscriptions/{theirs[-1]}", headers=editor)
+    assert seen.json()["name"] == f"{CANARY} Abo", "B's subscription is unchanged"
+    for contribution_id in theirs[:-1]:
         seen = app_client.get(f"/v1/contributions/{contribution_id}", headers=editor)
         assert seen.status_code == 200
         assert seen.json()["organisation_id"] == b["organisation_id"]

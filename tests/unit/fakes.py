@@ -24,6 +24,7 @@ from datetime import date, datetime
 from types import TracebackType
 from typing import Any, Generic, Self, TypeVar
 
+from urbandiplo.domain.alerts import AlertKind, CallSubscription, CallSubscriptionQuery
 from urbandiplo.domain.applications import FundingApplication, FundingApplicationQuery
 from urbandiplo.domain.audit import AuditEntry, AuditQuery
 from urbandiplo.domain.changes import Change, ChangeOperation
@@ -73,6 +74,10 @@ class Stores:
     projects: dict[uuid.UUID, Project] = field(default_factory=dict)
     contributions: dict[uuid.UUID, Contribution] = field(default_factory=dict)
     news: dict[uuid.UUID, News] = field(default_factory=dict)
+    call_subscriptions: dict[uuid.UUID, CallSubscription] = field(default_factory=dict)
+    call_alerts: dict[tuple[uuid.UUID, uuid.UUID, AlertKind], datetime] = field(
+        default_factory=dict
+    )
     cooperation_offers: dict[uuid.UUID, CooperationOffer] = field(default_factory=dict)
     events: dict[uuid.UUID, Event] = field(default_factory=dict)
     audit: list[AuditEntry] = field(default_factory=list)
@@ -99,6 +104,8 @@ class Stores:
             projects=dict(self.projects),
             contributions=dict(self.contributions),
             news=dict(self.news),
+            call_subscriptions=dict(self.call_subscriptions),
+            call_alerts=dict(self.call_alerts),
             cooperation_offers=dict(self.cooperation_offers),
             events=dict(self.events),
             audit=list(self.audit),
@@ -848,6 +855,45 @@ class FakeCooperationOfferRepository(FakeRecords[CooperationOffer]):
         return paginate(chosen, sort=sort, kinds=kinds, id_of=lambda o: o.id, page=page)
 
 
+class FakeCallSubscriptionRepository(FakeRecords[CallSubscription]):
+    @property
+    def _stored(self) -> dict[uuid.UUID, CallSubscription]:
+        return self._tx.stores.call_subscriptions
+
+    def list_page(
+        self,
+        query: CallSubscriptionQuery,
+        visible: Collection[Visibility],
+        sort: Sort,
+        page: PageRequest,
+    ) -> Page[CallSubscription]:
+        chosen = [
+            s
+            for s in self._stored.values()
+            if query.organisation_id is None or s.organisation_id == query.organisation_id
+        ]
+        kinds: dict[str, type] = {"created_at": datetime, "updated_at": datetime}
+        return paginate(chosen, sort=sort, kinds=kinds, id_of=lambda s: s.id, page=page)
+
+    def add_alerts(self, due: Sequence[tuple[uuid.UUID, uuid.UUID, AlertKind]]) -> int:
+        self._tx.check_write()
+        stored = self._tx.stores.call_alerts
+        new = [key for key in dict.fromkeys(due) if key not in stored]
+        for key in new:
+            stored[key] = datetime.now().astimezone()
+        return len(new)
+
+    def alerts(
+        self, subscription_id: uuid.UUID, limit: int
+    ) -> list[tuple[uuid.UUID, uuid.UUID, AlertKind, datetime]]:
+        found = [
+            (uuid.uuid5(uuid.NAMESPACE_OID, str(key)), key[1], key[2], at)
+            for key, at in self._tx.stores.call_alerts.items()
+            if key[0] == subscription_id
+        ]
+        return sorted(found, key=lambda a: a[3], reverse=True)[:limit]
+
+
 class FakeFundingApplicationRepository(FakeRecords[FundingApplication]):
     """Applications as stored; only what the service's tests need."""
 
@@ -1182,6 +1228,10 @@ class FakeUnitOfWork:
     @property
     def cooperation_offers(self) -> FakeCooperationOfferRepository:
         return FakeCooperationOfferRepository(self._open())
+
+    @property
+    def call_subscriptions(self) -> FakeCallSubscriptionRepository:
+        return FakeCallSubscriptionRepository(self._open())
 
     @property
     def audit(self) -> FakeAuditRepository:

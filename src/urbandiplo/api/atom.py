@@ -16,7 +16,7 @@ from starlette.responses import Response
 
 from urbandiplo.api.http import json_response
 from urbandiplo.api.problems import problem_responses
-from urbandiplo.domain.access import ANONYMOUS
+from urbandiplo.domain.access import ANONYMOUS, Principal
 
 ATOM = "application/atom+xml; charset=utf-8"
 NS = "http://www.w3.org/2005/Atom"
@@ -119,10 +119,10 @@ def atom_of(feed: Feed, request: Request) -> bytes:
     return body
 
 
-def atom_response(feed: Feed, request: Request) -> Response:
-    """The feed with its ETag, or 304 when the caller holds it already; the same for
-    every caller (public records only)."""
-    return json_response(atom_of(feed, request), request, ANONYMOUS, media_type=ATOM)
+def atom_response(feed: Feed, request: Request, principal: Principal = ANONYMOUS) -> Response:
+    """The feed with its ETag, or 304 when the caller holds it already. A public feed is the
+    same for every caller (public records only); another is `principal`'s (private)."""
+    return json_response(atom_of(feed, request), request, principal, media_type=ATOM)
 
 
 def atom_responses(example: str) -> dict[int | str, dict[str, object]]:

@@ -11,6 +11,7 @@ from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBea
 
 from urbandiplo.api.tokens import InvalidToken, TokenVerifier
 from urbandiplo.domain.access import Principal
+from urbandiplo.domain.alerts import CallSubscriptionService
 from urbandiplo.domain.applications import FundingApplicationService
 from urbandiplo.domain.audit import AuditService
 from urbandiplo.domain.changes import ChangeFeedService
@@ -55,6 +56,7 @@ class Services:
     contributions: ContributionService
     news: NewsService
     cooperation_offers: CooperationOfferService
+    call_subscriptions: CallSubscriptionService
     projects: ProjectService
     co_financing: CoFinancingService
     events: EventService

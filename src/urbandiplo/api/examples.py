@@ -833,6 +833,24 @@ NEWS_ATOM = (
     ";\n"
     "</content></entry></feed>"
 )
+ALERTS_ATOM = (
+    "<?xml version='1.0' encoding='utf-8'?>\n"
+    '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="de"><id>urn:uuid:d89e3272-8a'
+    "e5-5869-a5d3-68af27df3a23</id><title>CERV: Städtepartnerschaften</title><updated"
+    '>2026-12-01T06:00:00Z</updated><link rel="self" href="https://api.example.org/v1'
+    '/call-subscriptions/019a8f0e-3c4b-7d21-9e5f-0a1b2c3d4f30/alerts.atom" /><author>'
+    "<name>Stadt Köln</name></author><generator>urbandiplo</generator><entry><id>urn:"
+    "uuid:019a8f0e-3c4b-7d21-9e5f-0a1b2c3d4f31</id><title>Aufruf offen: Städtepartner"
+    "schaften (CERV)</title><updated>2026-12-01T06:00:00Z</updated><published>2026-12"
+    '-01T06:00:00Z</published><link rel="alternate" href="https://api.example.org/v1/'
+    'funding-calls/01a1feb6-6063-7b95-baef-7c89f62400e7" /><category term="opened" />'
+    '<category term="eu" /></entry><entry><id>urn:uuid:019a8f0e-3c4b-7d21-9e5f-0a1b2c'
+    "3d4f32</id><title>Frist am 2026-12-12: Städtepartnerschaften (CERV)</title><upda"
+    "ted>2026-12-01T06:00:00Z</updated><published>2026-12-01T06:00:00Z</published><li"
+    'nk rel="alternate" href="https://api.example.org/v1/funding-calls/01a1feb6-6063-'
+    '7b95-baef-7c89f62400e7" /><category term="deadline" /><category term="eu" /></en'
+    "try></feed>"
+)
 ANNUAL_REPORT_HTML = (
     '<!DOCTYPE html><html lang="de"><head><meta charset="utf-8"><title>Jahresbericht '
     "2025</title><style>body{font-family:sans-serif;max-width:50em;margin:2em auto}h2"

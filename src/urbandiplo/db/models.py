@@ -671,6 +671,54 @@ class FundingCallTagRow(Base):
     __table_args__ = (Index("ix_funding_call_tags_tag", "tag"),)
 
 
+class CallSubscriptionRow(RecordColumns, Base):
+    """What calls an organisation wants to hear of; never public."""
+
+    __tablename__ = "call_subscriptions"
+
+    name: Mapped[str] = mapped_column(String(200))
+    organisation_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("organisations.id", ondelete="RESTRICT")
+    )
+    # The filters, as JSON lists: read with the subscription, never queried by.
+    levels: Mapped[list[str]] = mapped_column(json_type())
+    fields_of_action: Mapped[list[str]] = mapped_column(json_type())
+    sdgs: Mapped[list[int]] = mapped_column(json_type())
+    applicant_kinds: Mapped[list[str]] = mapped_column(json_type())
+    lead_days: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = (
+        Index(
+            "ix_call_subscriptions_organisation_id_created_at_id",
+            "organisation_id",
+            "created_at",
+            "id",
+        ),
+        Index("ix_call_subscriptions_created_at_id", "created_at", "id"),
+        Index("ix_call_subscriptions_updated_at_id", "updated_at", "id"),
+    )
+
+
+class CallAlertRow(Base):
+    """An alert: a call a subscription heard of, at most once per kind."""
+
+    __tablename__ = "call_alerts"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    subscription_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("call_subscriptions.id", ondelete="CASCADE")
+    )
+    call_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("funding_calls.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    __table_args__ = (
+        UniqueConstraint("subscription_id", "call_id", "kind"),
+        Index("ix_call_alerts_subscription_id_created_at", "subscription_id", "created_at"),
+        Index("ix_call_alerts_call_id", "call_id"),
+    )
+
+
 # ---- projects ----
 
 

@@ -12,6 +12,7 @@ from sqlalchemy.engine import Row
 from sqlalchemy.exc import IntegrityError
 
 from urbandiplo.db.models import (
+    CallSubscriptionRow,
     CityRow,
     CooperationOfferRow,
     DelegationMemberRow,
@@ -42,6 +43,7 @@ project_organisations = table_of(ProjectOrganisationRow)
 applied = table_of(FundingApplicationRow)
 authored = table_of(NewsRow)
 offered = table_of(CooperationOfferRow)
+subscribed = table_of(CallSubscriptionRow)
 city = table_of(CityRow).alias("city")
 
 SORT_COLUMNS: dict[str, tuple[ColumnElement[Any], type]] = {
@@ -118,11 +120,12 @@ class SqlOrganisationRepository(SqlRepository[Organisation, OrganisationQuery]):
 
     def reference_count(self, organisation_id: uuid.UUID) -> int:
         """How many records refer to the organisation (partnerships, people, delegations,
-        events, programmes, projects, applications, news, offers)."""
+        events, programmes, projects, applications, news, offers,
+        call subscriptions)."""
         tables = (associations, people, members, event_organisations, project_organisations)
         columns = [table.c.organisation_id for table in tables]
         columns += [funded.c.funder_id, applied.c.applicant_id, authored.c.author_id]
-        columns.append(offered.c.organisation_id)
+        columns += [offered.c.organisation_id, subscribed.c.organisation_id]
         return count_references(self._connection, organisation_id, columns)
 
 

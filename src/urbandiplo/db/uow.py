@@ -14,6 +14,7 @@ from urbandiplo.db.access import (
     SqlIdempotencyRepository,
     SqlRateCounterRepository,
 )
+from urbandiplo.db.alerts import SqlCallSubscriptionRepository
 from urbandiplo.db.applications import SqlFundingApplicationRepository
 from urbandiplo.db.audit import SqlAuditRepository
 from urbandiplo.db.changes import SqlChangeLog
@@ -49,6 +50,7 @@ class SqlUnitOfWork:
     contributions: SqlContributionRepository
     news: SqlNewsRepository
     cooperation_offers: SqlCooperationOfferRepository
+    call_subscriptions: SqlCallSubscriptionRepository
     audit: SqlAuditRepository
     search: SqlSearchIndex
     changes: SqlChangeLog
@@ -87,6 +89,7 @@ class SqlUnitOfWork:
         self.contributions = SqlContributionRepository(connection)
         self.news = SqlNewsRepository(connection)
         self.cooperation_offers = SqlCooperationOfferRepository(connection)
+        self.call_subscriptions = SqlCallSubscriptionRepository(connection)
         self.audit = SqlAuditRepository(connection)
         self.search = SqlSearchIndex(connection)
         self.changes = SqlChangeLog(connection)

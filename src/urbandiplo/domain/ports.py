@@ -15,6 +15,7 @@ from urbandiplo.domain.listing import Page, PageRequest, Sort
 from urbandiplo.domain.values import Visibility
 
 if TYPE_CHECKING:  # each resource's module defines its repository port and imports this one
+    from urbandiplo.domain.alerts import CallSubscriptionRepository
     from urbandiplo.domain.applications import FundingApplicationRepository
     from urbandiplo.domain.audit import AuditRepository
     from urbandiplo.domain.changes import ChangeLog
@@ -128,6 +129,8 @@ class UnitOfWork(Protocol):
     def news(self) -> NewsRepository: ...
     @property
     def cooperation_offers(self) -> CooperationOfferRepository: ...
+    @property
+    def call_subscriptions(self) -> CallSubscriptionRepository: ...
     @property
     def events(self) -> EventRepository: ...
     @property
