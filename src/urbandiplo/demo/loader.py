@@ -10,6 +10,7 @@ from datetime import date
 from importlib import resources
 from typing import Any, Protocol
 
+from urbandiplo.api.alerts import CallSubscriptionCreate
 from urbandiplo.api.applications import FundingApplicationCreate
 from urbandiplo.api.cities import CityCreate
 from urbandiplo.api.common import MoneyIn
@@ -24,13 +25,14 @@ from urbandiplo.api.partnerships import PartnershipCreate
 from urbandiplo.api.people import PersonCreate
 from urbandiplo.api.projects import ProjectCreate
 from urbandiplo.domain.access import SYSTEM, Principal
+from urbandiplo.domain.alerts import CallSubscriptionQuery, CallSubscriptionService
 from urbandiplo.domain.applications import FundingApplicationService
 from urbandiplo.domain.cities import CityService
 from urbandiplo.domain.contributions import ContributionService, ContributionStatus
 from urbandiplo.domain.delegations import DelegationService
 from urbandiplo.domain.events import EventService
 from urbandiplo.domain.funding import FundingProgrammeService
-from urbandiplo.domain.listing import MAX_PAGE_SIZE, Sort, all_pages
+from urbandiplo.domain.listing import MAX_PAGE_SIZE, PageRequest, Sort, all_pages
 from urbandiplo.domain.networks import NetworkService
 from urbandiplo.domain.news import NewsQuery, NewsService
 from urbandiplo.domain.organisations import OrganisationService
@@ -86,6 +88,8 @@ class DemoServices(Protocol):
     def contributions(self) -> ContributionService: ...
     @property
     def news(self) -> NewsService: ...
+    @property
+    def call_subscriptions(self) -> CallSubscriptionService: ...
 
 
 @dataclass
@@ -202,6 +206,7 @@ def load(services: DemoServices) -> LoadReport:
         event_ids[record["key"]] = found.id
     _load_contributions(services, report, organisation_ids, partnership_ids)
     _load_news(services, report, organisation_ids)
+    _load_subscriptions(services, report, organisation_ids)
     for record in read("delegations.json"):
         existing_delegation = delegations.find_by_title(SYSTEM, record["title"]["de"])
         report.count("delegations", created=existing_delegation is None)
@@ -288,6 +293,26 @@ def _load_news(
             "author_id": _id(organisation_ids, record.get("author")),
         }
         services.news.create(SYSTEM, NewsCreate.model_validate(values).to_fields())
+
+
+def _load_subscriptions(
+    services: DemoServices, report: LoadReport, organisation_ids: dict[str, uuid.UUID]
+) -> None:
+    """Call subscriptions, made as their organisation's contributor would make them."""
+    for record in read("call_subscriptions.json"):
+        contributor = Principal(
+            actor=f"demo:{record['organisation']}",
+            authenticated=True,
+            organisation_id=organisation_ids[record["organisation"]],
+        )
+        mine = services.call_subscriptions.list_page(
+            contributor, CallSubscriptionQuery(), Sort("created_at"), PageRequest(MAX_PAGE_SIZE)
+        )
+        exists = any(s.name == record["name"] for s in mine.items)
+        report.count("call subscriptions", created=not exists)
+        if not exists:
+            values = CallSubscriptionCreate.model_validate(_fields(record))
+            services.call_subscriptions.create(contributor, values.to_fields())
 
 
 # The moves that bring a new application to the status the data gives.
