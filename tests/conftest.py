@@ -121,11 +121,13 @@ def db(engine: Engine) -> Iterator[Engine]:
 
 
 @pytest.fixture
-def settings(db: Engine) -> Settings:
+def settings(db: Engine, tmp_path: Path) -> Settings:
     """Without rate limits: the tests make many requests a minute from one address (the
-    limits have their own tests, tests/api/test_rate_limits.py)."""
+    limits have their own tests, tests/api/test_rate_limits.py); attachments in the test's
+    own directory."""
     return Settings(
         database_url=db.url.render_as_string(hide_password=False),
+        attachments_dir=tmp_path / "attachments",
         rate_limit_contributor_writes=0,
         rate_limit_feeds=0,
     )

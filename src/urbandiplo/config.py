@@ -65,6 +65,16 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(
         default=1_048_576, ge=1024, description="Largest request body accepted (413 above)."
     )
+    max_attachment_bytes: int = Field(
+        default=10_485_760,
+        ge=1024,
+        description="Largest document attached to a record (413 above).",
+    )
+    attachments_dir: Path = Field(
+        default=Path("attachments"),
+        description="Directory the attachments' files are kept in, `attachments` in the "
+        "working directory by default (created on start); back it up with the database.",
+    )
     max_import_bytes: int = Field(
         default=20_971_520,
         ge=1024,

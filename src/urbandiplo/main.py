@@ -93,6 +93,7 @@ from urbandiplo.domain.records import RecordService
 from urbandiplo.domain.reports import AnnualReportService
 from urbandiplo.domain.search import SearchService
 from urbandiplo.domain.webhooks import WebhookService
+from urbandiplo.storage import LocalBlobStore
 
 DESCRIPTION = """\
 The API of a city's office for Europe and international affairs: partner cities and
@@ -185,7 +186,12 @@ def build_services(settings: Settings, engine: Engine) -> Services:
     news_service = NewsService(uow_factory)
     offer_service = CooperationOfferService(uow_factory)
     contribution_service = ContributionService(
-        uow_factory, event_service, news_service, offer_service
+        uow_factory,
+        event_service,
+        news_service,
+        offer_service,
+        LocalBlobStore(settings.attachments_dir),
+        settings.max_attachment_bytes,
     )
     delegation_service = DelegationService(uow_factory)
     programme_service = FundingProgrammeService(uow_factory)
@@ -335,7 +341,10 @@ def create_app(
     app.add_middleware(
         BodySizeLimit,
         max_bytes=settings.max_body_bytes,
-        larger={"/v1/imports/": settings.max_import_bytes},
+        larger={
+            "/v1/imports/": settings.max_import_bytes,
+            r"/v1/[a-z-]+/[0-9a-fA-F-]{36}/attachments$": settings.max_attachment_bytes,
+        },
     )
     if settings.cors_origins:
         app.add_middleware(

@@ -329,6 +329,14 @@ def test_no_canary_on_any_path(
         )
         assert moved.status_code == 200, moved.text
     planted["contribution"] = contribution["id"]
+    document = app_client.post(
+        f"/v1/contributions/{contribution['id']}/attachments",
+        params={"filename": f"{INTERNAL}.csv"},
+        content=f"Posten;Notiz\nSaal;{INTERNAL}\n".encode(),
+        headers={"X-API-Key": owner, "Content-Type": "text/csv"},
+    )
+    assert document.status_code == 201, document.text
+    planted["attachment"] = document.json()["id"]
     news = post(
         app_client,
         "/v1/contributions",

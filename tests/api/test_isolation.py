@@ -68,6 +68,13 @@ def test_contributor_a_reaches_nothing_of_organisation_b(
         )
         assert news.status_code == 201, news.text
         theirs.append(news.json()["id"])
+    document = app_client.post(
+        f"/v1/contributions/{theirs[0]}/attachments",
+        params={"filename": "liste.csv"},
+        content=f"Name\n{CANARY}\n".encode(),
+        headers={**headers(b), "Content-Type": "text/csv"},
+    )
+    assert document.status_code == 201, document.text
     subscribed = app_client.post(
         "/v1/call-subscriptions", json={"name": f"{CANARY} Abo"}, headers=headers(b)
     )

@@ -13,6 +13,8 @@ from types import ModuleType
 
 import pytest
 
+from urbandiplo.domain.attachments import TYPES
+
 ROOT = Path(__file__).resolve().parents[2]
 CONTRACT = ROOT / "openapi" / "openapi.json"
 PACKAGE = "urbandiplo_client"
@@ -21,12 +23,17 @@ PACKAGE = "urbandiplo_client"
 # is; without this the generator leaves the four import operations out. No post hooks: the
 # generated code need not be formatted to be imported. The Atom feeds are text to the client
 # (it has no XML type), as the calendar is.
+# Attached documents (PDF, images, office files) are files to the client too.
 CONFIG = """\
 post_hooks: []
 content_type_overrides:
   text/csv: application/octet-stream
   application/atom+xml: text/plain
-"""
+""" + "".join(
+    f"  {media_type}: application/octet-stream\n"
+    for media_type in TYPES
+    if media_type != "text/csv"
+)
 
 
 def generate(output: Path) -> str:

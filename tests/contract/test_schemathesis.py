@@ -10,12 +10,14 @@ from typing import Any
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
 from schemathesis.checks import CHECKS, load_all_checks
 from schemathesis.config import SchemathesisConfig
 from schemathesis.specs.openapi.schemas import OpenApiSchema
 
 from tests.conftest import KEPT, empty_tables, headers
 from urbandiplo.config import Settings
+from urbandiplo.domain.attachments import TYPES
 from urbandiplo.main import create_app
 
 load_all_checks()
@@ -27,6 +29,19 @@ HYPOTHESIS = settings(
     derandomize=True,
 )
 
+# Attached documents: a file of each accepted kind, or bytes of another kind (refused, 415).
+FILES = {
+    "application/pdf": b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n",
+    "image/png": b"\x89PNG\r\n\x1a\n" + bytes(16),
+    "image/jpeg": b"\xff\xd8\xff\xe0" + bytes(16),
+    "image/gif": b"GIF89a" + bytes(16),
+    "image/webp": b"RIFF\x10\x00\x00\x00WEBPVP8 " + bytes(8),
+    "text/csv": b"Posten;Betrag\nSaal;200\n",
+}
+for _media_type in TYPES:
+    schemathesis.openapi.media_type(
+        _media_type, st.sampled_from([FILES.get(_media_type, b"PK\x03\x04"), b"%PDF"]) | st.binary()
+    )
 
 CONFIG = SchemathesisConfig.from_path(Path(__file__).resolve().parents[2] / "schemathesis.toml")
 

@@ -26,6 +26,7 @@ from typing import Any, Generic, Self, TypeVar
 
 from urbandiplo.domain.alerts import AlertKind, CallSubscription, CallSubscriptionQuery
 from urbandiplo.domain.applications import FundingApplication, FundingApplicationQuery
+from urbandiplo.domain.attachments import Attachment
 from urbandiplo.domain.audit import AuditEntry, AuditQuery
 from urbandiplo.domain.changes import Change, ChangeOperation
 from urbandiplo.domain.cities import City, CityQuery
@@ -74,6 +75,7 @@ class Stores:
     projects: dict[uuid.UUID, Project] = field(default_factory=dict)
     contributions: dict[uuid.UUID, Contribution] = field(default_factory=dict)
     news: dict[uuid.UUID, News] = field(default_factory=dict)
+    attachments: dict[uuid.UUID, Attachment] = field(default_factory=dict)
     call_subscriptions: dict[uuid.UUID, CallSubscription] = field(default_factory=dict)
     call_alerts: dict[tuple[uuid.UUID, uuid.UUID, AlertKind], datetime] = field(
         default_factory=dict
@@ -104,6 +106,7 @@ class Stores:
             projects=dict(self.projects),
             contributions=dict(self.contributions),
             news=dict(self.news),
+            attachments=dict(self.attachments),
             call_subscriptions=dict(self.call_subscriptions),
             call_alerts=dict(self.call_alerts),
             cooperation_offers=dict(self.cooperation_offers),
@@ -894,6 +897,28 @@ class FakeCallSubscriptionRepository(FakeRecords[CallSubscription]):
         return sorted(found, key=lambda a: a[3], reverse=True)[:limit]
 
 
+class FakeAttachmentRepository(FakeRecords[Attachment]):
+    @property
+    def _stored(self) -> dict[uuid.UUID, Attachment]:
+        return self._tx.stores.attachments
+
+    def of(self, owner_type: str, owner_id: uuid.UUID) -> list[Attachment]:
+        return [
+            a
+            for a in self._stored.values()
+            if a.owner_type == owner_type and a.owner_id == owner_id
+        ]
+
+    def delete_of(self, owner_type: str, owner_id: uuid.UUID) -> list[str]:
+        gone = self.of(owner_type, owner_id)
+        for attachment in gone:
+            self.delete(attachment.id)
+        return [a.sha256 for a in gone]
+
+    def in_use(self, digest: str) -> bool:
+        return any(a.sha256 == digest for a in self._stored.values())
+
+
 class FakeFundingApplicationRepository(FakeRecords[FundingApplication]):
     """Applications as stored; only what the service's tests need."""
 
@@ -1232,6 +1257,10 @@ class FakeUnitOfWork:
     @property
     def call_subscriptions(self) -> FakeCallSubscriptionRepository:
         return FakeCallSubscriptionRepository(self._open())
+
+    @property
+    def attachments(self) -> FakeAttachmentRepository:
+        return FakeAttachmentRepository(self._open())
 
     @property
     def audit(self) -> FakeAuditRepository:

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.responses import Response
 
 from urbandiplo.api import resource
+from urbandiplo.api.attachments import add_attachment_routes
 from urbandiplo.api.common import (
     LIST_RESPONSES,
     Cursor,
@@ -504,3 +505,11 @@ def transition(
             principal, contribution_id, body.status, note=body.note, precondition=precondition
         ),
     )
+
+
+add_attachment_routes(
+    router,
+    collection="contributions",
+    noun="contribution",
+    service=lambda services: services.contributions,
+)

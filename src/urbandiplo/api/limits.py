@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -19,14 +20,15 @@ class BodySizeLimit:
     def __init__(
         self, app: ASGIApp, max_bytes: int, larger: Mapping[str, int] | None = None
     ) -> None:
-        """`larger`: other limits for paths under these prefixes (CSV imports)."""
+        """`larger`: other limits for paths these patterns match from their start (CSV
+        imports, attached documents)."""
         self.app = app
         self.max_bytes = max_bytes
-        self.larger = dict(larger or {})
+        self.larger = [(re.compile(pattern), limit) for pattern, limit in (larger or {}).items()]
 
     def _limit(self, path: str) -> int:
-        for prefix, limit in self.larger.items():
-            if path.startswith(prefix):
+        for pattern, limit in self.larger:
+            if pattern.match(path):
                 return limit
         return self.max_bytes
 

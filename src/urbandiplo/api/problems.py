@@ -20,6 +20,7 @@ from starlette.routing import Match
 
 from urbandiplo.api.guards import error_headers
 from urbandiplo.api.permissions import OPERATION_ROLES
+from urbandiplo.domain.attachments import TooLarge, UnsupportedType
 from urbandiplo.domain.errors import (
     Conflict,
     DomainError,
@@ -218,7 +219,8 @@ PROBLEM_TYPES: tuple[ProblemType, ...] = (
         413,
         "Request body too large",
         "The body is larger than this deployment accepts: 1 MiB by default, 20 MiB for CSV "
-        "imports (`URBANDIPLO_MAX_BODY_BYTES`, `URBANDIPLO_MAX_IMPORT_BYTES`).",
+        "imports, 10 MiB for an attached document (`URBANDIPLO_MAX_BODY_BYTES`, "
+        "`URBANDIPLO_MAX_IMPORT_BYTES`, `URBANDIPLO_MAX_ATTACHMENT_BYTES`).",
         "Send less per request; split a large CSV file, or have it imported with `urbandiplo "
         "import` on the server.",
     ),
@@ -227,7 +229,10 @@ PROBLEM_TYPES: tuple[ProblemType, ...] = (
         415,
         "Unsupported media type",
         "The body is not of the media type the operation reads: `application/json` for "
-        "JSON bodies, `text/csv` for imports.",
+        "JSON bodies, `text/csv` for imports. An attached document must be what its "
+        "`Content-Type` and its file name say, as read from its bytes (a `.pdf` that is not "
+        "a PDF is refused), and of a kind accepted: PDF, PNG, JPEG, GIF, WebP, CSV, Office "
+        "Open XML or OpenDocument.",
         "Send the `Content-Type` the operation documents.",
     ),
     ProblemType(
@@ -287,6 +292,8 @@ PROBLEMS_BY_SLUG: dict[str, ProblemType] = {kind.slug: kind for kind in PROBLEM_
 # Domain errors to problem types. Most specific first.
 DOMAIN_ERRORS: list[tuple[type[DomainError], str]] = [
     (NotFound, "not-found"),
+    (UnsupportedType, "unsupported-media-type"),
+    (TooLarge, "payload-too-large"),
     (Erased, "erased"),
     (IdempotencyKeyReused, "idempotency-key-reused"),
     (CurrencyMismatch, "currency-mismatch"),
@@ -488,7 +495,8 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, error: RequestValidationError) -> Response:
         content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-        if request.method in {"POST", "PATCH", "PUT"} and not _is_json(content_type):
+        about_body = any(e["loc"][:1] == ("body",) for e in error.errors())
+        if about_body and request.method in {"POST", "PATCH", "PUT"} and not _is_json(content_type):
             return problem(415, "send the body as application/json")
         if any(e.get("type") == "json_invalid" for e in error.errors()):
             return problem(400, "the body is not valid JSON")

@@ -719,6 +719,28 @@ class CallAlertRow(Base):
     )
 
 
+class AttachmentRow(Base):
+    """A document of a record (its owner: a collection and an id, no foreign key, as the
+    owners are of several kinds); the bytes are in the store, by their SHA-256."""
+
+    __tablename__ = "attachments"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    owner_type: Mapped[str] = mapped_column(String(40))
+    owner_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    filename: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(BigInteger)
+    sha256: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_by: Mapped[str] = mapped_column(String(200))
+
+    __table_args__ = (
+        Index("ix_attachments_owner_type_owner_id", "owner_type", "owner_id"),
+        Index("ix_attachments_sha256", "sha256"),
+    )
+
+
 # ---- projects ----
 
 

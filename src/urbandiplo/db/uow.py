@@ -16,6 +16,7 @@ from urbandiplo.db.access import (
 )
 from urbandiplo.db.alerts import SqlCallSubscriptionRepository
 from urbandiplo.db.applications import SqlFundingApplicationRepository
+from urbandiplo.db.attachments import SqlAttachmentRepository
 from urbandiplo.db.audit import SqlAuditRepository
 from urbandiplo.db.changes import SqlChangeLog
 from urbandiplo.db.cities import SqlCityRepository
@@ -51,6 +52,7 @@ class SqlUnitOfWork:
     news: SqlNewsRepository
     cooperation_offers: SqlCooperationOfferRepository
     call_subscriptions: SqlCallSubscriptionRepository
+    attachments: SqlAttachmentRepository
     audit: SqlAuditRepository
     search: SqlSearchIndex
     changes: SqlChangeLog
@@ -90,6 +92,7 @@ class SqlUnitOfWork:
         self.news = SqlNewsRepository(connection)
         self.cooperation_offers = SqlCooperationOfferRepository(connection)
         self.call_subscriptions = SqlCallSubscriptionRepository(connection)
+        self.attachments = SqlAttachmentRepository(connection)
         self.audit = SqlAuditRepository(connection)
         self.search = SqlSearchIndex(connection)
         self.changes = SqlChangeLog(connection)

@@ -17,6 +17,7 @@ from urbandiplo.domain.values import Visibility
 if TYPE_CHECKING:  # each resource's module defines its repository port and imports this one
     from urbandiplo.domain.alerts import CallSubscriptionRepository
     from urbandiplo.domain.applications import FundingApplicationRepository
+    from urbandiplo.domain.attachments import AttachmentRepository
     from urbandiplo.domain.audit import AuditRepository
     from urbandiplo.domain.changes import ChangeLog
     from urbandiplo.domain.cities import CityRepository
@@ -131,6 +132,8 @@ class UnitOfWork(Protocol):
     def cooperation_offers(self) -> CooperationOfferRepository: ...
     @property
     def call_subscriptions(self) -> CallSubscriptionRepository: ...
+    @property
+    def attachments(self) -> AttachmentRepository: ...
     @property
     def events(self) -> EventRepository: ...
     @property
