@@ -15,19 +15,18 @@ from sqlalchemy.exc import IntegrityError
 
 from urbandiplo.db.models import CallAlertRow, CallSubscriptionRow, OrganisationRow, table_of
 from urbandiplo.db.records import QUERY_ONLY, SqlRepository
+from urbandiplo.db.refs import organisation_ref_columns, organisation_ref_from
 from urbandiplo.domain.alerts import AlertKind, CallSubscription, CallSubscriptionQuery
 from urbandiplo.domain.funding import FundingLevel
 from urbandiplo.domain.ids import new_id
 from urbandiplo.domain.organisations import OrganisationKind
 from urbandiplo.domain.records import utcnow
-from urbandiplo.domain.refs import OrganisationRef
 from urbandiplo.domain.taxonomies import FieldOfAction
 from urbandiplo.domain.values import Visibility
 
 subscriptions = table_of(CallSubscriptionRow)
 alerts = table_of(CallAlertRow)
 organisation = table_of(OrganisationRow).alias("subscriber")
-ORGANISATION = ("name", "kind", "website", "visibility")
 
 SORT_COLUMNS: dict[str, tuple[ColumnElement[Any], type]] = {
     "created_at": (subscriptions.c.created_at, datetime),
@@ -42,7 +41,7 @@ class SqlCallSubscriptionRepository(SqlRepository[CallSubscription, CallSubscrip
     def select(self) -> Select[Any]:
         return select(
             *(c for c in subscriptions.c if c.name not in QUERY_ONLY),
-            *(organisation.c[name].label(f"organisation__{name}") for name in ORGANISATION),
+            *organisation_ref_columns(organisation, "organisation"),
         ).select_from(
             subscriptions.join(organisation, organisation.c.id == subscriptions.c.organisation_id)
         )
@@ -119,13 +118,7 @@ def _subscription(values: Any) -> CallSubscription:
         id=values["id"],
         name=values["name"],
         organisation_id=values["organisation_id"],
-        organisation=OrganisationRef(
-            id=values["organisation_id"],
-            name=values["organisation__name"],
-            kind=values["organisation__kind"],
-            website=values["organisation__website"],
-            visibility=Visibility(values["organisation__visibility"]),
-        ),
+        organisation=organisation_ref_from(values, "organisation", values["organisation_id"]),
         levels=tuple(FundingLevel(v) for v in values["levels"]),
         fields_of_action=tuple(FieldOfAction(v) for v in values["fields_of_action"]),
         sdgs=tuple(values["sdgs"]),

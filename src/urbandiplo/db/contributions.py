@@ -13,6 +13,7 @@ from sqlalchemy.engine import Row
 
 from urbandiplo.db.models import ContributionRow, OrganisationRow, table_of
 from urbandiplo.db.records import QUERY_ONLY, SqlRepository, history_document, history_of
+from urbandiplo.db.refs import organisation_ref_columns, organisation_ref_from
 from urbandiplo.db.search import contains_folded
 from urbandiplo.domain.contributions import (
     Contribution,
@@ -26,13 +27,11 @@ from urbandiplo.domain.contributions import (
 from urbandiplo.domain.events import EventKind, Venue
 from urbandiplo.domain.news import LINK_FIELDS
 from urbandiplo.domain.offers import OfferDirection, Sector
-from urbandiplo.domain.refs import OrganisationRef
 from urbandiplo.domain.taxonomies import FieldOfAction
 from urbandiplo.domain.values import DatePrecision, I18nText, Visibility, fold_for_search
 
 contributions = table_of(ContributionRow)
 organisation = table_of(OrganisationRow).alias("organisation")
-ORGANISATION = ("name", "kind", "website", "visibility")
 
 SORT_COLUMNS: dict[str, tuple[ColumnElement[Any], type]] = {
     "created_at": (contributions.c.created_at, datetime),
@@ -47,7 +46,7 @@ class SqlContributionRepository(SqlRepository[Contribution, ContributionQuery]):
     def select(self) -> Select[Any]:
         return select(
             *(c for c in contributions.c if c.name not in QUERY_ONLY),
-            *(organisation.c[name].label(f"organisation__{name}") for name in ORGANISATION),
+            *organisation_ref_columns(organisation, "organisation"),
         ).select_from(
             contributions.join(organisation, organisation.c.id == contributions.c.organisation_id)
         )
@@ -217,13 +216,7 @@ def _contribution(values: Any) -> Contribution:
         record_id=values["record_id"],
         message=values["message"],
         organisation_id=values["organisation_id"],
-        organisation=OrganisationRef(
-            id=values["organisation_id"],
-            name=values["organisation__name"],
-            kind=values["organisation__kind"],
-            website=values["organisation__website"],
-            visibility=Visibility(values["organisation__visibility"]),
-        ),
+        organisation=organisation_ref_from(values, "organisation", values["organisation_id"]),
         status=ContributionStatus(values["status"]),
         history=history_of(values["history"], ContributionStatus),
         visibility=Visibility(values["visibility"]),

@@ -24,10 +24,9 @@ from urbandiplo.db.models import (
     table_of,
 )
 from urbandiplo.db.records import QUERY_ONLY, SqlRepository, text_or_none
-from urbandiplo.db.refs import grouped
+from urbandiplo.db.refs import grouped, organisation_ref_columns, organisation_ref_from
 from urbandiplo.db.search import contains_folded
 from urbandiplo.domain.news import LINK_FIELDS, News, NewsLink, NewsQuery
-from urbandiplo.domain.refs import OrganisationRef
 from urbandiplo.domain.values import I18nText, Visibility, fold_for_search
 
 news = table_of(NewsRow)
@@ -105,10 +104,7 @@ class SqlNewsRepository(SqlRepository[News, NewsQuery]):
     def select(self) -> Select[Any]:
         return select(
             *(c for c in news.c if c.name not in QUERY_ONLY),
-            author.c.name.label("author__name"),
-            author.c.kind.label("author__kind"),
-            author.c.website.label("author__website"),
-            author.c.visibility.label("author__visibility"),
+            *organisation_ref_columns(author, "author"),
         ).select_from(news.outerjoin(author, author.c.id == news.c.author_id))
 
     def conditions(self, query: NewsQuery) -> list[ColumnElement[bool]]:
@@ -192,13 +188,7 @@ def _news(values: Any, found: tuple[NewsLink, ...]) -> News:
         author_id=values["author_id"],
         author=None
         if values["author_id"] is None
-        else OrganisationRef(
-            id=values["author_id"],
-            name=values["author__name"],
-            kind=values["author__kind"],
-            website=values["author__website"],
-            visibility=Visibility(values["author__visibility"]),
-        ),
+        else organisation_ref_from(values, "author", values["author_id"]),
         links=found,
         notes=values["notes"],
         visibility=Visibility(values["visibility"]),

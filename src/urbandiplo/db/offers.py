@@ -19,7 +19,12 @@ from urbandiplo.db.models import (
     table_of,
 )
 from urbandiplo.db.records import QUERY_ONLY, SqlRepository, text_or_none
-from urbandiplo.db.refs import city_ref_columns, city_ref_from
+from urbandiplo.db.refs import (
+    city_ref_columns,
+    city_ref_from,
+    organisation_ref_columns,
+    organisation_ref_from,
+)
 from urbandiplo.db.search import contains_folded
 from urbandiplo.db.tags import Tags, field_tag, read_tags, sdg_tag, tagged, tags_of
 from urbandiplo.domain.offers import (
@@ -28,7 +33,6 @@ from urbandiplo.domain.offers import (
     OfferDirection,
     Sector,
 )
-from urbandiplo.domain.refs import OrganisationRef
 from urbandiplo.domain.values import I18nText, Visibility, fold_for_search
 
 offers = table_of(CooperationOfferRow)
@@ -54,10 +58,7 @@ class SqlCooperationOfferRepository(SqlRepository[CooperationOffer, CooperationO
     def select(self) -> Select[Any]:
         return select(
             *(c for c in offers.c if c.name not in QUERY_ONLY),
-            organisation.c.name.label("organisation__name"),
-            organisation.c.kind.label("organisation__kind"),
-            organisation.c.website.label("organisation__website"),
-            organisation.c.visibility.label("organisation__visibility"),
+            *organisation_ref_columns(organisation, "organisation"),
             *city_ref_columns(city, "city"),
             partnership.c.visibility.label("partnership__visibility"),
             partnership_city.c.visibility.label("partnership__city_visibility"),
@@ -153,13 +154,7 @@ def _offer(values: Any, labels: Tags) -> CooperationOffer:
         organisation_id=values["organisation_id"],
         organisation=None
         if values["organisation_id"] is None
-        else OrganisationRef(
-            id=values["organisation_id"],
-            name=values["organisation__name"],
-            kind=values["organisation__kind"],
-            website=values["organisation__website"],
-            visibility=Visibility(values["organisation__visibility"]),
-        ),
+        else organisation_ref_from(values, "organisation", values["organisation_id"]),
         notes=values["notes"],
         visibility=Visibility(values["visibility"]),
         created_at=values["created_at"],

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 from sqlalchemy import ColumnElement, Connection, FromClause, Table, select
 
 from urbandiplo.db.models import CityRow, PartnershipRow, table_of
-from urbandiplo.domain.refs import CityRef, LinkRef
+from urbandiplo.domain.refs import CityRef, LinkRef, OrganisationRef
 from urbandiplo.domain.values import Visibility, strictest
 
 T = TypeVar("T")
@@ -29,6 +29,25 @@ def city_ref_from(values: Any, prefix: str) -> CityRef:
         name=values[f"{prefix}__name"],
         names=values[f"{prefix}__names"] or {},
         country_code=values[f"{prefix}__country_code"],
+        visibility=Visibility(values[f"{prefix}__visibility"]),
+    )
+
+
+ORGANISATION_REF_FIELDS = ("name", "kind", "website", "visibility")
+
+
+def organisation_ref_columns(table: FromClause, prefix: str) -> list[ColumnElement[Any]]:
+    """The columns of an organisation reference (its id is the referring row's), labelled
+    `prefix__name`."""
+    return [table.c[name].label(f"{prefix}__{name}") for name in ORGANISATION_REF_FIELDS]
+
+
+def organisation_ref_from(values: Any, prefix: str, organisation_id: Any) -> OrganisationRef:
+    return OrganisationRef(
+        id=organisation_id,
+        name=values[f"{prefix}__name"],
+        kind=values[f"{prefix}__kind"],
+        website=values[f"{prefix}__website"],
         visibility=Visibility(values[f"{prefix}__visibility"]),
     )
 

@@ -11,23 +11,22 @@ the missing alerts and no others."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any, Protocol
 
 from urbandiplo.domain.access import ANONYMOUS, STAFF, Principal, Role
 from urbandiplo.domain.audit import AuditOperation
-from urbandiplo.domain.errors import FieldProblem, InvalidData, StaleVersion
+from urbandiplo.domain.errors import FieldProblem, InvalidData
 from urbandiplo.domain.funding import CallStatus, FundingCall, FundingCallQuery, FundingLevel
-from urbandiplo.domain.ids import new_id
-from urbandiplo.domain.listing import MAX_PAGE_SIZE, Page, PageRequest, Sort, all_pages
+from urbandiplo.domain.listing import MAX_PAGE_SIZE, PageRequest, Sort, all_pages
 from urbandiplo.domain.organisations import OrganisationKind
+from urbandiplo.domain.owned import OwnedRecordService, owning_organisation
 from urbandiplo.domain.ports import Repository, UnitOfWork, UnitOfWorkFactory
 from urbandiplo.domain.records import (
     Precondition,
-    RecordService,
     check_precondition,
     utcnow,
 )
@@ -121,7 +120,7 @@ class CallSubscriptionRepository(Repository[CallSubscription, CallSubscriptionQu
 
 
 class CallSubscriptionService(
-    RecordService[CallSubscriptionFields, CallSubscription, CallSubscriptionQuery]
+    OwnedRecordService[CallSubscriptionFields, CallSubscription, CallSubscriptionQuery]
 ):
     """Subscriptions, reached by their organisation's contributors and by staff; another
     organisation's is a 404, as a record that does not exist."""
@@ -130,33 +129,12 @@ class CallSubscriptionService(
     fields_type = CallSubscriptionFields
     record_class = CallSubscription
     query_class = CallSubscriptionQuery
-    collection = None  # not in the change feed or the search index: never public
 
     def __init__(self, uow_factory: UnitOfWorkFactory) -> None:
         super().__init__(uow_factory)
 
     def repository(self, uow: UnitOfWork) -> CallSubscriptionRepository:
         return uow.call_subscriptions
-
-    def visible_to(self, record: CallSubscription, principal: Principal) -> bool:
-        if principal.is_contributor:
-            return principal.acts_for(record.organisation_id)
-        return principal.role is not None and principal.may_see(record.visibility)
-
-    def list_page(
-        self, principal: Principal, query: CallSubscriptionQuery, sort: Sort, page: PageRequest
-    ) -> Page[CallSubscription]:
-        principal.require_contributor_or(Role.READER)
-        if principal.is_contributor:
-            if query.organisation_id not in (None, principal.organisation_id):
-                return Page([], None)
-            query = replace(query, organisation_id=principal.organisation_id)
-        with self._uow() as uow:
-            return self.repository(uow).list_page(query, STAFF, sort, page)
-
-    def get(self, principal: Principal, record_id: uuid.UUID) -> CallSubscription:
-        principal.require_contributor_or(Role.READER)
-        return super().get(principal, record_id)
 
     def prepare(
         self,
@@ -171,18 +149,9 @@ class CallSubscriptionService(
             problems.append(FieldProblem("name", "must not be empty"))
         if not 0 <= draft.lead_days <= 366:
             problems.append(FieldProblem("lead_days", "0 to 366 days"))
-        organisation = None
-        if principal.is_contributor:
-            organisation = uow.organisations.get(principal.organisation_id)  # type: ignore[arg-type]
-            if draft.organisation_id not in (None, principal.organisation_id):
-                problems.append(FieldProblem("organisation_id", "your own organisation only"))
-        elif draft.organisation_id is None:
-            problems.append(FieldProblem("organisation_id", "the subscribing organisation"))
-        else:
-            organisation = uow.organisations.get(draft.organisation_id)
-            if organisation is None or not principal.may_see(organisation.visibility):
-                organisation = None
-                problems.append(FieldProblem("organisation_id", "no such organisation"))
+        organisation = owning_organisation(
+            uow, principal, draft.organisation_id, "the subscribing organisation", problems
+        )
         sdgs: tuple[int, ...] = ()
         try:
             sdgs = check_sdgs(draft.sdgs)
@@ -201,58 +170,6 @@ class CallSubscriptionService(
             "organisation_id": organisation.id,
             "organisation": organisation_ref(organisation),
         }
-
-    def create(
-        self, principal: Principal, data: CallSubscriptionFields, *, before_commit: Any = None
-    ) -> CallSubscription:
-        principal.require_contributor_or(Role.EDITOR)
-        now = utcnow()
-        with self._uow(write=True) as uow:
-            values = self.prepare(uow, principal, data, None, self.field_names)
-            record = CallSubscription(
-                **values, id=new_id(), created_at=now, updated_at=now, version=1
-            )
-            uow.call_subscriptions.add(record)
-            self.written(uow, principal, AuditOperation.CREATE, record.id, None, record, now)
-            if before_commit is not None:
-                before_commit(uow, record)
-            uow.commit()
-        return record
-
-    def update(
-        self,
-        principal: Principal,
-        record_id: uuid.UUID,
-        changes: Mapping[str, Any],
-        precondition: Precondition[CallSubscription] | None = None,
-    ) -> CallSubscription:
-        principal.require_contributor_or(Role.EDITOR)
-        unknown = set(changes) - self.field_names
-        if unknown:
-            raise InvalidData(
-                "unknown fields",
-                [FieldProblem(name, "not a field of a subscription") for name in unknown],
-            )
-        with self._uow(write=True) as uow:
-            current = self._visible(uow, principal, record_id)
-            check_precondition(current, precondition)
-            if all(getattr(current, name) == value for name, value in changes.items()):
-                return current
-            values = self.prepare(uow, principal, replace(current, **changes), current, changes)
-            changed = replace(current, **values, updated_at=utcnow(), version=current.version + 1)
-            if not uow.call_subscriptions.update(changed, expected_version=current.version):
-                raise StaleVersion()
-            self.written(
-                uow,
-                principal,
-                AuditOperation.UPDATE,
-                record_id,
-                current,
-                changed,
-                changed.updated_at,
-            )
-            uow.commit()
-        return changed
 
     def delete(
         self,

@@ -16,14 +16,14 @@ office's only."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, Protocol
 
 from urbandiplo.domain import audit
-from urbandiplo.domain.access import STAFF, Principal, Role
+from urbandiplo.domain.access import Principal, Role
 from urbandiplo.domain.attachments import (
     DEFAULT_MAX_BYTES,
     MAX_ATTACHMENTS,
@@ -49,8 +49,7 @@ from urbandiplo.domain.events import (
     EventService,
     Venue,
 )
-from urbandiplo.domain.ids import new_id
-from urbandiplo.domain.listing import MAX_PAGE_SIZE, Page, PageRequest, Sort
+from urbandiplo.domain.listing import MAX_PAGE_SIZE, PageRequest, Sort
 from urbandiplo.domain.news import NewsFields, NewsService
 from urbandiplo.domain.offers import (
     CooperationOfferFields,
@@ -58,6 +57,7 @@ from urbandiplo.domain.offers import (
     OfferDirection,
     Sector,
 )
+from urbandiplo.domain.owned import OwnedRecordService, owning_organisation
 from urbandiplo.domain.ports import Repository, UnitOfWork, UnitOfWorkFactory
 from urbandiplo.domain.records import (
     Precondition,
@@ -298,7 +298,7 @@ def _blank(value: str | None) -> bool:
     return value is not None and not value.strip()
 
 
-class ContributionService(RecordService[ContributionFields, Contribution, ContributionQuery]):
+class ContributionService(OwnedRecordService[ContributionFields, Contribution, ContributionQuery]):
     """Drafting, reviewing and publishing contributions; a contributor reaches only its own
     organisation's, and anything else is a 404 to it, as a record that does not exist."""
 
@@ -306,9 +306,9 @@ class ContributionService(RecordService[ContributionFields, Contribution, Contri
     fields_type = ContributionFields
     record_class = Contribution
     query_class = ContributionQuery
-    # Not in the change feed or the search index, which are read outside the office: the
-    # audit log keeps every step, and what is published comes through its own collection.
-    collection = None
+    # Not in the change feed or the search index (OwnedRecordService), which are read
+    # outside the office: the audit log keeps every step, and what is published comes
+    # through its own collection.
 
     def __init__(
         self,
@@ -331,25 +331,8 @@ class ContributionService(RecordService[ContributionFields, Contribution, Contri
     def repository(self, uow: UnitOfWork) -> ContributionRepository:
         return uow.contributions
 
-    def visible_to(self, record: Contribution, principal: Principal) -> bool:
-        if principal.is_contributor:
-            return principal.acts_for(record.organisation_id)
-        return principal.role is not None and principal.may_see(record.visibility)
-
-    def list_page(
-        self, principal: Principal, query: ContributionQuery, sort: Sort, page: PageRequest
-    ) -> Page[Contribution]:
-        principal.require_contributor_or(Role.READER)
-        if principal.is_contributor:
-            if query.organisation_id not in (None, principal.organisation_id):
-                return Page([], None)  # another organisation's: as if it had none
-            query = replace(query, organisation_id=principal.organisation_id)
-        with self._uow() as uow:
-            return self.repository(uow).list_page(query, STAFF, sort, page)
-
-    def get(self, principal: Principal, record_id: uuid.UUID) -> Contribution:
-        principal.require_contributor_or(Role.READER)
-        return super().get(principal, record_id)
+    def check_changeable(self, principal: Principal, current: Contribution) -> None:
+        _check_editable(principal, current)
 
     def find_by_title(self, principal: Principal, title_de: str) -> Contribution | None:
         """The caller's organisation's first contribution proposing this German title."""
@@ -372,18 +355,9 @@ class ContributionService(RecordService[ContributionFields, Contribution, Contri
         changed: Any,
     ) -> dict[str, Any]:
         problems: list[FieldProblem] = []
-        organisation = None
-        if principal.is_contributor:
-            organisation = uow.organisations.get(principal.organisation_id)  # type: ignore[arg-type]
-            if draft.organisation_id not in (None, principal.organisation_id):
-                problems.append(FieldProblem("organisation_id", "your own organisation only"))
-        elif draft.organisation_id is None:
-            problems.append(FieldProblem("organisation_id", "the contributing organisation"))
-        else:
-            organisation = uow.organisations.get(draft.organisation_id)
-            if organisation is None or not principal.may_see(organisation.visibility):
-                organisation = None
-                problems.append(FieldProblem("organisation_id", "no such organisation"))
+        organisation = owning_organisation(
+            uow, principal, draft.organisation_id, "the contributing organisation", problems
+        )
         if _blank(draft.message):
             problems.append(FieldProblem("message", "must not be empty"))
         for kind, publishing in PUBLISHING.items():
@@ -442,62 +416,6 @@ class ContributionService(RecordService[ContributionFields, Contribution, Contri
                 for problem in error.problems
             ]
         return []
-
-    def create(
-        self,
-        principal: Principal,
-        data: ContributionFields,
-        *,
-        before_commit: Any = None,
-    ) -> Contribution:
-        principal.require_contributor_or(Role.EDITOR)
-        now = utcnow()
-        with self._uow(write=True) as uow:
-            values = self.prepare(uow, principal, data, None, self.field_names)
-            record = Contribution(**values, id=new_id(), created_at=now, updated_at=now, version=1)
-            uow.contributions.add(record)
-            self.written(uow, principal, AuditOperation.CREATE, record.id, None, record, now)
-            if before_commit is not None:
-                before_commit(uow, record)
-            uow.commit()
-        return record
-
-    def update(
-        self,
-        principal: Principal,
-        record_id: uuid.UUID,
-        changes: Mapping[str, Any],
-        precondition: Precondition[Contribution] | None = None,
-    ) -> Contribution:
-        principal.require_contributor_or(Role.EDITOR)
-        unknown = set(changes) - self.field_names
-        if unknown:
-            raise InvalidData(
-                "unknown fields",
-                [FieldProblem(name, "not a field of a contribution") for name in unknown],
-            )
-        with self._uow(write=True) as uow:
-            current = self._visible(uow, principal, record_id)
-            check_precondition(current, precondition)
-            _check_editable(principal, current)
-            if all(getattr(current, name) == value for name, value in changes.items()):
-                return current
-            draft = replace(current, **changes)
-            values = self.prepare(uow, principal, draft, current, set(changes))
-            changed = replace(current, **values, updated_at=utcnow(), version=current.version + 1)
-            if not uow.contributions.update(changed, expected_version=current.version):
-                raise StaleVersion()
-            self.written(
-                uow,
-                principal,
-                AuditOperation.UPDATE,
-                record_id,
-                current,
-                changed,
-                changed.updated_at,
-            )
-            uow.commit()
-        return changed
 
     def delete(
         self,
