@@ -20,6 +20,8 @@ from urbandiplo.db import migrate
 from urbandiplo.db.engine import make_engine
 from urbandiplo.db.models import Base
 from urbandiplo.domain.access import SYSTEM, Role
+from urbandiplo.domain.cities import CityFields
+from urbandiplo.domain.funding import FundingLevel, FundingProgrammeFields
 from urbandiplo.domain.organisations import OrganisationFields, OrganisationKind
 from urbandiplo.domain.values import Visibility
 from urbandiplo.main import build_services, create_app
@@ -167,6 +169,40 @@ def contributors(settings: Settings, db: Engine) -> dict[str, dict[str, str]]:
         _key, plain = services.api_keys.create(f"contributor {name}", None, organisation.id)
         found[name] = {"X-API-Key": plain, "organisation_id": str(organisation.id)}
     return found
+
+
+@pytest.fixture
+def funds(settings: Settings, db: Engine) -> dict[str, str]:
+    """The city's own fund (its funder the office, a department of the home city) and a
+    fund of another funder."""
+    services = build_services(settings, db)
+    home = services.cities.create(SYSTEM, CityFields(name="Köln", country_code="DE"))
+    office = services.organisations.create(
+        SYSTEM,
+        OrganisationFields(
+            name="Büro für Europa und Internationales",
+            kind=OrganisationKind.CITY_DEPARTMENT,
+            city_id=home.id,
+        ),
+    )
+    ministry = services.organisations.create(
+        SYSTEM, OrganisationFields(name="Ministerium", kind=OrganisationKind.PUBLIC_BODY)
+    )
+    own = services.funding_programmes.create(
+        SYSTEM,
+        FundingProgrammeFields(
+            name="Fördertopf Kommunale Entwicklungszusammenarbeit",
+            level=FundingLevel.MUNICIPAL,
+            funder_id=office.id,
+        ),
+    )
+    other = services.funding_programmes.create(
+        SYSTEM,
+        FundingProgrammeFields(
+            name="Landesprogramm", level=FundingLevel.STATE, funder_id=ministry.id
+        ),
+    )
+    return {"own": str(own.id), "other": str(other.id)}
 
 
 def headers(contributor: dict[str, str]) -> dict[str, str]:

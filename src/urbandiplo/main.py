@@ -61,7 +61,7 @@ from urbandiplo.db.engine import make_engine
 from urbandiplo.db.migrate import current_revision, head_revision
 from urbandiplo.db.uow import SqlUnitOfWorkFactory
 from urbandiplo.domain.alerts import CallSubscriptionService
-from urbandiplo.domain.applications import FundingApplicationService
+from urbandiplo.domain.applications import FundingApplicationService, HomeFunds
 from urbandiplo.domain.audit import AuditService
 from urbandiplo.domain.changes import ChangeFeedService
 from urbandiplo.domain.cities import CityService, HomeCity
@@ -177,7 +177,10 @@ def build_services(settings: Settings, engine: Engine) -> Services:
     home = HomeCity(settings.home_city, settings.home_country)
     city_service = CityService(uow_factory, home)
     project_service = ProjectService(uow_factory)
-    application_service = FundingApplicationService(uow_factory)
+    store = LocalBlobStore(settings.attachments_dir)
+    application_service = FundingApplicationService(
+        uow_factory, HomeFunds(home), store, settings.max_attachment_bytes
+    )
     partnership_service = PartnershipService(uow_factory, home)
     organisation_service = OrganisationService(uow_factory)
     person_service = PersonService(uow_factory)
@@ -190,7 +193,7 @@ def build_services(settings: Settings, engine: Engine) -> Services:
         event_service,
         news_service,
         offer_service,
-        LocalBlobStore(settings.attachments_dir),
+        store,
         settings.max_attachment_bytes,
     )
     delegation_service = DelegationService(uow_factory)

@@ -355,6 +355,56 @@ def test_no_canary_on_any_path(
         app_client, "/v1/call-subscriptions", {"X-API-Key": owner}, name=f"Abo {INTERNAL}"
     )
     planted["subscription"] = subscription["id"]
+    # Its application to the city's fund, decided, with documents of its own and a report's.
+    fund = app_client.get(
+        "/v1/funding-programmes", params={"q": "Kommunale Entwicklungszusammenarbeit"}
+    ).json()["items"][0]
+    application = post(
+        app_client,
+        "/v1/funding-applications",
+        {"X-API-Key": owner},
+        title=f"Antrag {INTERNAL}",
+        direction="incoming",
+        applicant_id=planted["public_organisation"],
+        programme_id=fund["id"],
+    )
+    url = f"/v1/funding-applications/{application['id']}"
+    for caller, status in (({"X-API-Key": owner}, "submitted"), (keys["editor"], "under_review")):
+        moved = app_client.post(
+            f"{url}/transitions",
+            json={"status": status, "note": f"Notiz {INTERNAL}"},
+            headers=caller,
+        )
+        assert moved.status_code == 200, moved.text
+    paper = app_client.post(
+        f"{url}/attachments",
+        params={"filename": f"{INTERNAL}.csv"},
+        content=f"Posten;Betrag\n{INTERNAL};100\n".encode(),
+        headers={**keys["editor"], "Content-Type": "text/csv"},
+    )
+    assert paper.status_code == 201, paper.text
+    approved = app_client.post(
+        f"{url}/transitions", json={"status": "approved"}, headers=keys["editor"]
+    )
+    assert approved.status_code == 200, approved.text
+    reports = app_client.patch(
+        url, json={"reports": [{"due_on": "2026-12-31"}]}, headers=keys["editor"]
+    )
+    assert reports.status_code == 200, reports.text
+    report_id = reports.json()["reports"][0]["id"]
+    proof = app_client.post(
+        f"{url}/attachments",
+        params={"filename": f"{INTERNAL}-nachweis.csv", "report_id": report_id},
+        content=f"Nachweis\n{INTERNAL}\n".encode(),
+        headers={"X-API-Key": owner, "Content-Type": "text/csv"},
+    )
+    assert proof.status_code == 201, proof.text
+    planted.update(
+        application=application["id"],
+        application_document=paper.json()["id"],
+        report=report_id,
+        report_document=proof.json()["id"],
+    )
     guessed = list(planted.values())
     _, confidant = walk(app_client, keys["admin"], guessed, ())
     assert SECRET in confidant, "the walk finds the canaries where they may be seen"

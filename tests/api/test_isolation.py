@@ -38,7 +38,10 @@ def _example(schema: dict[str, Any], operation: dict[str, Any]) -> Any:
 
 
 def test_contributor_a_reaches_nothing_of_organisation_b(
-    app_client: TestClient, keys: dict[str, dict[str, str]], contributors: dict[str, dict[str, str]]
+    app_client: TestClient,
+    keys: dict[str, dict[str, str]],
+    contributors: dict[str, dict[str, str]],
+    funds: dict[str, str],
 ) -> None:
     a, b, editor = contributors["A"], contributors["B"], keys["editor"]
     theirs = []
@@ -80,6 +83,42 @@ def test_contributor_a_reaches_nothing_of_organisation_b(
     )
     assert subscribed.status_code == 201, subscribed.text
     theirs.append(subscribed.json()["id"])
+    # B's applications to the city's fund: a draft, and an approved one with a report
+    # and documents of both.
+    applications = []
+    for n in range(2):
+        applied = app_client.post(
+            "/v1/funding-applications",
+            json={
+                "title": f"{CANARY} Antrag {n}",
+                "direction": "incoming",
+                "applicant_id": b["organisation_id"],
+                "programme_id": funds["own"],
+            },
+            headers=headers(b),
+        )
+        assert applied.status_code == 201, applied.text
+        applications.append(applied.json()["id"])
+    decided = f"/v1/funding-applications/{applications[1]}"
+    for caller, status in ((headers(b), "submitted"), (editor, "under_review")):
+        moved = app_client.post(
+            f"{decided}/transitions", json={"status": status, "note": CANARY}, headers=caller
+        )
+        assert moved.status_code == 200, moved.text
+    app_client.post(f"{decided}/transitions", json={"status": "approved"}, headers=editor)
+    reported = app_client.patch(
+        decided, json={"reports": [{"due_on": "2026-12-31", "title": CANARY}]}, headers=editor
+    )
+    assert reported.status_code == 200, reported.text
+    report_id = reported.json()["reports"][0]["id"]
+    proof = app_client.post(
+        f"{decided}/attachments",
+        params={"filename": "nachweis.csv", "report_id": report_id},
+        content=f"Nachweis\n{CANARY}\n".encode(),
+        headers={**headers(b), "Content-Type": "text/csv"},
+    )
+    assert proof.status_code == 201, proof.text
+    theirs_elsewhere = [*applications, report_id, proof.json()["id"]]
     asked = app_client.post(
         f"/v1/contributions/{theirs[2]}/transitions",
         json={"status": "changes_requested", "note": f"{CANARY} bitte ergänzen"},
@@ -100,8 +139,8 @@ def test_contributor_a_reaches_nothing_of_organisation_b(
     ).json()
 
     schema = app_client.get("/openapi.json").json()
-    b_ids = [*theirs, b["organisation_id"]]
-    secrets = [CANARY, "Freundeskreis B", b["organisation_id"], *theirs]
+    b_ids = [*theirs, *theirs_elsewhere, b["organisation_id"]]
+    secrets = [CANARY, "Freundeskreis B", b["organisation_id"], *theirs, *theirs_elsewhere]
     called = 0
     for path, operations in schema["paths"].items():
         for method, operation in operations.items():
@@ -113,6 +152,7 @@ def test_contributor_a_reaches_nothing_of_organisation_b(
                 if method == "get":
                     urls += [
                         f"{path}?organisation_id={b['organisation_id']}",
+                        f"{path}?applicant_id={b['organisation_id']}",
                         f"{path}?q={CANARY}",
                     ]
             for url in urls:
@@ -140,6 +180,11 @@ def test_contributor_a_reaches_nothing_of_organisation_b(
     # B's records are all still there and unchanged: the office sees them as they were.
     seen = app_client.get(f"/v1/call-subscriptions/{theirs[-1]}", headers=editor)
     assert seen.json()["name"] == f"{CANARY} Abo", "B's subscription is unchanged"
+    for application_id in applications:
+        seen = app_client.get(f"/v1/funding-applications/{application_id}", headers=editor)
+        assert seen.json()["title"].startswith(CANARY), "B's application is unchanged"
+    listed = app_client.get("/v1/funding-applications", headers=headers(a)).json()["items"]
+    assert not {x["id"] for x in listed} & set(applications)
     for contribution_id in theirs[:-1]:
         seen = app_client.get(f"/v1/contributions/{contribution_id}", headers=editor)
         assert seen.status_code == 200

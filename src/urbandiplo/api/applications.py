@@ -1,4 +1,5 @@
-"""/v1/funding-applications: applications, either direction, and their workflow."""
+"""/v1/funding-applications: applications, either direction, their workflow, their reports'
+filing and their documents; an applicant from outside (a contributor) for its own."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from starlette.responses import Response
 
 from urbandiplo.api import examples, resource
+from urbandiplo.api.attachments import add_attachment_routes
 from urbandiplo.api.common import (
     LIST_RESPONSES,
     Cursor,
@@ -45,6 +47,7 @@ from urbandiplo.domain.applications import (
     FundingApplicationFields,
     FundingApplicationQuery,
     Report,
+    owns,
     today,
 )
 from urbandiplo.domain.listing import DEFAULT_PAGE_SIZE, PageRequest, Sort
@@ -73,6 +76,10 @@ class DisbursementIn(RequestModel):
 
 
 class ReportIn(RequestModel):
+    id: Id | None = Field(
+        default=None,
+        description="A stored report's id, to keep it (and its documents); none for a new report",
+    )
     due_on: IsoDate
     title: ShortText | None = None
     submitted_on: IsoDate | None = None
@@ -87,7 +94,8 @@ def _domain_value(name: str, value: Any) -> Any:
         return tuple(Disbursement(on=d.on, amount=d.amount.to_domain()) for d in value)
     if name == "reports":
         return tuple(
-            Report(due_on=r.due_on, title=r.title, submitted_on=r.submitted_on) for r in value
+            Report(id=r.id, due_on=r.due_on, title=r.title, submitted_on=r.submitted_on)
+            for r in value
         )
     return value
 
@@ -98,7 +106,11 @@ APPROVAL_ONLY = "Only once the application is approved."
 
 
 class FundingApplicationCreate(RequestModel):
-    """A new application starts as a draft; its status changes by transitions."""
+    """A new application starts as a draft; its status changes by transitions. An
+    applicant from outside (a contributor credential) creates an `incoming` application of
+    its own organisation (`applicant_id`) to one of the city's own funds (a programme
+    whose funder is a department of the home city), and leaves what the office enters
+    (`reference`, `notes`, `visibility`) out."""
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [EXAMPLE_IN]})
 
@@ -192,6 +204,7 @@ class DisbursementOut(BaseModel):
 class ReportOut(BaseModel):
     model_config = ConfigDict(title="Report")
 
+    id: Id
     due_on: Day
     title: ShortText | None
     submitted_on: Day | None
@@ -203,8 +216,13 @@ class TransitionOut(BaseModel):
     from_status: ApplicationStatus
     to_status: ApplicationStatus
     at: Timestamp
-    actor: str = Field(max_length=200, description="Who made the move")
+    actor: str = Field(
+        max_length=200, description="Who made the move (`the office`, to an applicant)"
+    )
     note: Text | None
+    shared: bool = Field(
+        description="Whether the applicant of an incoming application reads the note"
+    )
 
 
 class FundingApplicationPublic(BaseModel):
@@ -259,7 +277,9 @@ class FundingApplicationPublicPage(Page[FundingApplicationPublic]):
     pass
 
 
-VIEWS = Views(FundingApplication, FundingApplicationPublic)
+# An applicant (a contributor) reads its own incoming applications in the staff view, as
+# the service shows them to it (no `notes`, only the notes of the history shared with it).
+VIEWS = Views(FundingApplication, FundingApplicationPublic, owned=owns)
 SortParam = Annotated[str, sort_query(APPLICATION_SORTS, nulls_last=True)]
 
 
@@ -268,7 +288,9 @@ SortParam = Annotated[str, sort_query(APPLICATION_SORTS, nulls_last=True)]
     operation_id="funding-applications-list",
     summary="List funding applications",
     description="`reports_overdue=true` lists approved applications with a report past its "
-    "due day (in Europe/Berlin) and not submitted.",
+    "due day (in Europe/Berlin) and not submitted. An applicant (a contributor credential) "
+    "lists the public applications and its own organisation's incoming ones, which it reads "
+    "in full but for the office's notes.",
     response_model=FundingApplicationPage | FundingApplicationPublicPage,
     responses=LIST_RESPONSES,
 )
@@ -346,6 +368,12 @@ class TransitionIn(RequestModel):
 
     status: ApplicationStatus = Field(description="The status to move to")
     note: Text | None = Field(default=None, description="Why; kept in the history")
+    shared: bool = Field(
+        default=False,
+        description="The office's note is for the applicant of an incoming application too "
+        "(say what information is missing); internal otherwise. An applicant's own notes "
+        "are always shared.",
+    )
     awarded: MoneyIn | None = Field(default=None, description="On approval: the amount awarded")
     decided_on: IsoDate | None = Field(
         default=None, description="On approval or rejection: the day of the decision"
@@ -362,7 +390,10 @@ class TransitionIn(RequestModel):
     summary="Move an application to another status",
     description="The workflow allows these moves and no others (409, naming the allowed "
     "ones):\n\n" + WORKFLOW + "\n\nEach move is recorded in the application's `history` "
-    "with its note, time and actor.",
+    "with its note, time and actor. The applicant of an incoming application (a contributor "
+    "credential) makes its own moves only: `draft` → `submitted`, `more_info_requested` → "
+    "`under_review` (its answer, after changing the application or its documents), and "
+    "`withdrawn` while open; the office makes every other (403 otherwise).",
     response_model=FundingApplication,
     responses=problem_responses(401, 403, 404, "transition-not-allowed", 412, 422),
 )
@@ -383,9 +414,50 @@ def transition(
             application_id,
             body.status,
             note=body.note,
+            shared=body.shared,
             awarded=body.awarded.to_domain() if body.awarded else None,
             decided_on=body.decided_on,
             decided_precision=body.decided_precision,
             precondition=precondition,
         ),
     )
+
+
+ReportId = Annotated[Id, Path(alias="report_id")]
+
+
+@router.post(
+    "/{funding_application_id:uuid}/reports/{report_id:uuid}/submission",
+    operation_id="funding-applications-submit-report",
+    summary="File a report of an approved application",
+    description="The report counts as submitted today (Europe/Berlin); a report is filed "
+    "once (409 after). Attach its documents first (`report_id` on the attach operation): "
+    "an applicant's report documents no longer change once it is filed.",
+    response_model=FundingApplication,
+    responses=problem_responses(401, 403, 404, 409, 412, 422),
+)
+def submit_report(
+    request: Request,
+    services: ServicesDep,
+    principal: PrincipalDep,
+    application_id: Annotated[Id, Path(alias="funding_application_id")],
+    report_id: ReportId,
+    if_match: IfMatch = None,
+) -> Response:
+    return resource.update(
+        request,
+        principal,
+        VIEWS,
+        lambda precondition: services.funding_applications.submit_report(
+            principal, application_id, report_id, precondition=precondition
+        ),
+    )
+
+
+add_attachment_routes(
+    router,
+    collection="funding-applications",
+    noun="funding application",
+    service=lambda services: services.funding_applications,
+    parts="report",
+)

@@ -1,5 +1,6 @@
 """Documents attached to a record: upload (the file as the body), list, download, remove.
-One set of routes for each owning collection (contributions now).
+One set of routes for each owning collection (contributions, funding applications with
+their reports' documents).
 
 This module does not use `from __future__ import annotations`: FastAPI reads the annotations
 of the functions below, and they name the path parameter made per collection."""
@@ -27,6 +28,7 @@ EXAMPLE: dict[str, Any] = {
     "content_type": "application/pdf",
     "size": 48213,
     "sha256": "9f2b5c0e6d4b1a7e3c8f0a2d4e6b8c1f3a5d7e9b0c2d4f6a8b1c3e5d7f9a0b2c",
+    "report_id": None,
     "created_at": "2026-02-01T09:40:00+00:00",
 }
 # The smallest file of an accepted kind, for the contract's example upload.
@@ -55,6 +57,10 @@ class Attachment(BaseModel):
     sha256: str = Field(
         pattern=r"^[0-9a-f]{64}$", max_length=64, description="Of the file's bytes, in hex"
     )
+    report_id: Id | None = Field(
+        description="An application's document for one of its reports: the report; none for "
+        "the record's own documents",
+    )
     created_at: Timestamp
 
 
@@ -74,6 +80,10 @@ FileName = Annotated[
     ),
 ]
 AttachmentId = Annotated[Id, Path(alias="attachment_id")]
+ReportId = Annotated[
+    Id | None,
+    Query(description="The report (of an approved application) the document is for"),
+]
 
 
 def _disposition(filename: str) -> str:
@@ -90,9 +100,11 @@ def add_attachment_routes(
     collection: str,
     noun: str,
     service: Callable[[Services], Any],
+    parts: str | None = None,
 ) -> None:
-    """The attachment routes of a collection whose service has `attachments`, `attachment`,
-    `attach` and `detach`."""
+    """The attachment routes of a collection whose service is `domain.documents.Documented`;
+    `parts` ("report") where a document may belong to a part of the record, named by the
+    attach operation's `report_id`."""
     id_param = f"{noun.replace(' ', '_')}_id"
     item = f"/{{{id_param}:uuid}}/attachments"
     RecordId = Annotated[Id, Path(alias=id_param)]
@@ -112,7 +124,7 @@ def add_attachment_routes(
         body = dumps({"items": [project(a) for a in found]})
         return json_response(body, request, principal)
 
-    @router.post(
+    upload = router.post(
         item,
         operation_id=f"{collection}-attach",
         summary=f"Attach a document to a {noun}",
@@ -121,7 +133,13 @@ def add_attachment_routes(
         "Accepted: PDF, PNG, JPEG, GIF, WebP, CSV, Office Open XML and OpenDocument files, "
         "up to `URBANDIPLO_MAX_ATTACHMENT_BYTES` (10 MiB by default; 413 above). The type is "
         "read from the bytes: a file that is not what its `Content-Type` or its name says "
-        "is a 415.",
+        "is a 415."
+        + (
+            " `report_id` names the report a document is for: the applicant attaches while "
+            "the report is not filed."
+            if parts
+            else ""
+        ),
         status_code=201,
         response_model=Attachment,
         openapi_extra={
@@ -132,12 +150,14 @@ def add_attachment_routes(
         },
         responses=problem_responses(401, 403, 404, 409, 413, 415, 422),
     )
-    async def attach(
+
+    async def store(
         request: Request,
-        services: ServicesDep,
-        principal: PrincipalDep,
-        record_id: RecordId,
-        filename: FileName = None,
+        services: Services,
+        principal: Any,
+        record_id: Any,
+        filename: str | None,
+        report_id: Any = None,
     ) -> Response:
         data = await request.body()
         attached: Stored = await run_in_threadpool(
@@ -147,6 +167,7 @@ def add_attachment_routes(
             data,
             request.headers.get("content-type", ""),
             filename or "",
+            report_id,
         )
         location = f"/v1/{collection}/{record_id}/attachments/{attached.id}"
         return Response(
@@ -155,6 +176,27 @@ def add_attachment_routes(
             media_type="application/json",
             headers={"Location": location, **PRIVATE_CACHE},
         )
+
+    async def attach(
+        request: Request,
+        services: ServicesDep,
+        principal: PrincipalDep,
+        record_id: RecordId,
+        filename: FileName = None,
+    ) -> Response:
+        return await store(request, services, principal, record_id, filename)
+
+    async def attach_to_part(
+        request: Request,
+        services: ServicesDep,
+        principal: PrincipalDep,
+        record_id: RecordId,
+        filename: FileName = None,
+        report_id: ReportId = None,
+    ) -> Response:
+        return await store(request, services, principal, record_id, filename, report_id)
+
+    upload(attach if parts is None else attach_to_part)
 
     @router.get(
         f"{item}/{{attachment_id:uuid}}",

@@ -138,7 +138,8 @@ def principal_of(services: Services) -> Callable[[str | None, str | None], Princ
 
 def view_of(services: Services) -> Callable[[str | None, str | None], str | None]:
     """What a caller's credentials let them see, as a key for kept responses: their role and
-    permissions (the same for every caller holding them), or None where the credentials are
+    permissions (the same for every caller holding them) and a contributor's organisation,
+    or None where the credentials are
     not valid, which the route answers (401)."""
 
     def view(api_key: str | None, authorization: str | None) -> str | None:
@@ -147,7 +148,12 @@ def view_of(services: Services) -> Callable[[str | None, str | None], str | None
         except DomainError:
             return None
         role = principal.role.value if principal.role is not None else "-"
-        return f"{role}+{','.join(sorted(p.value for p in principal.permissions))}"
+        view = f"{role}+{','.join(sorted(p.value for p in principal.permissions))}"
+        # A contributor reads its own organisation's records besides the public ones (an
+        # applicant its applications): one view per organisation, never shared by two.
+        if principal.is_contributor:
+            view += f"+{principal.organisation_id}"
+        return view
 
     return view
 

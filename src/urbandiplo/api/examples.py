@@ -267,6 +267,7 @@ FUNDING_APPLICATION: dict[str, Any] = {
             "at": "2026-11-21T15:24:35+00:00",
             "from_status": "draft",
             "note": "demo data",
+            "shared": False,
             "to_status": "submitted",
         },
         {
@@ -274,6 +275,7 @@ FUNDING_APPLICATION: dict[str, Any] = {
             "at": "2026-11-21T15:24:35+00:00",
             "from_status": "submitted",
             "note": "demo data",
+            "shared": False,
             "to_status": "under_review",
         },
         {
@@ -281,6 +283,7 @@ FUNDING_APPLICATION: dict[str, Any] = {
             "at": "2026-11-21T15:24:35+00:00",
             "from_status": "under_review",
             "note": "demo data",
+            "shared": False,
             "to_status": "approved",
         },
     ],

@@ -60,22 +60,38 @@ IfNoneMatch = Annotated[
 
 
 class Views:
-    """A resource's two read schemas: the staff view and the public (anonymous) view."""
+    """A resource's two read schemas: the staff view and the public (anonymous) view.
+    `owned` says which records a contributor reads in the staff view (its own, as their
+    service shows them to it: an applicant's application)."""
 
-    def __init__(self, staff: type[BaseModel], public: type[BaseModel]) -> None:
+    def __init__(
+        self,
+        staff: type[BaseModel],
+        public: type[BaseModel],
+        owned: Callable[[Any, Principal], bool] | None = None,
+    ) -> None:
         self.staff = staff
         self.public = public
+        self.owned = owned
 
-    def for_caller(self, principal: Principal) -> type[BaseModel]:
-        return self.public if principal.is_anonymous else self.staff
+    def for_caller(self, principal: Principal, record: Any = None) -> type[BaseModel]:
+        if not principal.is_anonymous:
+            return self.staff
+        if self.owned is not None and record is not None and self.owned(record, principal):
+            return self.staff
+        return self.public
 
 
 def one(request: Request, principal: Principal, views: Views, record: Any) -> Response:
-    return json_response(render(views.for_caller(principal), record), request, principal)
+    return json_response(render(views.for_caller(principal, record), record), request, principal)
 
 
 def page(request: Request, principal: Principal, views: Views, found: Page[Any]) -> Response:
-    project = projector(views.for_caller(principal))
+    staff, public = projector(views.staff), projector(views.public)
+
+    def project(item: Any) -> Any:
+        return (staff if views.for_caller(principal, item) is views.staff else public)(item)
+
     body = dumps(
         {
             "items": [project(item) for item in found.items],

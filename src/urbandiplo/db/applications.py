@@ -9,7 +9,7 @@ from collections.abc import Collection, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, or_, select
+from sqlalchemy import ColumnElement, Select, and_, or_, select
 from sqlalchemy.engine import Row
 
 from urbandiplo.db.models import (
@@ -111,6 +111,16 @@ class SqlFundingApplicationRepository(SqlRepository[FundingApplication, FundingA
             conditions.append(contains_folded(c.search_text, query.q))
         if query.modified_since is not None:
             conditions.append(c.updated_at >= query.modified_since)
+        if query.reachable_by is not None:
+            conditions.append(
+                or_(
+                    c.visibility == Visibility.PUBLIC.value,
+                    and_(
+                        c.applicant_id == query.reachable_by,
+                        c.direction == ApplicationDirection.INCOMING.value,
+                    ),
+                )
+            )
         return conditions
 
     def build(self, rows: Sequence[Row[Any]]) -> list[FundingApplication]:
@@ -146,6 +156,7 @@ class SqlFundingApplicationRepository(SqlRepository[FundingApplication, FundingA
             ],
             "reports": [
                 {
+                    "id": str(r.id),
                     "due_on": r.due_on.isoformat(),
                     "title": r.title,
                     "submitted_on": r.submitted_on.isoformat() if r.submitted_on else None,
@@ -239,6 +250,7 @@ def _application(values: Any) -> FundingApplication:
         ),
         reports=tuple(
             Report(
+                id=uuid.UUID(r["id"]),
                 due_on=date.fromisoformat(r["due_on"]),
                 title=r.get("title"),
                 submitted_on=date.fromisoformat(r["submitted_on"])

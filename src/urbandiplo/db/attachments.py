@@ -21,6 +21,7 @@ COLUMNS = (
     "sha256",
     "created_at",
     "created_by",
+    "report_id",
 )
 
 

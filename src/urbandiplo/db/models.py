@@ -734,6 +734,8 @@ class AttachmentRow(Base):
     sha256: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     created_by: Mapped[str] = mapped_column(String(200))
+    # An application's document for one of its reports: the report's id.
+    report_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
 
     __table_args__ = (
         Index("ix_attachments_owner_type_owner_id", "owner_type", "owner_id"),

@@ -54,6 +54,7 @@ def history_document(history: Iterable[Transition[Any]]) -> list[dict[str, Any]]
             "at": t.at.isoformat(),
             "actor": t.actor,
             "note": t.note,
+            "shared": t.shared,
         }
         for t in history
     ]
@@ -69,6 +70,7 @@ def history_of(
             at=datetime.fromisoformat(t["at"]),
             actor=t["actor"],
             note=t.get("note"),
+            shared=t.get("shared", False),
         )
         for t in document or ()
     )

@@ -158,6 +158,7 @@ class Attachment:
     sha256: str
     created_at: datetime
     created_by: str
+    report_id: uuid.UUID | None = None  # an application's document for one of its reports
     visibility: Visibility = Visibility.INTERNAL  # in the audit log: staff's
 
 
@@ -185,6 +186,8 @@ def new_attachment(
     filename: str,
     actor: str,
     max_bytes: int,
+    *,
+    report_id: uuid.UUID | None = None,
 ) -> Attachment:
     """The checked attachment for these bytes (not stored yet)."""
     if len(data) > max_bytes:
@@ -200,6 +203,7 @@ def new_attachment(
         sha256=hashlib.sha256(data).hexdigest(),
         created_at=utcnow(),
         created_by=actor,
+        report_id=report_id,
     )
 
 

@@ -22,19 +22,11 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, Protocol
 
-from urbandiplo.domain import audit
 from urbandiplo.domain.access import Principal, Role
-from urbandiplo.domain.attachments import (
-    DEFAULT_MAX_BYTES,
-    MAX_ATTACHMENTS,
-    Attachment,
-    BlobStore,
-    new_attachment,
-    release,
-)
+from urbandiplo.domain.attachments import DEFAULT_MAX_BYTES, BlobStore
 from urbandiplo.domain.audit import AuditOperation
+from urbandiplo.domain.documents import Documented
 from urbandiplo.domain.errors import (
-    Conflict,
     FieldProblem,
     InvalidData,
     NotFound,
@@ -278,9 +270,6 @@ class ContributionRepository(Repository[Contribution, ContributionQuery], Protoc
     pass
 
 
-OWNER = "contributions"  # the attachments' owner type
-
-
 def _check_editable(principal: Principal, current: Contribution) -> None:
     """The contributor changes its contribution while it is a draft or changes are asked
     for; the office while it is submitted."""
@@ -298,11 +287,14 @@ def _blank(value: str | None) -> bool:
     return value is not None and not value.strip()
 
 
-class ContributionService(OwnedRecordService[ContributionFields, Contribution, ContributionQuery]):
+class ContributionService(
+    OwnedRecordService[ContributionFields, Contribution, ContributionQuery], Documented
+):
     """Drafting, reviewing and publishing contributions; a contributor reaches only its own
     organisation's, and anything else is a 404 to it, as a record that does not exist."""
 
     record_type = "contribution"
+    owner_type = "contributions"  # of its documents
     fields_type = ContributionFields
     record_class = Contribution
     query_class = ContributionQuery
@@ -431,105 +423,22 @@ class ContributionService(OwnedRecordService[ContributionFields, Contribution, C
             check_precondition(current, precondition)
             if principal.is_contributor and current.status in {C.SUBMITTED, C.CHANGES_REQUESTED}:
                 raise PermissionDenied("withdraw a contribution under review before deleting it")
-            digests = uow.attachments.delete_of(OWNER, record_id)
+            digests = self.remove_documents(uow, record_id)
             uow.contributions.delete(record_id)
             self.written(uow, principal, AuditOperation.DELETE, record_id, current, None, utcnow())
             uow.commit()
-        self._release(digests)
+        self.release_documents(digests)
 
-    # -- documents -------------------------------------------------------------------------
+    # -- documents: the contributor's while it may change the contribution ----------------
 
-    def attachments(self, principal: Principal, record_id: uuid.UUID) -> list[Attachment]:
-        principal.require_contributor_or(Role.READER)
-        with self._uow() as uow:
-            current = self._visible(uow, principal, record_id)
-            return uow.attachments.of(OWNER, current.id)
-
-    def attachment(
-        self, principal: Principal, record_id: uuid.UUID, attachment_id: uuid.UUID
-    ) -> tuple[Attachment, bytes]:
-        """An attachment and its bytes, for whoever may read the contribution."""
-        principal.require_contributor_or(Role.READER)
-        with self._uow() as uow:
-            found = self._attachment(uow, principal, record_id, attachment_id)
-        data = self._store.get(found.sha256)
-        if data is None:
-            raise NotFound("attachment", attachment_id)
-        return found, data
-
-    def attach(
-        self,
-        principal: Principal,
-        record_id: uuid.UUID,
-        data: bytes,
-        content_type: str,
-        filename: str,
-    ) -> Attachment:
-        """Attach a document while the contribution may be changed by the caller."""
-        principal.require_contributor_or(Role.EDITOR)
-        with self._uow(write=True) as uow:
-            current = self._visible(uow, principal, record_id)
-            _check_editable(principal, current)
-            if len(uow.attachments.of(OWNER, current.id)) >= MAX_ATTACHMENTS:
-                raise Conflict(f"a contribution has at most {MAX_ATTACHMENTS} attachments")
-            attachment = new_attachment(
-                OWNER,
-                current.id,
-                data,
-                content_type,
-                filename,
-                principal.actor,
-                self._max_attachment_bytes,
+    def check_attachable(
+        self, principal: Principal, record: Contribution, report_id: uuid.UUID | None
+    ) -> None:
+        if report_id is not None:
+            raise InvalidData(
+                "a contribution has no parts", [FieldProblem("query.report_id", "not here")]
             )
-            # Stored before the commit: a rolled-back attachment leaves bytes no row names.
-            self._store.put(attachment.sha256, data)
-            uow.attachments.add(attachment)
-            uow.audit.add(
-                audit.entry(
-                    principal,
-                    AuditOperation.CREATE,
-                    "attachment",
-                    attachment.id,
-                    None,
-                    attachment,
-                    at=attachment.created_at,
-                )
-            )
-            uow.commit()
-        return attachment
-
-    def detach(self, principal: Principal, record_id: uuid.UUID, attachment_id: uuid.UUID) -> None:
-        principal.require_contributor_or(Role.EDITOR)
-        with self._uow(write=True) as uow:
-            found = self._attachment(uow, principal, record_id, attachment_id)
-            _check_editable(principal, self._visible(uow, principal, record_id))
-            uow.attachments.delete(found.id)
-            uow.audit.add(
-                audit.entry(
-                    principal,
-                    AuditOperation.DELETE,
-                    "attachment",
-                    found.id,
-                    found,
-                    None,
-                    at=utcnow(),
-                )
-            )
-            uow.commit()
-        self._release([found.sha256])
-
-    def _attachment(
-        self, uow: UnitOfWork, principal: Principal, record_id: uuid.UUID, attachment_id: uuid.UUID
-    ) -> Attachment:
-        current = self._visible(uow, principal, record_id)
-        found = uow.attachments.get(attachment_id)
-        if found is None or found.owner_type != OWNER or found.owner_id != current.id:
-            raise NotFound("attachment", attachment_id)
-        return found
-
-    def _release(self, digests: list[str]) -> None:
-        with self._uow() as uow:
-            release(self._store, uow.attachments.in_use, digests)
+        _check_editable(principal, record)
 
     def transition(
         self,

@@ -72,9 +72,6 @@ class OwnedRecordService(RecordService[FieldsT, RecordT, QueryT]):
         principal.require_contributor_or(Role.READER)
         return super().get(principal, record_id)
 
-    def check_changeable(self, principal: Principal, current: RecordT) -> None:
-        """Refuse (PermissionDenied) a change the caller may not make now; none by default."""
-
     def create(self, principal: Principal, data: FieldsT, *, before_commit: Any = None) -> RecordT:
         principal.require_contributor_or(Role.EDITOR)
         now = utcnow()

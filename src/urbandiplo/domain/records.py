@@ -65,7 +65,11 @@ def visible_or_404(
 
 
 def check_may_assign(principal: Principal, visibility: Visibility) -> None:
-    """Nobody may give a record a visibility they could not see it under."""
+    """Nobody may give a record a visibility they could not see it under. A contributor
+    gives none: where it may write (its own application), the visibility is the office's
+    field, which the service keeps as it is."""
+    if principal.is_contributor:
+        return
     if not principal.may_see(visibility):
         raise PermissionDenied(f"{visibility.value} records need the confidential permission")
 
@@ -234,6 +238,15 @@ class RecordService(ABC, Generic[FieldsT, RecordT, QueryT]):
     def visible_to(self, record: RecordT, principal: Principal) -> bool:
         return principal.may_see(record.visibility)
 
+    def require_writer(self, principal: Principal) -> None:
+        """Raise (401, 403) unless the caller may create and change these records at all:
+        editors by default."""
+        principal.require(Role.EDITOR)
+
+    def check_changeable(self, principal: Principal, current: RecordT) -> None:
+        """Refuse (PermissionDenied) a change the caller may not make to this record now;
+        none by default."""
+
     def prepare(
         self,
         uow: UnitOfWork,
@@ -274,7 +287,7 @@ class RecordService(ABC, Generic[FieldsT, RecordT, QueryT]):
         *,
         before_commit: Callable[[UnitOfWork, RecordT], None] | None = None,
     ) -> RecordT:
-        principal.require(Role.EDITOR)
+        self.require_writer(principal)
         with self._uow(write=True) as uow:
             shown = self.shown_to(self.create_in(uow, principal, data, utcnow()), principal)
             if before_commit is not None:
@@ -311,7 +324,7 @@ class RecordService(ABC, Generic[FieldsT, RecordT, QueryT]):
         changes: Mapping[str, Any],
         precondition: Precondition[RecordT] | None = None,
     ) -> RecordT:
-        principal.require(Role.EDITOR)
+        self.require_writer(principal)
         with self._uow(write=True) as uow:
             changed = self.update_in(uow, principal, record_id, changes, precondition)
             uow.commit()
@@ -336,6 +349,7 @@ class RecordService(ABC, Generic[FieldsT, RecordT, QueryT]):
         current = self._visible(uow, principal, record_id)
         # The caller's copy is the record as shown to them.
         check_precondition(self.shown_to(current, principal), precondition)
+        self.check_changeable(principal, current)
         if all(getattr(current, name) == value for name, value in changes.items()):
             return current  # no change: no new version
         draft = replace(current, **changes)  # type: ignore[type-var]

@@ -42,6 +42,9 @@ class Transition(Generic[StatusT]):
     at: datetime
     actor: str
     note: str | None = None
+    # Whether the note is for the applicant too (an incoming application's): staff's
+    # notes are internal unless said otherwise; the applicant's own are shared.
+    shared: bool = False
 
 
 class Workflow(Generic[StatusT]):
@@ -60,12 +63,15 @@ class Workflow(Generic[StatusT]):
         at: datetime,
         actor: str,
         note: str | None = None,
+        shared: bool = False,
     ) -> Transition[StatusT]:
         """The step from `current` to `target`, if the table allows it."""
         if target not in self.transitions[current]:
             allowed = tuple(sorted(self.transitions[current]))
             raise TransitionNotAllowed(self.noun, current, target, allowed)
-        return Transition(from_status=current, to_status=target, at=at, actor=actor, note=note)
+        return Transition(
+            from_status=current, to_status=target, at=at, actor=actor, note=note, shared=shared
+        )
 
     def described(self) -> str:
         """The table as a Markdown list, for the contract."""
