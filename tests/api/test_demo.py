@@ -97,3 +97,31 @@ def test_projects_and_funding_of_the_2025_report(
         "under_review",
         "approved",
     ]
+
+
+def test_an_associations_application_to_the_development_cooperation_fund(
+    app_client: TestClient, settings: Settings, db: Engine, keys: dict[str, dict[str, str]]
+) -> None:
+    """Seed 000's new application system: the partnership association applies from outside,
+    with its financial plan as a PDF; the office sees it submitted."""
+    services = build_services(settings, db)
+    load(services)
+    load(services)  # loading again adds nothing
+    found = app_client.get(
+        "/v1/funding-applications",
+        params={"direction": "incoming", "q": "Solarmodule"},
+        headers=keys["reader"],
+    ).json()["items"]
+    assert len(found) == 1
+    [application] = found
+    assert application["status"] == "submitted"
+    assert application["applicant"]["name"] == "Freundeskreis Köln-Dnipro e.V."
+    assert application["programme"]["name"] == "Fördertopf Kommunale Entwicklungszusammenarbeit"
+    assert application["history"][0]["actor"] == "demo:freundeskreis-koeln-dnipro"
+    url = f"/v1/funding-applications/{application['id']}/attachments"
+    [document] = app_client.get(url, headers=keys["reader"]).json()["items"]
+    assert document["content_type"] == "application/pdf"
+    pdf = app_client.get(f"{url}/{document['id']}", headers=keys["reader"])
+    assert pdf.content.startswith(b"%PDF-")
+    assert pdf.content.rstrip().endswith(b"%%EOF")
+    assert app_client.get(f"/v1/funding-applications/{application['id']}").status_code == 404

@@ -17,6 +17,7 @@ from types import ModuleType
 from typing import Any
 
 import attrs
+import feedparser
 import pytest
 
 from tests.clients.conftest import CONTRACT, PACKAGE
@@ -27,6 +28,8 @@ from urbandiplo.db import migrate
 from urbandiplo.db.engine import make_engine
 from urbandiplo.domain.access import Role
 from urbandiplo.main import build_services
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 METHODS = ("get", "put", "post", "patch", "delete", "head", "options", "trace")
 PARTNERS = 7  # partner cities, one partnership each: 3 pages of PAGE_SIZE
@@ -395,3 +398,198 @@ def test_the_contributor_story_through_the_generated_client(
         assert "SUMMARY:Kulturabend Köln und Dnipro" in calendar.text.replace("\r\n ", "")
         feed = parsed(changes_list.sync_detailed(client=website, since=0), 200, ChangeFeed)
         assert (ChangeType.EVENTS, event_id) in {(c.type_, c.id) for c in feed.items}
+
+    # A news item of the association, published by the office, is in the Atom feed.
+    with keyed_client(server, contributor_key) as verein:
+        response = contributions_create.sync_detailed(
+            client=verein,
+            body=ContributionCreate.from_dict(
+                {
+                    "kind": "news",
+                    "news": {
+                        "title": {"de": "Besuch aus Dnipro"},
+                        "body": {"de": "Eine **Delegation** aus Dnipro besucht Köln."},
+                    },
+                }
+            ),
+        )
+        news = parsed(response, 201, Contribution)
+        parsed(move(verein, news, ContributionStatus.SUBMITTED), 200, Contribution)
+    with keyed_client(server, editor_key) as office:
+        parsed(move(office, news, ContributionStatus.PUBLISHED), 200, Contribution)
+    with Client(base_url=server.url, raise_on_unexpected_status=True) as website:
+        atom = website.get_httpx_client().get("/v1/news.atom", params={"lang": "de"})
+        assert atom.headers["content-type"].startswith("application/atom+xml")
+        feed = feedparser.parse(atom.content)
+        assert not feed.bozo, feed.get("bozo_exception")
+        assert [entry.title for entry in feed.entries] == ["Besuch aus Dnipro"]
+        assert [entry.author for entry in feed.entries] == ["Freundeskreis Köln-Dnipro e.V."]
+
+
+def test_an_association_applies_to_the_citys_fund_through_the_generated_client(
+    python_client: ModuleType, live: tuple[Server, str, str]
+) -> None:
+    """The development-cooperation fund from outside: the association applies with a
+    document, the office asks for more, the association answers; once approved it files its
+    report with its proof. The office's internal note never reaches it."""
+    from urbandiplo_client.api.cities import cities_create
+    from urbandiplo_client.api.funding import (
+        funding_applications_create,
+        funding_applications_get,
+        funding_applications_submit_report,
+        funding_applications_transition,
+        funding_applications_update,
+        funding_programmes_create,
+    )
+    from urbandiplo_client.api.organisations import organisations_create
+    from urbandiplo_client.models import (
+        ApplicationStatus,
+        City,
+        CityCreate,
+        FundingApplication,
+        FundingApplicationCreate,
+        FundingApplicationUpdate,
+        FundingProgramme,
+        FundingProgrammeCreate,
+        Organisation,
+        OrganisationCreate,
+        OrganisationKind,
+        Problem,
+        TransitionIn,
+    )
+
+    server, editor_key, url = live
+    with keyed_client(server, editor_key) as office:
+        home = parsed(
+            cities_create.sync_detailed(
+                client=office, body=CityCreate(name="Köln", country_code="DE")
+            ),
+            201,
+            City,
+        )
+        department = parsed(
+            organisations_create.sync_detailed(
+                client=office,
+                body=OrganisationCreate(
+                    name="Büro für Europa und Internationales",
+                    kind=OrganisationKind.CITY_DEPARTMENT,
+                    city_id=home.id,
+                ),
+            ),
+            201,
+            Organisation,
+        )
+        fund = parsed(
+            funding_programmes_create.sync_detailed(
+                client=office,
+                body=FundingProgrammeCreate.from_dict(
+                    {
+                        "name": "Fördertopf Kommunale Entwicklungszusammenarbeit",
+                        "level": "municipal",
+                        "funder_id": str(department.id),
+                    }
+                ),
+            ),
+            201,
+            FundingProgramme,
+        )
+        association = parsed(
+            organisations_create.sync_detailed(
+                client=office,
+                body=OrganisationCreate(
+                    name="Eine-Welt-Verein Köln e.V.", kind=OrganisationKind.ASSOCIATION
+                ),
+            ),
+            201,
+            Organisation,
+        )
+        engine = make_engine(url)
+        try:
+            services = build_services(Settings(database_url=url), engine)
+            _key, contributor_key = services.api_keys.create("verein", None, association.id)
+        finally:
+            engine.dispose()
+
+        def move(client: Any, record: Any, body: dict[str, Any]) -> Any:
+            return funding_applications_transition.sync_detailed(
+                record.id, client=client, body=TransitionIn.from_dict(body)
+            )
+
+        with keyed_client(server, contributor_key) as verein:
+            response = funding_applications_create.sync_detailed(
+                client=verein,
+                body=FundingApplicationCreate.from_dict(
+                    {
+                        "title": "Trinkwasser für Corinto",
+                        "direction": "incoming",
+                        "applicant_id": str(association.id),
+                        "programme_id": str(fund.id),
+                        "requested": {"amount": "4800.00", "currency": "EUR"},
+                    }
+                ),
+            )
+            draft = parsed(response, 201, FundingApplication)
+            assert draft.status == ApplicationStatus.DRAFT
+            plan = verein.get_httpx_client().post(
+                f"/v1/funding-applications/{draft.id}/attachments",
+                params={"filename": "finanzplan.pdf"},
+                content=PDF,
+                headers={"Content-Type": "application/pdf"},
+            )
+            assert plan.status_code == 201, plan.text
+            parsed(move(verein, draft, {"status": "submitted"}), 200, FundingApplication)
+            refused = move(verein, draft, {"status": "under_review"})
+            assert parsed(refused, 403, Problem).status == 403
+
+            parsed(
+                move(office, draft, {"status": "under_review", "note": "Nur fürs Büro"}),
+                200,
+                FundingApplication,
+            )
+            asked = {"status": "more_info_requested", "note": "Bitte Eigenanteil", "shared": True}
+            parsed(move(office, draft, asked), 200, FundingApplication)
+            seen = parsed(
+                funding_applications_get.sync_detailed(draft.id, client=verein),
+                200,
+                FundingApplication,
+            )
+            assert [step.note for step in seen.history] == [None, None, "Bitte Eigenanteil"]
+            response = funding_applications_update.sync_detailed(
+                draft.id,
+                client=verein,
+                body=FundingApplicationUpdate.from_dict(
+                    {"own_contribution": {"amount": "480.00", "currency": "EUR"}}
+                ),
+            )
+            parsed(response, 200, FundingApplication)
+            answered = move(verein, draft, {"status": "under_review", "note": "Ergänzt"})
+            parsed(answered, 200, FundingApplication)
+
+            approval = {
+                "status": "approved",
+                "awarded": {"amount": "4000.00", "currency": "EUR"},
+                "decided_on": "2026-04-01",
+            }
+            parsed(move(office, draft, approval), 200, FundingApplication)
+            response = funding_applications_update.sync_detailed(
+                draft.id,
+                client=office,
+                body=FundingApplicationUpdate.from_dict(
+                    {"reports": [{"due_on": "2026-12-31", "title": "Verwendungsnachweis"}]}
+                ),
+            )
+            report = parsed(response, 200, FundingApplication).reports[0]
+            proof = verein.get_httpx_client().post(
+                f"/v1/funding-applications/{draft.id}/attachments",
+                params={"filename": "nachweis.pdf", "report_id": str(report.id)},
+                content=PDF + b"%proof",
+                headers={"Content-Type": "application/pdf"},
+            )
+            assert proof.status_code == 201, proof.text
+            response = funding_applications_submit_report.sync_detailed(
+                draft.id, report.id, client=verein
+            )
+            filed = parsed(response, 200, FundingApplication)
+            assert filed.reports[0].submitted_on is not None
+            assert filed.status == ApplicationStatus.APPROVED
+            assert "Nur fürs Büro" not in json.dumps(filed.to_dict())

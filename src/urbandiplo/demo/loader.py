@@ -369,17 +369,22 @@ def _load_funding(
         report.count("funding applications", created=found is None)
         if found is not None:
             continue
-        decision = {"awarded", "decided_on", "decided_precision", "status"}  # by the workflow
+        # The workflow's, and how the application came in: by the office, or by its
+        # applicant's contributor with its documents.
+        apart = {"awarded", "decided_on", "decided_precision", "status", "by", "documents"}
         values = {
-            **{k: v for k, v in _fields(record).items() if k not in decision},
+            **{k: v for k, v in _fields(record).items() if k not in apart},
             "programme_id": _id(programme_ids, record.get("programme")),
             "project_id": _id(project_ids, record.get("project")),
             "applicant_id": _id(organisation_ids, record["applicant"]),
         }
+        status = ApplicationStatus(record["status"])
+        if record.get("by") == "applicant":
+            _apply_from_outside(services, record, values, organisation_ids, status)
+            continue
         created = applications.create(
             SYSTEM, FundingApplicationCreate.model_validate(values).to_fields()
         )
-        status = ApplicationStatus(record["status"])
         for step in ROUTE_TO.get(status, ()):
             final = step == ApplicationStatus.APPROVED
             awarded = record.get("awarded") if final else None
@@ -394,6 +399,34 @@ def _load_funding(
                 decided_precision=DatePrecision(record.get("decided_precision", "day")),
             )
     return project_ids
+
+
+def _apply_from_outside(
+    services: DemoServices,
+    record: dict[str, Any],
+    values: dict[str, Any],
+    organisation_ids: dict[str, uuid.UUID],
+    status: ApplicationStatus,
+) -> None:
+    """An application its applicant's contributor makes: with its documents, submitted."""
+    if status not in (ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED):
+        raise ValueError(f"an applicant's demo application is a draft or submitted, not {status}")
+    applicant = Principal(
+        actor=f"demo:{record['applicant']}",
+        authenticated=True,
+        organisation_id=organisation_ids[record["applicant"]],
+    )
+    applications = services.funding_applications
+    created = applications.create(
+        applicant, FundingApplicationCreate.model_validate(values).to_fields()
+    )
+    for document in record.get("documents", ()):
+        data = resources.files("urbandiplo.demo").joinpath("data", "documents", document["file"])
+        applications.attach(
+            applicant, created.id, data.read_bytes(), document["content_type"], document["file"]
+        )
+    if status != ApplicationStatus.DRAFT:
+        applications.transition(applicant, created.id, ApplicationStatus.SUBMITTED)
 
 
 def _id(ids: dict[str, uuid.UUID], key: str | None) -> str | None:
