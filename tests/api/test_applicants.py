@@ -163,6 +163,12 @@ def test_an_association_applies_answers_and_files_its_report(
         x["id"]
         for x in app_client.get("/v1/funding-applications", headers=headers(b)).json()["items"]
     }
+    own = app_client.get(
+        "/v1/funding-applications",
+        params={"applicant_id": b["organisation_id"]},
+        headers=headers(b),
+    ).json()["items"]
+    assert [x["id"] for x in own] == [application["id"]], "its own, by its (internal) id"
     assert app_client.get(url).status_code == 404, "never public"
     download = app_client.get(f"{url}/attachments/{proof.json()['id']}", headers=headers(b))
     assert download.content == PDF + b"%nachweis"

@@ -349,6 +349,7 @@ add_item_routes(
 
 
 WORKFLOW = APPLICATIONS.described()
+ApplicationId = Annotated[Id, Path(alias="funding_application_id")]
 
 
 class TransitionIn(RequestModel):
@@ -401,7 +402,7 @@ def transition(
     request: Request,
     services: ServicesDep,
     principal: PrincipalDep,
-    application_id: Annotated[Id, Path(alias="funding_application_id")],
+    application_id: ApplicationId,
     body: TransitionIn,
     if_match: IfMatch = None,
 ) -> Response:
@@ -440,7 +441,7 @@ def submit_report(
     request: Request,
     services: ServicesDep,
     principal: PrincipalDep,
-    application_id: Annotated[Id, Path(alias="funding_application_id")],
+    application_id: ApplicationId,
     report_id: ReportId,
     if_match: IfMatch = None,
 ) -> Response:

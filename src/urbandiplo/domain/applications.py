@@ -328,8 +328,12 @@ class FundingApplicationService(
         if not principal.is_contributor:
             return super().list_page(principal, query, sort, page)
         query = replace(query, reachable_by=principal.organisation_id)
+        # Its own organisation is a filter it may give, whatever the organisation's visibility.
+        checked = query
+        if query.applicant_id == principal.organisation_id:
+            checked = replace(query, applicant_id=None)
         with self._uow() as uow:
-            if not filters_visible(uow, principal, query):
+            if not filters_visible(uow, principal, checked):
                 return Page([], None)
             found = self.repository(uow).list_page(query, EVERYTHING, sort, page)
         return Page([self.shown_to(record, principal) for record in found.items], found.next)
@@ -533,11 +537,8 @@ class FundingApplicationService(
         principal.require_contributor_or(Role.EDITOR)
         now = utcnow()
         with self._uow(write=True) as uow:
-            current = self._visible(uow, principal, application_id)
-            check_precondition(self.shown_to(current, principal), precondition)
+            current = self._to_change(uow, principal, application_id, precondition)
             if principal.is_contributor:
-                if not owns(current, principal):
-                    raise NotFound(self.record_type, application_id)
                 shared = True
             step = move(
                 current.status, target, at=now, actor=principal.actor, note=note, shared=shared
@@ -564,16 +565,9 @@ class FundingApplicationService(
             problems = _check_money(moved, target)
             if problems:
                 raise InvalidData("the transition's data is not valid", problems)
-            changed = replace(
-                moved,
-                history=(*current.history, step),
-                updated_at=now,
-                version=current.version + 1,
-            )
-            if not uow.funding_applications.update(changed, expected_version=current.version):
-                raise StaleVersion()
-            self.written(
-                uow, principal, AuditOperation.TRANSITION, application_id, current, changed, now
+            changed = replace(moved, history=(*current.history, step))
+            changed = self._write_version(
+                uow, principal, AuditOperation.TRANSITION, current, changed, now
             )
             uow.commit()
         return self.shown_to(changed, principal)
@@ -591,10 +585,7 @@ class FundingApplicationService(
         principal.require_contributor_or(Role.EDITOR)
         now = utcnow()
         with self._uow(write=True) as uow:
-            current = self._visible(uow, principal, application_id)
-            check_precondition(self.shown_to(current, principal), precondition)
-            if principal.is_contributor and not owns(current, principal):
-                raise NotFound(self.record_type, application_id)
+            current = self._to_change(uow, principal, application_id, precondition)
             report = next((r for r in current.reports if r.id == report_id), None)
             if report is None:
                 raise NotFound("report", report_id)
@@ -602,15 +593,10 @@ class FundingApplicationService(
                 raise Conflict(f"the report was filed on {report.submitted_on.isoformat()}")
             filed = replace(report, submitted_on=now.astimezone(CALL_TIMEZONE).date())
             changed = replace(
-                current,
-                reports=tuple(filed if r.id == report_id else r for r in current.reports),
-                updated_at=now,
-                version=current.version + 1,
+                current, reports=tuple(filed if r.id == report_id else r for r in current.reports)
             )
-            if not uow.funding_applications.update(changed, expected_version=current.version):
-                raise StaleVersion()
-            self.written(
-                uow, principal, AuditOperation.UPDATE, application_id, current, changed, now
+            changed = self._write_version(
+                uow, principal, AuditOperation.UPDATE, current, changed, now
             )
             uow.commit()
         return self.shown_to(changed, principal)
@@ -625,20 +611,48 @@ class FundingApplicationService(
         ones; their documents go with them."""
         principal.require_contributor_or(Role.EDITOR)
         with self._uow(write=True) as uow:
-            current = self._visible(uow, principal, record_id)
-            check_precondition(self.shown_to(current, principal), precondition)
-            if principal.is_contributor:
-                if not owns(current, principal):
-                    raise NotFound(self.record_type, record_id)
-                if current.status not in DELETABLE_BY_APPLICANT:
-                    raise PermissionDenied(
-                        "withdraw an application before deleting it; a decided one stays"
-                    )
+            current = self._to_change(uow, principal, record_id, precondition)
+            if principal.is_contributor and current.status not in DELETABLE_BY_APPLICANT:
+                raise PermissionDenied(
+                    "withdraw an application before deleting it; a decided one stays"
+                )
             digests = self.remove_documents(uow, record_id)
             uow.funding_applications.delete(record_id)
             self.written(uow, principal, AuditOperation.DELETE, record_id, current, None, utcnow())
             uow.commit()
         self.release_documents(digests)
+
+    def _to_change(
+        self,
+        uow: UnitOfWork,
+        principal: Principal,
+        application_id: uuid.UUID,
+        precondition: Precondition[FundingApplication] | None,
+    ) -> FundingApplication:
+        """The application the caller is about to change, as it is stored: one it reaches,
+        its own where it is the applicant (a public one of another is a 404), as the caller
+        last read it."""
+        current = self._visible(uow, principal, application_id)
+        check_precondition(self.shown_to(current, principal), precondition)
+        if principal.is_contributor and not owns(current, principal):
+            raise NotFound(self.record_type, application_id)
+        return current
+
+    def _write_version(
+        self,
+        uow: UnitOfWork,
+        principal: Principal,
+        operation: AuditOperation,
+        current: FundingApplication,
+        changed: FundingApplication,
+        now: datetime,
+    ) -> FundingApplication:
+        """Write the next version of an application, with its audit entry and change."""
+        changed = replace(changed, updated_at=now, version=current.version + 1)
+        if not uow.funding_applications.update(changed, expected_version=current.version):
+            raise StaleVersion()
+        self.written(uow, principal, operation, current.id, current, changed, now)
+        return changed
 
     def shown_to(self, record: FundingApplication, principal: Principal) -> FundingApplication:
         """Programme, call, project and applicant the caller may not see are left out."""
