@@ -240,9 +240,19 @@ wrk.headers["Content-Type"] = "application/json"
 """
 
 
+@dataclass(frozen=True)
+class Reference:
+    """What urbandiplo answered, for the ceiling to answer byte for byte the same."""
+
+    listing: bytes
+    item_id: str
+    item: bytes
+    key: str  # an editor's API key, for the ceiling's create
+
+
 def measure_urbandiplo(
     database: str, url: str, seconds: int, work: Path, env: dict[str, str]
-) -> list[Result]:
+) -> tuple[list[Result], Reference]:
     from urbandiplo.db import migrate
 
     migrate.upgrade(url)
@@ -257,6 +267,9 @@ def measure_urbandiplo(
         first = httpx.get(listing)
         assert len(first.json()["items"]) == 50, first.text
         item = first.json()["items"][0]["id"]
+        reference = Reference(
+            first.content, item, httpx.get(f"{base}/v1/partnerships/{item}").content, key
+        )
         script = work / "create.lua"
         script.write_text(CREATE_SCRIPT)
         scenarios = [
@@ -287,7 +300,7 @@ def measure_urbandiplo(
                 rss_mb=rss.peak,
             )
         )
-    return results
+    return results, reference
 
 
 def measure_workers(url: str, seconds: int, work: Path, env: dict[str, str]) -> list[Result]:
@@ -327,28 +340,69 @@ def measure_workers(url: str, seconds: int, work: Path, env: dict[str, str]) -> 
     return results
 
 
-def measure_baseline(url: str, seconds: int, work: Path) -> list[Result]:
+def measure_baseline(url: str, seconds: int, work: Path, reference: Reference) -> list[Result]:
+    """The ceiling (bench/baseline.py) in each of its shapes: the list, an item and a
+    create, each checked to answer the very bytes urbandiplo answered."""
     port = free_port()
-    base = f"http://127.0.0.1:{port}/partnerships"
+    base = f"http://127.0.0.1:{port}"
     command = [
         str(VENV / "uvicorn"),
         "bench.baseline:app",
-        "--port",
-        str(port),
-        "--log-level",
-        "warning",
-        "--no-access-log",
+        *("--port", str(port), "--log-level", "warning", "--no-access-log"),
     ]
-    with process(command, {"BASELINE_DATABASE_URL": url}, work / "baseline.log"):
-        wait_ready(base)
-        first = httpx.get(base)
-        assert len(first.json()["items"]) == 50, first.text
-        plain = wrk(base, seconds, {})
-        revalidated = wrk(base, seconds, {"If-None-Match": first.headers["ETag"]})
-    return [
-        replace(plain, scenario="list 50, anonymous", database="baseline"),
-        replace(revalidated, scenario="list 50, 304", database="baseline"),
-    ]
+    script = work / "create-baseline.lua"
+    script.write_text(CREATE_SCRIPT)
+    results = []
+    for shape in ("json_agg", "batched"):
+        env = {"BASELINE_DATABASE_URL": url, "BASELINE_SHAPE": shape}
+        with process(command, env, work / f"baseline-{shape}.log"):
+            listing = f"{base}/partnerships"
+            wait_ready(listing)
+            first = httpx.get(listing)
+            assert first.content == reference.listing, f"{shape}: not urbandiplo's list"
+            item = f"{base}/partnerships/{reference.item_id}"
+            assert httpx.get(item).content == reference.item, f"{shape}: not urbandiplo's item"
+            measured = {
+                "list 50, anonymous": wrk(listing, seconds, {}),
+                "list 50, 304": wrk(listing, seconds, {"If-None-Match": first.headers["ETag"]}),
+                "item": wrk(item, seconds, {}),
+            }
+            if shape == "batched":  # the create does not depend on the list's shape
+                measured["create (city)"] = wrk(
+                    f"{base}/cities", seconds, {"X-API-Key": reference.key}, script
+                )
+        results += [
+            replace(r, scenario=name, database=f"ceiling ({shape})") for name, r in measured.items()
+        ]
+    return results
+
+
+def explain(url: str) -> str:
+    """The ceiling's statements with their plans (EXPLAIN (ANALYZE, BUFFERS)), as Markdown,
+    on the database as the run left it."""
+    import psycopg
+
+    sys.path.insert(0, str(ROOT))
+    from bench import baseline
+
+    with psycopg.connect(url) as connection:
+        ids = [row[0] for row in connection.execute(baseline.FLAT_LIST).fetchall()][:50]
+        statements = {
+            "json_agg list": (baseline.NESTED_LIST, {}),
+            "batched list: the page": (baseline.FLAT_LIST, {}),
+            **{
+                f"batched list: {name}": (statement, {"ids": ids})
+                for name, statement in baseline.CHILDREN.items()
+            },
+        }
+        out = []
+        for name, (statement, params) in statements.items():
+            plan = connection.execute(
+                "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " + statement,  # type: ignore[operator]
+                params,
+            ).fetchall()
+            out.append(f"#### {name}\n\n```\n" + "\n".join(r[0] for r in plan) + "\n```\n")
+    return "\n".join(out)
 
 
 @contextmanager
@@ -365,21 +419,72 @@ def postgres_database() -> Iterator[str]:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+CEILING_OF = {  # which of the ceiling's measurements a scenario is held against
+    "list 50, 304": "list 50, 304",
+    "item": "item",
+    "create (city)": "create (city)",
+}
+
+
+def ceilings(results: list[Result]) -> dict[str, Result]:
+    """Per kind of request, the fastest of the ceiling's shapes."""
+    best: dict[str, Result] = {}
+    for r in results:
+        if r.database.startswith("ceiling") and (
+            r.scenario not in best or r.rps > best[r.scenario].rps
+        ):
+            best[r.scenario] = r
+    return best
+
+
+def ceiling_of(result: Result, best: dict[str, Result]) -> Result | None:
+    return best.get(CEILING_OF.get(result.scenario, "list 50, anonymous"))
+
+
 def table(results: list[Result]) -> str:
-    base = {r.scenario: r for r in results if r.database == "baseline"}
-    plain = base["list 50, anonymous"]
+    best = ceilings(results)
     lines = [
-        "| scenario | database | requests/s | p50 ms | p99 ms | rps / baseline list rps "
-        "| p99 / baseline list p99 | errors | peak RSS MB |",
+        "| scenario | database | requests/s | p50 ms | p99 ms | rps / ceiling rps "
+        "| p99 / ceiling p99 | errors | peak RSS MB |",
         "|---|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
         rss = f"{r.rss_mb:.0f}" if r.rss_mb else ""
+        ceiling = ceiling_of(r, best)
+        ratio = f"{r.rps / ceiling.rps:.2f}" if ceiling else ""
+        p99 = f"{r.p99_ms / ceiling.p99_ms:.2f}" if ceiling else ""
         lines.append(
             f"| {r.scenario} | {r.database} | {r.rps:,.0f} | {r.p50_ms:.2f} | {r.p99_ms:.2f} "
-            f"| {r.rps / plain.rps:.2f} | {r.p99_ms / plain.p99_ms:.2f} | {r.errors} | {rss} |"
+            f"| {ratio} | {p99} | {r.errors} | {rss} |"
         )
     return "\n".join(lines)
+
+
+def write_results(results: list[Result], path: Path) -> None:
+    """bench/results.json: one object per scenario and database, with the run's commit."""
+    import json
+
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+    ).stdout.strip()
+    best = ceilings(results)
+    rows = []
+    for r in results:
+        ceiling = ceiling_of(r, best)
+        rows.append(
+            {
+                "scenario": r.scenario,
+                "database": r.database,
+                "requests_per_s": round(r.rps, 1),
+                "p50_ms": r.p50_ms,
+                "p99_ms": r.p99_ms,
+                "ceiling_ratio": round(r.rps / ceiling.rps, 3) if ceiling else None,
+                "peak_rss_mb": round(r.rss_mb, 1) if r.rss_mb else None,
+                "errors": r.errors,
+                "commit": commit,
+            }
+        )
+    path.write_text(json.dumps(rows, indent=2) + "\n")
 
 
 def main() -> int:
@@ -403,18 +508,16 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp, postgres_database() as pg_url:
         work = Path(tmp)
         if "postgres" in args.databases:
-            results += measure_urbandiplo("postgres", pg_url, args.seconds, work, env)
+            measured, reference = measure_urbandiplo("postgres", pg_url, args.seconds, work, env)
+            results += measured
+            results += measure_baseline(pg_url, args.seconds, work, reference)
+            (ROOT / "bench" / "plans.md").write_text(explain(pg_url))
             results += measure_workers(pg_url, args.seconds, work, env)
-        else:  # the baseline still needs its rows
-            from urbandiplo.db import migrate
-
-            migrate.upgrade(pg_url)
-            seed(pg_url, partnerships=1000, events=0)
-        results += measure_baseline(pg_url, args.seconds, work)
         if "sqlite" in args.databases:
             sqlite_url = f"sqlite:///{work / 'bench.db'}"
-            results += measure_urbandiplo("sqlite", sqlite_url, args.seconds, work, env)
+            results += measure_urbandiplo("sqlite", sqlite_url, args.seconds, work, env)[0]
     print(table(results))
+    write_results(results, ROOT / "bench" / "results.json")
     by_name = {r.scenario: r for r in results if r.database == "postgres"}
     for suffix in ("", ", no response cache"):
         one = by_name.get(f"list 50, anonymous, 1 worker, 2 cores{suffix}")
