@@ -66,7 +66,7 @@ class Documented:
         """An attachment and its bytes, for whoever may read the record's documents."""
         principal.require_contributor_or(Role.READER)
         with self._uow() as uow:
-            found = self._attachment(uow, principal, record_id, attachment_id)
+            _, found = self._attachment(uow, principal, record_id, attachment_id)
         data = self._store.get(found.sha256)
         if data is None:
             raise NotFound("attachment", attachment_id)
@@ -118,10 +118,8 @@ class Documented:
     def detach(self, principal: Principal, record_id: uuid.UUID, attachment_id: uuid.UUID) -> None:
         principal.require_contributor_or(Role.EDITOR)
         with self._uow(write=True) as uow:
-            found = self._attachment(uow, principal, record_id, attachment_id)
-            self.check_attachable(
-                principal, self._visible(uow, principal, record_id), found.report_id
-            )
+            current, found = self._attachment(uow, principal, record_id, attachment_id)
+            self.check_attachable(principal, current, found.report_id)
             uow.attachments.delete(found.id)
             uow.audit.add(
                 audit.entry(
@@ -157,9 +155,11 @@ class Documented:
 
     def _attachment(
         self, uow: UnitOfWork, principal: Principal, record_id: uuid.UUID, attachment_id: uuid.UUID
-    ) -> Attachment:
+    ) -> tuple[Any, Attachment]:
+        """The record and its attachment (NotFound where either is not the caller's to
+        reach)."""
         current = self._documented(uow, principal, record_id)
         found = uow.attachments.get(attachment_id)
         if found is None or found.owner_type != self.owner_type or found.owner_id != current.id:
             raise NotFound("attachment", attachment_id)
-        return found
+        return current, found
