@@ -28,7 +28,7 @@ from urbandiplo.domain.alerts import AlertKind, CallSubscription, CallSubscripti
 from urbandiplo.domain.applications import FundingApplication, FundingApplicationQuery
 from urbandiplo.domain.attachments import Attachment
 from urbandiplo.domain.audit import AuditEntry, AuditQuery
-from urbandiplo.domain.changes import Change, ChangeOperation
+from urbandiplo.domain.changes import VISIBILITY, Change, ChangeOperation
 from urbandiplo.domain.cities import City, CityQuery
 from urbandiplo.domain.contributions import Contribution, ContributionQuery
 from urbandiplo.domain.delegations import Delegation, DelegationQuery
@@ -1029,6 +1029,15 @@ class FakeChangeLog:
     def latest(self) -> tuple[int, datetime] | None:
         last = self._tx.stores.changes[-1] if self._tx.stores.changes else None
         return (last.seq, last.at) if last is not None else None
+
+    def marks(self, keys: Collection[str]) -> dict[str, tuple[int, datetime]]:
+        found: dict[str, tuple[int, datetime]] = {}
+        for c in self._tx.stores.changes:
+            found[c.record_type] = (c.seq, c.at)
+            before, after = c.visibility_before, c.visibility_after
+            if before is not None and after != before:
+                found[c.record_type + VISIBILITY] = (c.seq, c.at)
+        return {key: found[key] for key in keys if key in found}
 
     def since(self, seq: int, visible: Collection[Visibility], limit: int) -> list[Change]:
         return [

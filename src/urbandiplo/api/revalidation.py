@@ -1,10 +1,12 @@
 """Revalidation of the website's lists without reading them: anonymous GETs of the public
-lists, the calendar and the map carry an ETag made from the newest change, so that asking
-again with `If-None-Match` is answered 304 from one small query, before routing. The same
-tag keys a small in-process cache of those responses: a burst of visitors asking for the
-same page between two writes is answered from memory after the first. The cache holds
-nothing that must be shared between processes: each entry is checked against the database's
-newest change on every request, and a write anywhere retires every entry.
+lists, the calendar and the map carry an ETag made from the newest change of the kinds of
+record they are made of, so that asking again with `If-None-Match` is answered 304 from one
+small query, before routing. The same tag keys a small in-process cache of those responses:
+a burst of visitors asking for the same page between two writes is answered from memory
+after the first. The cache holds nothing that must be shared between processes: each entry
+is checked against the database's newest changes on every request, and a write retires only
+the entries made of its record's kind (a partnership's new description leaves the calendar
+kept; a city's new name retires the partnerships, which embed it).
 
 The tag is taken before the app reads the records, so a response is never older than its
 tag: a write that commits meanwhile gives the next request another tag. Staff requests are
@@ -20,7 +22,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 from collections import OrderedDict
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from datetime import UTC, datetime
 
 import anyio.to_thread
@@ -29,27 +31,45 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from urbandiplo import __version__
 from urbandiplo.api.http import PRIVATE_CACHE, PUBLIC_CACHE, names
 from urbandiplo.api.resource import MAX_TAGS_LENGTH
+from urbandiplo.domain.changes import VISIBILITY
 
-# The collections' lists, and the other reads made from nothing but the records.
-REVALIDATED = frozenset(
+# The collections' lists, and the other reads made from nothing but the records, each with
+# the kinds of change it is made of (domain.changes.ChangeFeedService.mark): its own
+# collection and those it embeds; "/visibility" where it shows only such records' ids and
+# visibility; None: every kind. tests/api/test_http.py checks them against the tables each
+# one reads.
+PARTNERSHIPS = frozenset({"partnerships", "cities", "organisations"})
+EVENTS = frozenset(
     {
-        "/v1/cities",
-        "/v1/partnerships",
-        "/v1/organisations",
-        "/v1/people",
-        "/v1/networks",
-        "/v1/events",
-        "/v1/delegations",
-        "/v1/projects",
-        "/v1/funding-programmes",
-        "/v1/funding-applications",
-        "/v1/events.ics",
-        "/v1/partner-cities.geojson",
-        "/v1/partnerships/anniversaries",
-        "/v1/search",
-        "/v1/reports/annual",
+        "events",
+        "cities",
+        "organisations",
+        "partnerships" + VISIBILITY,
+        "networks" + VISIBILITY,
+        "projects" + VISIBILITY,
     }
 )
+REVALIDATED: Mapping[str, frozenset[str] | None] = {
+    "/v1/cities": frozenset({"cities"}),
+    "/v1/partnerships": PARTNERSHIPS,
+    "/v1/partnerships/anniversaries": PARTNERSHIPS,
+    "/v1/partner-cities.geojson": PARTNERSHIPS,
+    "/v1/organisations": frozenset({"organisations", "cities"}),
+    "/v1/people": frozenset({"people", "organisations"}),
+    "/v1/networks": frozenset({"networks", "people"}),
+    "/v1/events": EVENTS,
+    "/v1/events.ics": EVENTS,
+    "/v1/delegations": frozenset(
+        {"delegations", "cities", "events", "organisations", "partnerships", "people", "projects"}
+    ),
+    "/v1/projects": frozenset({"projects", "cities", "organisations", "partnerships"}),
+    "/v1/funding-programmes": frozenset({"funding-programmes", "organisations"}),
+    "/v1/funding-applications": frozenset(
+        {"funding-applications", "funding-calls", "funding-programmes", "organisations", "projects"}
+    ),
+    "/v1/search": None,
+    "/v1/reports/annual": None,
+}
 BY_THE_DAY = frozenset({"/v1/funding-applications"})  # reports_overdue counts from today
 MAX_ENTRY_BYTES = 4 * 2**20  # a larger response is sent, not kept
 
@@ -62,16 +82,16 @@ class ListRevalidation:
     def __init__(
         self,
         app: ASGIApp,
-        mark: Callable[[], str],
+        mark: Callable[[Collection[str] | None], str],
         view: Callable[[str | None, str | None], str | None] | None = None,
-        paths: Collection[str] = REVALIDATED,
+        paths: Mapping[str, frozenset[str] | None] = REVALIDATED,
         by_the_day: Collection[str] = BY_THE_DAY,
         cache_bytes: int = 32 * 2**20,
     ) -> None:
         self.app = app
         self.mark = mark
         self.view = view
-        self.paths = frozenset(paths)
+        self.paths = dict(paths)
         self.by_the_day = frozenset(by_the_day)
         self.cache_bytes = cache_bytes
         # tag -> (response headers, body); least recently used first.
@@ -91,16 +111,17 @@ class ListRevalidation:
             await self.app(scope, receive, send)
             return
         credentials = credentials_of(scope)
+        kinds = self.paths[scope["path"]]
         if credentials is None:
             view = ""
-            mark = await anyio.to_thread.run_sync(self.mark)
+            mark = await anyio.to_thread.run_sync(self.mark, kinds)
         elif self.view is None:
             await self.app(scope, receive, send)
             return
         else:
             check = self.view
             checked, mark = await anyio.to_thread.run_sync(
-                lambda: (check(*credentials), self.mark())
+                lambda: (check(*credentials), self.mark(kinds))
             )
             if checked is None:  # not valid: the route says why
                 await self.app(scope, receive, send)

@@ -9,12 +9,18 @@ from typing import Any
 
 from sqlalchemy import Connection, Integer, bindparam, insert, or_, select, update
 
-from urbandiplo.db.models import ChangeClockRow, ChangeRow, table_of
-from urbandiplo.domain.changes import Change, ChangeOperation
+from urbandiplo.db.models import ChangeClockRow, ChangeMarkRow, ChangeRow, table_of
+from urbandiplo.domain.changes import VISIBILITY, Change, ChangeOperation
 from urbandiplo.domain.values import Visibility
 
 changes = table_of(ChangeRow)
 clock = table_of(ChangeClockRow)
+marks = table_of(ChangeMarkRow)
+MOVE_MARK = (
+    update(marks)
+    .where(marks.c.key == bindparam("mark_key"))
+    .values(seq=bindparam("seq"), at=bindparam("at"))
+)
 LATEST = select(changes.c.seq, changes.c.at).order_by(changes.c.seq.desc()).limit(1)
 # The next `count` numbers (the last returned): built once, compiled once.
 NEXT_SEQS = (
@@ -66,7 +72,41 @@ class SqlChangeLog:
         first = last - count + 1
         rows = [{**change, "seq": first + i} for i, change in enumerate(self.pending)]
         self._connection.execute(insert(changes), rows)
+        self._move_marks(rows)
         self.pending.clear()
+
+    def _move_marks(self, rows: list[dict[str, Any]]) -> None:
+        """Each kind's newest change, for the response cache. Still under the clock row's
+        lock (PostgreSQL) or the one writer (SQLite): no other write moves a mark meanwhile,
+        so an update, and an insert where there was none yet, cannot race."""
+        newest: dict[str, dict[str, Any]] = {}
+        for row in rows:  # in order: the last of a kind is its newest
+            newest[row["record_type"]] = row
+            before, after = row["visibility_before"], row["visibility_after"]
+            if before is not None and after != before:
+                newest[row["record_type"] + VISIBILITY] = row
+        known = set(
+            self._connection.execute(
+                select(marks.c.key).where(marks.c.key.in_(list(newest)))
+            ).scalars()
+        )
+        moved = [
+            {"mark_key": key, "key": key, "seq": row["seq"], "at": row["at"]}
+            for key, row in newest.items()
+        ]
+        if known:
+            self._connection.execute(MOVE_MARK, [m for m in moved if m["key"] in known])
+        if len(known) < len(moved):
+            self._connection.execute(
+                insert(marks),
+                [{k: m[k] for k in ("key", "seq", "at")} for m in moved if m["key"] not in known],
+            )
+
+    def marks(self, keys: Collection[str]) -> dict[str, tuple[int, datetime]]:
+        rows = self._connection.execute(
+            select(marks.c.key, marks.c.seq, marks.c.at).where(marks.c.key.in_(list(keys)))
+        )
+        return {row.key: (int(row.seq), row.at) for row in rows}
 
     def latest(self) -> tuple[int, datetime] | None:
         row = self._connection.execute(LATEST).first()

@@ -1032,6 +1032,19 @@ class ChangeClockRow(Base):
     value: Mapped[int] = mapped_column(BigInteger)
 
 
+class ChangeMarkRow(Base):
+    """The newest change of a kind: `key` is a collection ("events": any write of one) or a
+    collection and "/visibility" (a record of it changed visibility or went away). Written
+    with the changes, under the clock row's lock; read by the response cache, which retires
+    a kept answer only when a kind it is made of moved."""
+
+    __tablename__ = "change_marks"
+
+    key: Mapped[str] = mapped_column(String(60), primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 # ---- webhooks ----
 
 

@@ -17,6 +17,9 @@ from urbandiplo.domain.ports import UnitOfWorkFactory
 from urbandiplo.domain.values import Visibility
 
 MAX_CHANGES = 500
+# A kind of change that is a collection's and VISIBILITY: a record of it changed visibility or
+# went away (what a list that shows only the id and visibility of such records depends on).
+VISIBILITY = "/visibility"
 
 
 class ChangeOperation(StrEnum):
@@ -63,6 +66,11 @@ class ChangeLog(Protocol):
         """The newest change's number and time; None before the first."""
         ...
 
+    def marks(self, keys: Collection[str]) -> dict[str, tuple[int, datetime]]:
+        """The newest change's number and time of each kind named (see `VISIBILITY`) that
+        has had one."""
+        ...
+
 
 @dataclass(frozen=True, slots=True)
 class FeedItem:
@@ -83,13 +91,17 @@ class ChangeFeedService:
         self._uow = uow_factory
         self._readers = dict(readers)
 
-    def mark(self) -> str:
-        """What the records are at now, as a short text that changes with every write: the
-        newest change's number and time (the time tells a database restored from a backup,
-        whose numbers start again below, from the one it replaces)."""
+    def mark(self, kinds: Collection[str] | None = None) -> str:
+        """What the records of these kinds are at now (None: of every kind), as a short text
+        that changes with every write of one of them: the newest change's number and time
+        (the time tells a database restored from a backup, whose numbers start again below,
+        from the one it replaces). A kind is a collection ("cities": any write of a city)
+        or a collection and `VISIBILITY` (a city changed visibility or went away)."""
         with self._uow() as uow:
-            latest = uow.changes.latest()
-        return "0" if latest is None else f"{latest[0]}@{latest[1].isoformat()}"
+            if kinds is None:
+                return _at(uow.changes.latest())
+            found = uow.changes.marks(kinds)
+        return ",".join(_at(found.get(kind)) for kind in sorted(kinds))
 
     def since(self, principal: Principal, seq: int, limit: int) -> tuple[list[FeedItem], int]:
         """The next changes after `seq` and the number to go on from. A record that changed
@@ -119,3 +131,7 @@ class ChangeFeedService:
             for change in changes
         ]
         return items, changes[-1].seq if changes else seq
+
+
+def _at(newest: tuple[int, datetime] | None) -> str:
+    return "0" if newest is None else f"{newest[0]}@{newest[1].isoformat()}"
