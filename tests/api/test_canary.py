@@ -5,6 +5,7 @@ any response body or header."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import uuid
@@ -12,9 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
 from urbandiplo.config import Settings
+from urbandiplo.db.models import Base
 from urbandiplo.demo.loader import load
 from urbandiplo.domain.access import SYSTEM
 from urbandiplo.domain.organisations import OrganisationFields, OrganisationKind
@@ -243,6 +245,25 @@ def plant(client: TestClient, admin: dict[str, str]) -> dict[str, str]:
         funding_call_ids=[call["id"]],
         notes=f"n {INTERNAL}",
     )
+    # Internal, with the office's note: staff only.
+    internal_offer = post(
+        client,
+        "/v1/cooperation-offers",
+        admin,
+        direction="offer",
+        title={"de": f"Angebot {INTERNAL}"},
+        sector="education",
+        notes=f"n {INTERNAL}",
+        visibility="internal",
+    )
+    # The office's subscription to the feed: administrators only.
+    webhook = post(
+        client,
+        "/v1/webhooks",
+        admin,
+        url="https://hooks.example.org/urbandiplo",
+        description=f"Abo {SECRET}",
+    )
     created = dict(locals())  # every record above, by its variable's name
     return {
         name: record["id"]
@@ -251,19 +272,58 @@ def plant(client: TestClient, admin: dict[str, str]) -> dict[str, str]:
     }
 
 
+ITEM_PATHS = {p for p, operations in CONTRACT["paths"].items() if "get" in operations and "{" in p}
+# The table of the records a path parameter names (`{person_id}`: people).
+TABLES = {"person": "people", "news_item": "news"}
+
+
+def table_of(parameter: str) -> str:
+    name = parameter.removesuffix("_id")
+    return TABLES.get(name, re.sub("y$", "ie", name) + "s")
+
+
+def records(db: Engine) -> dict[str, set[str]]:
+    """The ids of the records of every table a path parameter names."""
+    parameters = {
+        parameter
+        for path, operations in CONTRACT["paths"].items()
+        if "get" in operations
+        for parameter in re.findall(r"\{(\w+)\}", path)
+    }
+    with db.connect() as connection:
+        return {
+            parameter: {
+                str(row)
+                for (row,) in connection.execute(
+                    select(Base.metadata.tables[table_of(parameter)].c.id)
+                )
+            }
+            for parameter in parameters
+        }
+
+
 def walk(
-    client: TestClient, headers: dict[str, str], guessed: list[str], hidden: tuple[str, ...]
-) -> tuple[int, str]:
-    """GET every operation, every page and every id; all that came back, as one text. A
-    search for a `hidden` canary finds nothing."""
+    client: TestClient,
+    headers: dict[str, str],
+    guessed: list[str],
+    hidden: tuple[str, ...],
+    stored: dict[str, set[str]],
+) -> tuple[set[str], str]:
+    """GET every operation, every page and every id; the item paths that answered 200 at
+    least once, and all that came back, as one text. A search for a `hidden` canary finds
+    nothing. Each item path is asked for every id found or guessed of the records it names
+    (`stored`: by path parameter), in every combination."""
     seen: list[str] = []
     ids: set[str] = set(guessed)
     requests = 0
+    answered: set[str] = set()
+    statuses: list[int] = []
 
     def get(path: str, params: dict[str, str], *, keep: bool = True) -> Any:
         nonlocal requests
         requests += 1
         response = client.get(path, params=params, headers=headers)
+        statuses.append(response.status_code)
         if keep:
             seen.append(response.text)
             seen.append(json.dumps(dict(response.headers)))
@@ -293,9 +353,13 @@ def walk(
                     assert "BEGIN:VEVENT" not in feed, (path, canary)
                     assert "<entry>" not in feed, (path, canary)
     for path in (p for p in paths if "{" in p):
-        for record_id in sorted(ids):
-            get(re.sub(r"\{[^}]+\}", record_id, path), {})
-    return requests, "\n".join(seen)
+        parameters = re.findall(r"\{(\w+)\}", path)
+        for values in itertools.product(*(sorted(ids & stored[p]) for p in parameters)):
+            get(path.format(**dict(zip(parameters, values, strict=True))), {})
+            if statuses[-1] == 200:
+                answered.add(path)
+    assert requests > len(paths)
+    return answered, "\n".join(seen)
 
 
 def test_no_canary_on_any_path(
@@ -406,11 +470,13 @@ def test_no_canary_on_any_path(
         report_document=proof.json()["id"],
     )
     guessed = list(planted.values())
-    _, confidant = walk(app_client, keys["admin"], guessed, ())
+    stored = records(db)
+    answered, confidant = walk(app_client, keys["admin"], guessed, (), stored)
     assert SECRET in confidant, "the walk finds the canaries where they may be seen"
+    assert answered == ITEM_PATHS, "the walk reached a record on every item path"
 
-    requests, anonymous = walk(app_client, {}, guessed, (SECRET, INTERNAL))
-    assert requests > 500, "the walk reached the records"
+    answered, anonymous = walk(app_client, {}, guessed, (SECRET, INTERNAL), stored)
+    assert "/v1/events/{event_id}" in answered, "the walk reached the records"
     assert SECRET not in anonymous
     assert INTERNAL not in anonymous
     assert "kontakt@example.org" not in anonymous, "contact details are not public"
@@ -419,12 +485,14 @@ def test_no_canary_on_any_path(
         SYSTEM, OrganisationFields(name="Anderer Verein e.V.", kind=OrganisationKind.ASSOCIATION)
     )
     _key, stranger = services.api_keys.create("stranger", None, other.id)
-    requests, contributor = walk(app_client, {"X-API-Key": stranger}, guessed, (SECRET, INTERNAL))
-    assert requests > 500
+    answered, contributor = walk(
+        app_client, {"X-API-Key": stranger}, guessed, (SECRET, INTERNAL), stored
+    )
+    assert "/v1/partnerships/{partnership_id}" in answered
     assert SECRET not in contributor
     assert INTERNAL not in contributor, "another organisation's contribution is not there"
 
-    requests, reader = walk(app_client, keys["reader"], guessed, (SECRET,))
+    _, reader = walk(app_client, keys["reader"], guessed, (SECRET,), stored)
     assert SECRET not in reader
     assert INTERNAL in reader, "staff see internal records"
 
