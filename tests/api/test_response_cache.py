@@ -5,6 +5,7 @@ tables it reads."""
 from __future__ import annotations
 
 import re
+import typing
 import uuid
 from typing import Any
 
@@ -14,27 +15,14 @@ from sqlalchemy import Engine
 
 from tests.api.test_statement_counts import counted
 from urbandiplo.api.revalidation import REVALIDATED
+from urbandiplo.api.search import RecordType
 from urbandiplo.config import Settings
 from urbandiplo.demo.loader import load
 from urbandiplo.domain.changes import VISIBILITY
 from urbandiplo.main import build_services
 
 Headers = dict[str, str]
-COLLECTIONS = {
-    "cities",
-    "partnerships",
-    "organisations",
-    "people",
-    "networks",
-    "events",
-    "delegations",
-    "projects",
-    "funding-programmes",
-    "funding-calls",
-    "funding-applications",
-    "news",
-    "cooperation-offers",
-}
+COLLECTIONS = set(typing.get_args(RecordType))  # every collection of records
 # Read on the way and not records of a collection: the caller's key, the marks themselves.
 NOT_RECORDS = {"api_keys", "change_marks", "changes"}
 PARAMS = {"/v1/partnerships/anniversaries": {"year": "2026"}}

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Connection, Integer, bindparam, insert, or_, select, update
 
 from urbandiplo.db.models import ChangeClockRow, ChangeMarkRow, ChangeRow, table_of
-from urbandiplo.domain.changes import VISIBILITY, Change, ChangeOperation
+from urbandiplo.domain.changes import VISIBILITY, Change, ChangeOperation, moves_visibility
 from urbandiplo.domain.values import Visibility
 
 changes = table_of(ChangeRow)
@@ -82,24 +82,21 @@ class SqlChangeLog:
         newest: dict[str, dict[str, Any]] = {}
         for row in rows:  # in order: the last of a kind is its newest
             newest[row["record_type"]] = row
-            before, after = row["visibility_before"], row["visibility_after"]
-            if before is not None and after != before:
+            if moves_visibility(row["visibility_before"], row["visibility_after"]):
                 newest[row["record_type"] + VISIBILITY] = row
         known = set(
             self._connection.execute(
                 select(marks.c.key).where(marks.c.key.in_(list(newest)))
             ).scalars()
         )
-        moved = [
-            {"mark_key": key, "key": key, "seq": row["seq"], "at": row["at"]}
-            for key, row in newest.items()
-        ]
+        moved = [(key, {"seq": row["seq"], "at": row["at"]}) for key, row in newest.items()]
         if known:
-            self._connection.execute(MOVE_MARK, [m for m in moved if m["key"] in known])
+            self._connection.execute(
+                MOVE_MARK, [{"mark_key": key, **mark} for key, mark in moved if key in known]
+            )
         if len(known) < len(moved):
             self._connection.execute(
-                insert(marks),
-                [{k: m[k] for k in ("key", "seq", "at")} for m in moved if m["key"] not in known],
+                insert(marks), [{"key": key, **mark} for key, mark in moved if key not in known]
             )
 
     def marks(self, keys: Collection[str]) -> dict[str, tuple[int, datetime]]:

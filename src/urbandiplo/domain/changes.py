@@ -22,6 +22,11 @@ MAX_CHANGES = 500
 VISIBILITY = "/visibility"
 
 
+def moves_visibility(before: Visibility | None, after: Visibility | None) -> bool:
+    """A change of that kind: an existing record's visibility changed, or it went away."""
+    return before is not None and after != before
+
+
 class ChangeOperation(StrEnum):
     UPSERT = "upsert"  # created or changed: here is the record
     DELETE = "delete"  # deleted, erased, or no longer visible to you: forget it
