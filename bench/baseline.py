@@ -8,7 +8,8 @@ pool) and orjson, no framework in between:
   and the cursor of the next page), with its ETag and 304;
 - `GET /partnerships/{id}`: the same body as `GET /v1/partnerships/{id}`;
 - `POST /cities`: the rows urbandiplo writes for `POST /v1/cities` (the city, its audit
-  entry, its change for the feed, its search entry) in one transaction.
+  entry, its change for the feed, its search entry, the response cache's mark of cities) in
+  one transaction.
 
 The list comes in two shapes (`BASELINE_SHAPE`): `json_agg`, one statement with a nested
 `json_agg` subquery per child table, and `batched`, one flat statement per child table
@@ -239,12 +240,16 @@ CHANGE = """WITH clock AS (UPDATE change_clock SET value = value + 1 WHERE id = 
     INSERT INTO changes (seq, at, record_type, record_id, operation, visibility_before,
     visibility_after) SELECT clock.value, %(now)s, 'cities', %(id)s, 'upsert', NULL, 'public'
     FROM clock"""
+# The response cache's mark of the kind (migration 0028), moved to the change just written.
+MARK = """INSERT INTO change_marks (key, seq, at) SELECT 'cities', value, %(now)s
+    FROM change_clock WHERE id = 1
+    ON CONFLICT (key) DO UPDATE SET seq = EXCLUDED.seq, at = EXCLUDED.at"""
 
 
 async def create_city(request: Request) -> Response:
     """A new city with the rows urbandiplo writes for it (the city, its audit entry, its
-    search entry, its change), after checking the editor's key, in one transaction whose
-    statements go in one pipeline."""
+    search entry, its change and the mark of its kind), after checking the editor's key, in
+    one transaction whose statements go in one pipeline."""
     assert pool is not None
     _, prefix, secret = request.headers.get("x-api-key", "").split("_", 2)
     given = orjson.loads(await request.body())
@@ -288,7 +293,7 @@ async def create_city(request: Request) -> Response:
             "now": now,
         }
         async with connection.transaction(), connection.pipeline():
-            for statement in (CITY, AUDIT, SEARCH, CHANGE):
+            for statement in (CITY, AUDIT, SEARCH, CHANGE, MARK):
                 await connection.execute(statement, values)
     body = orjson.dumps(record, option=orjson.OPT_SORT_KEYS)
     return Response(body, status_code=201, media_type="application/json")

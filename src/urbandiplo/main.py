@@ -110,7 +110,7 @@ Lists are cursor-paginated (`Link: rel="next"`); reads carry an `ETag`; writes h
 QUERY_CREDENTIALS = ("api_key", "apikey", "x-api-key", "access_token", "token", "id_token")
 
 
-def check_query(request: Request) -> None:
+async def check_query(request: Request) -> None:
     """Keys in URLs end up in logs and browser histories; NUL characters cannot be stored or
     searched for in PostgreSQL text."""
     for name in QUERY_CREDENTIALS:

@@ -8,9 +8,10 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
+from starlette.concurrency import run_in_threadpool
 
 from urbandiplo.api.tokens import InvalidToken, TokenVerifier
-from urbandiplo.domain.access import Principal
+from urbandiplo.domain.access import ANONYMOUS, Principal
 from urbandiplo.domain.alerts import CallSubscriptionService
 from urbandiplo.domain.applications import FundingApplicationService
 from urbandiplo.domain.audit import AuditService
@@ -73,7 +74,7 @@ class Services:
     tokens: TokenVerifier | None = None  # None: no OIDC issuer configured
 
 
-def get_services(request: Request) -> Services:
+async def get_services(request: Request) -> Services:
     services: Services = request.app.state.services
     return services
 
@@ -98,13 +99,18 @@ bearer = HTTPBearer(
 )
 
 
-def get_principal(
+async def get_principal(
     request: Request,
     services: Annotated[Services, Depends(get_services)],
     api_key: Annotated[str | None, Depends(api_key_header)],
     _token: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Principal:
-    return resolve_principal(services, api_key, request.headers.get("Authorization"))
+    """The caller; anonymous on the event loop, credentials (a key's row, an issuer's keys)
+    looked up in a worker thread."""
+    authorization = request.headers.get("Authorization")
+    if api_key is None and authorization is None:
+        return ANONYMOUS
+    return await run_in_threadpool(resolve_principal, services, api_key, authorization)
 
 
 def resolve_principal(

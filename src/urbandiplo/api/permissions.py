@@ -159,7 +159,7 @@ OPERATION_ROLES: dict[str, Needed] = {
 OUTSIDE_CONTRACT = frozenset({"metrics"})
 
 
-def authorize(request: Request, principal: PrincipalDep) -> None:
+async def authorize(request: Request, principal: PrincipalDep) -> None:
     """Refuse the caller unless it holds the role the operation needs."""
     route = request.scope.get("route")
     operation_id = getattr(route, "operation_id", None)

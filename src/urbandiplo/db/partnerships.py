@@ -41,7 +41,7 @@ from urbandiplo.db.models import (
     table_of,
 )
 from urbandiplo.db.nested import related_rows, unpacked
-from urbandiplo.db.records import SqlRepository, count_references, text_or_none
+from urbandiplo.db.records import SqlRepository, by_value, count_references, text_or_none
 from urbandiplo.db.refs import city_ref_columns, city_ref_from
 from urbandiplo.db.search import contains_folded
 from urbandiplo.domain.errors import Conflict, DomainError, DuplicatePartnership
@@ -78,6 +78,10 @@ SELECTED = [
     *city_ref_columns(city, "city"),
     *city_ref_columns(partner, "partner"),
 ]
+KIND, STATUS = by_value(PartnershipKind), by_value(PartnershipStatus)
+PRECISION, FIELD = by_value(DatePrecision), by_value(FieldOfAction)
+VISIBILITY = by_value(Visibility)
+FIELD_ORDER = {f: i for i, f in enumerate(FieldOfAction)}
 SORT_COLUMNS: dict[str, tuple[ColumnElement[Any], type]] = {
     "established_on": (partnerships.c.established_on, date),
     "created_at": (partnerships.c.created_at, datetime),
@@ -302,7 +306,6 @@ class SqlPartnershipRepository(SqlRepository[Partnership, PartnershipQuery]):
 
     def build(self, rows: Sequence[Row[Any]]) -> list[Partnership]:
         """Partnerships from their rows, related rows included (see `select`)."""
-        order = {f: i for i, f in enumerate(FieldOfAction)}
         result = []
         for row in rows:
             values = row._mapping
@@ -312,27 +315,27 @@ class SqlPartnershipRepository(SqlRepository[Partnership, PartnershipQuery]):
                     name=name,
                     kind=kind,
                     website=website,
-                    visibility=Visibility(visibility),
+                    visibility=VISIBILITY[visibility],
                 )
                 for _, org_id, name, kind, website, visibility in unpacked(values["linked"])
             ]
-            fields = [FieldOfAction(f) for (f,) in unpacked(values["fields"])]
+            fields = [FIELD[f] for (f,) in unpacked(values["fields"])]
             result.append(
                 Partnership(
                     id=values["id"],
                     city_id=values["city_id"],
                     partner_city_id=values["partner_city_id"],
-                    kind=PartnershipKind(values["kind"]),
-                    status=PartnershipStatus(values["status"]),
+                    kind=KIND[values["kind"]],
+                    status=STATUS[values["status"]],
                     established_on=values["established_on"],
-                    established_precision=DatePrecision(values["established_precision"]),
+                    established_precision=PRECISION[values["established_precision"]],
                     ended_on=values["ended_on"],
                     status_history=tuple(
                         StatusChange(
                             changed_on=date.fromisoformat(changed_on),
-                            precision=DatePrecision(precision),
-                            status=PartnershipStatus(status) if status else None,
-                            kind=PartnershipKind(kind) if kind else None,
+                            precision=PRECISION[precision],
+                            status=STATUS[status] if status else None,
+                            kind=KIND[kind] if kind else None,
                             reason=text_or_none(reason),
                             council_decision=decision,
                         )
@@ -354,10 +357,10 @@ class SqlPartnershipRepository(SqlRepository[Partnership, PartnershipQuery]):
                     associations=tuple(linked),
                     economic_profile=_profile(values["economic_profile"]),
                     sdgs=tuple(int(goal) for (goal,) in unpacked(values["goals"])),
-                    fields_of_action=tuple(sorted(fields, key=order.__getitem__)),
+                    fields_of_action=tuple(sorted(fields, key=FIELD_ORDER.__getitem__)),
                     description=text_or_none(values["description"]),
                     notes=values["notes"],
-                    visibility=Visibility(values["visibility"]),
+                    visibility=VISIBILITY[values["visibility"]],
                     created_at=values["created_at"],
                     updated_at=values["updated_at"],
                     version=values["version"],

@@ -5,15 +5,18 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from functools import cache
 from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, Connection, FromClause, Table, select
 
 from urbandiplo.db.models import CityRow, PartnershipRow, table_of
+from urbandiplo.db.records import by_value
 from urbandiplo.domain.refs import CityRef, LinkRef, OrganisationRef
 from urbandiplo.domain.values import Visibility, strictest
 
 T = TypeVar("T")
+VISIBILITY = by_value(Visibility)
 
 CITY_REF_FIELDS = ("id", "name", "names", "country_code", "visibility")
 
@@ -24,13 +27,20 @@ def city_ref_columns(table: FromClause, prefix: str) -> list[ColumnElement[Any]]
 
 
 def city_ref_from(values: Any, prefix: str) -> CityRef:
+    id_, name, names, country_code, visibility = _city_labels(prefix)
     return CityRef(
-        id=values[f"{prefix}__id"],
-        name=values[f"{prefix}__name"],
-        names=values[f"{prefix}__names"] or {},
-        country_code=values[f"{prefix}__country_code"],
-        visibility=Visibility(values[f"{prefix}__visibility"]),
+        id=values[id_],
+        name=values[name],
+        names=values[names] or {},
+        country_code=values[country_code],
+        visibility=VISIBILITY[values[visibility]],
     )
+
+
+@cache
+def _city_labels(prefix: str) -> tuple[str, ...]:
+    """The labels of `city_ref_columns` (made once per prefix, not for every row)."""
+    return tuple(f"{prefix}__{name}" for name in CITY_REF_FIELDS)
 
 
 ORGANISATION_REF_FIELDS = ("name", "kind", "website", "visibility")
@@ -48,7 +58,7 @@ def organisation_ref_from(values: Any, prefix: str, organisation_id: Any) -> Org
         name=values[f"{prefix}__name"],
         kind=values[f"{prefix}__kind"],
         website=values[f"{prefix}__website"],
-        visibility=Visibility(values[f"{prefix}__visibility"]),
+        visibility=VISIBILITY[values[f"{prefix}__visibility"]],
     )
 
 
