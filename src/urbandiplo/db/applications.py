@@ -26,6 +26,7 @@ from urbandiplo.db.records import (
     history_document,
     history_of,
     money_or_none,
+    one_of,
 )
 from urbandiplo.db.search import contains_folded
 from urbandiplo.domain.applications import (
@@ -82,7 +83,7 @@ class SqlFundingApplicationRepository(SqlRepository[FundingApplication, FundingA
         )
 
     def visible_only(self, statement: Select[Any], visible: Collection[Visibility]) -> Select[Any]:
-        return statement.where(applications.c.visibility.in_([v.value for v in visible]))
+        return statement.where(one_of(applications.c.visibility, (v.value for v in visible)))
 
     def conditions(self, query: FundingApplicationQuery) -> list[ColumnElement[bool]]:
         conditions: list[ColumnElement[bool]] = []

@@ -13,6 +13,7 @@ from sqlalchemy.engine import Row
 
 from urbandiplo.db.listing import paginate
 from urbandiplo.db.models import AuditRow, table_of
+from urbandiplo.db.records import one_of
 from urbandiplo.domain.audit import AuditEntry, AuditOperation, AuditQuery
 from urbandiplo.domain.listing import Page, PageRequest, Sort
 from urbandiplo.domain.values import Visibility
@@ -44,7 +45,9 @@ class SqlAuditRepository:
     def list_page(
         self, query: AuditQuery, visible: frozenset[Visibility], sort: Sort, page: PageRequest
     ) -> Page[AuditEntry]:
-        statement = select(audit_log).where(audit_log.c.visibility.in_([v.value for v in visible]))
+        statement = select(audit_log).where(
+            one_of(audit_log.c.visibility, (v.value for v in visible))
+        )
         c = audit_log.c
         for column, value in (
             (c.record_type, query.record_type),

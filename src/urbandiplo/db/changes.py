@@ -5,11 +5,13 @@ from __future__ import annotations
 import uuid
 from collections.abc import Collection
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, Integer, bindparam, insert, or_, select, update
+from sqlalchemy import Connection, Integer, Select, bindparam, insert, literal, or_, select, update
 
 from urbandiplo.db.models import ChangeClockRow, ChangeMarkRow, ChangeRow, table_of
+from urbandiplo.db.records import one_of
 from urbandiplo.domain.changes import VISIBILITY, Change, ChangeOperation, moves_visibility
 from urbandiplo.domain.values import Visibility
 
@@ -21,6 +23,18 @@ MOVE_MARK = (
     .where(marks.c.key == bindparam("mark_key"))
     .values(seq=bindparam("seq"), at=bindparam("at"))
 )
+
+
+@cache
+def _marks_of(keys: tuple[str, ...]) -> Select[Any]:
+    """The marks of these kinds: built once for each set of kinds a kept read names (a
+    handful), its values bound one by one rather than as an expanding list, which is
+    rendered again on every execution; this runs on every request the cache answers."""
+    return select(marks.c.key, marks.c.seq, marks.c.at).where(
+        marks.c.key.in_([literal(key, marks.c.key.type) for key in keys])
+    )
+
+
 LATEST = select(changes.c.seq, changes.c.at).order_by(changes.c.seq.desc()).limit(1)
 # The next `count` numbers (the last returned): built once, compiled once.
 NEXT_SEQS = (
@@ -100,9 +114,7 @@ class SqlChangeLog:
             )
 
     def marks(self, keys: Collection[str]) -> dict[str, tuple[int, datetime]]:
-        rows = self._connection.execute(
-            select(marks.c.key, marks.c.seq, marks.c.at).where(marks.c.key.in_(list(keys)))
-        )
+        rows = self._connection.execute(_marks_of(tuple(sorted(keys))))
         return {row.key: (int(row.seq), row.at) for row in rows}
 
     def latest(self) -> tuple[int, datetime] | None:
@@ -116,7 +128,9 @@ class SqlChangeLog:
 
     def since(self, seq: int, visible: Collection[Visibility], limit: int) -> list[Change]:
         values = [v.value for v in visible]
-        seen = or_(changes.c.visibility_before.in_(values), changes.c.visibility_after.in_(values))
+        seen = or_(
+            one_of(changes.c.visibility_before, values), one_of(changes.c.visibility_after, values)
+        )
         rows = self._connection.execute(
             select(changes).where(changes.c.seq > seq, seen).order_by(changes.c.seq).limit(limit)
         )

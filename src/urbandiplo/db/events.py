@@ -44,7 +44,7 @@ from urbandiplo.db.models import (
     PartnershipRow,
     table_of,
 )
-from urbandiplo.db.records import SqlRepository, count_references, text_or_none
+from urbandiplo.db.records import SqlRepository, count_references, one_of, text_or_none
 from urbandiplo.db.refs import city_ref_columns, city_ref_from
 from urbandiplo.db.search import contains_folded
 from urbandiplo.db.types import UTCDateTime
@@ -113,8 +113,8 @@ class SqlEventRepository(SqlRepository[Event, EventQuery]):
         """An event shows only where the caller may see it and its venue's city."""
         values = [v.value for v in visible]
         return statement.where(
-            events.c.visibility.in_(values),
-            or_(events.c.venue_city_id.is_(None), venue_city.c.visibility.in_(values)),
+            one_of(events.c.visibility, values),
+            or_(events.c.venue_city_id.is_(None), one_of(venue_city.c.visibility, values)),
         )
 
     def conditions(self, query: EventQuery) -> list[ColumnElement[bool]]:

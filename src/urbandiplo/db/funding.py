@@ -18,7 +18,7 @@ from urbandiplo.db.models import (
     OrganisationRow,
     table_of,
 )
-from urbandiplo.db.records import QUERY_ONLY, SqlRepository, count_references, text_or_none
+from urbandiplo.db.records import QUERY_ONLY, SqlRepository, count_references, one_of, text_or_none
 from urbandiplo.db.search import contains_folded
 from urbandiplo.db.tags import (
     Tags,
@@ -67,7 +67,7 @@ class SqlFundingProgrammeRepository(SqlRepository[FundingProgramme, FundingProgr
         ).select_from(programmes.outerjoin(funder, funder.c.id == programmes.c.funder_id))
 
     def visible_only(self, statement: Select[Any], visible: Collection[Visibility]) -> Select[Any]:
-        return statement.where(programmes.c.visibility.in_([v.value for v in visible]))
+        return statement.where(one_of(programmes.c.visibility, (v.value for v in visible)))
 
     def conditions(self, query: FundingProgrammeQuery) -> list[ColumnElement[bool]]:
         conditions: list[ColumnElement[bool]] = []
@@ -188,7 +188,9 @@ class SqlFundingCallRepository(SqlRepository[FundingCall, FundingCallQuery]):
 
     def visible_only(self, statement: Select[Any], visible: Collection[Visibility]) -> Select[Any]:
         values = [v.value for v in visible]
-        return statement.where(calls.c.visibility.in_(values), programme.c.visibility.in_(values))
+        return statement.where(
+            one_of(calls.c.visibility, values), one_of(programme.c.visibility, values)
+        )
 
     def conditions(self, query: FundingCallQuery) -> list[ColumnElement[bool]]:
         conditions: list[ColumnElement[bool]] = []

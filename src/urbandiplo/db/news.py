@@ -23,7 +23,7 @@ from urbandiplo.db.models import (
     ProjectRow,
     table_of,
 )
-from urbandiplo.db.records import QUERY_ONLY, SqlRepository, text_or_none
+from urbandiplo.db.records import QUERY_ONLY, SqlRepository, one_of, text_or_none
 from urbandiplo.db.refs import grouped, organisation_ref_columns, organisation_ref_from
 from urbandiplo.db.search import contains_folded
 from urbandiplo.domain.news import LINK_FIELDS, News, NewsLink, NewsQuery
@@ -127,7 +127,7 @@ class SqlNewsRepository(SqlRepository[News, NewsQuery]):
 
     def visible_only(self, statement: Select[Any], visible: Collection[Visibility]) -> Select[Any]:
         values = [v.value for v in visible]
-        return statement.where(news.c.visibility.in_(values))
+        return statement.where(one_of(news.c.visibility, values))
 
     def child_rows(self, record: News) -> list[tuple[Table, list[dict[str, Any]]]]:
         return [

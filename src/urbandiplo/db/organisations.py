@@ -26,7 +26,7 @@ from urbandiplo.db.models import (
     ProjectOrganisationRow,
     table_of,
 )
-from urbandiplo.db.records import QUERY_ONLY, SqlRepository, count_references
+from urbandiplo.db.records import QUERY_ONLY, SqlRepository, count_references, one_of
 from urbandiplo.db.refs import city_ref_columns, city_ref_from
 from urbandiplo.db.search import contains_folded
 from urbandiplo.domain.errors import Conflict, DomainError
@@ -66,8 +66,8 @@ class SqlOrganisationRepository(SqlRepository[Organisation, OrganisationQuery]):
     def visible_only(self, statement: Select[Any], visible: Collection[Visibility]) -> Select[Any]:
         values = [v.value for v in visible]
         return statement.where(
-            organisations.c.visibility.in_(values),
-            or_(organisations.c.city_id.is_(None), city.c.visibility.in_(values)),
+            one_of(organisations.c.visibility, values),
+            or_(organisations.c.city_id.is_(None), one_of(city.c.visibility, values)),
         )
 
     def conditions(self, query: OrganisationQuery) -> list[ColumnElement[bool]]:

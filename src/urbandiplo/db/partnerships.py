@@ -41,7 +41,13 @@ from urbandiplo.db.models import (
     table_of,
 )
 from urbandiplo.db.nested import related_rows, unpacked
-from urbandiplo.db.records import SqlRepository, by_value, count_references, text_or_none
+from urbandiplo.db.records import (
+    SqlRepository,
+    by_value,
+    count_references,
+    one_of,
+    text_or_none,
+)
 from urbandiplo.db.refs import city_ref_columns, city_ref_from
 from urbandiplo.db.search import contains_folded
 from urbandiplo.domain.errors import Conflict, DomainError, DuplicatePartnership
@@ -191,9 +197,9 @@ class SqlPartnershipRepository(SqlRepository[Partnership, PartnershipQuery]):
         """A partnership shows only where the caller may see it and both of its cities."""
         values = [v.value for v in visible]
         return statement.where(
-            partnerships.c.visibility.in_(values),
-            city.c.visibility.in_(values),
-            partner.c.visibility.in_(values),
+            one_of(partnerships.c.visibility, values),
+            one_of(city.c.visibility, values),
+            one_of(partner.c.visibility, values),
         )
 
     def conditions(self, query: PartnershipQuery) -> list[ColumnElement[bool]]:

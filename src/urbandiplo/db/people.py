@@ -18,7 +18,7 @@ from urbandiplo.db.models import (
     PersonRow,
     table_of,
 )
-from urbandiplo.db.records import QUERY_ONLY, SqlRepository, count_references
+from urbandiplo.db.records import QUERY_ONLY, SqlRepository, count_references, one_of
 from urbandiplo.db.search import contains_folded
 from urbandiplo.domain.errors import Conflict, DomainError
 from urbandiplo.domain.people import LegalBasis, Person, PersonQuery
@@ -51,7 +51,7 @@ class SqlPersonRepository(SqlRepository[Person, PersonQuery]):
     def visible_only(self, statement: Select[Any], visible: Collection[Visibility]) -> Select[Any]:
         # Erased people leave lists; protected ones are confidential (see PersonService).
         return statement.where(
-            people.c.visibility.in_([v.value for v in visible]), people.c.erased_on.is_(None)
+            one_of(people.c.visibility, (v.value for v in visible)), people.c.erased_on.is_(None)
         )
 
     def conditions(self, query: PersonQuery) -> list[ColumnElement[bool]]:
