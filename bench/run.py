@@ -175,6 +175,83 @@ def wrk(
     return Result("", "", rps, p50, p99, count)
 
 
+# The writes of the mixed scenario, in turn: a city and an event, through the API.
+WRITES = [
+    ("/v1/cities", {"name": "Bench", "country_code": "FI"}),
+    (
+        "/v1/events",
+        {"title": {"de": "Bench"}, "kind": "fair", "starts_at": "2026-06-01T18:00:00+02:00"},
+    ),
+]
+
+
+class Writer(threading.Thread):
+    """Writes at a steady rate (WRITES in turn, as an editor) until stopped; counts the
+    writes and those that did not answer 201."""
+
+    def __init__(self, base: str, key: str, per_second: float) -> None:
+        super().__init__(daemon=True)
+        self.base, self.key, self.interval = base, key, 1 / per_second
+        self.stopped = threading.Event()
+        self.written = self.errors = 0
+
+    def run(self) -> None:
+        with httpx.Client(base_url=self.base, headers={"X-API-Key": self.key}) as client:
+            due = time.monotonic()
+            while not self.stopped.is_set():
+                path, body = WRITES[self.written % len(WRITES)]
+                try:
+                    ok = client.post(path, json=body, timeout=10).status_code == 201
+                except httpx.HTTPError:
+                    ok = False
+                self.written += 1
+                self.errors += not ok
+                due += self.interval
+                self.stopped.wait(max(0.0, due - time.monotonic()))
+
+
+def measure_mixed(
+    base: str, key: str, seconds: int, database: str, pid: int
+) -> tuple[list[Result], list[str]]:
+    """The website's kept reads read-only, then under a steady 5 writes/s of cities and
+    events: what the writes cost the reads that each retires (a city: the list and the
+    map; an event: the calendar)."""
+    results, lines = [], []
+    for name, path in (
+        ("list 50", "/v1/partnerships?limit=50"),
+        ("events.ics", "/v1/events.ics"),
+        ("map", "/v1/partner-cities.geojson"),
+    ):
+        with RssSampler(pid) as rss:
+            alone = wrk(base + path, seconds, {})
+        writer = Writer(base, key, per_second=5)
+        writer.start()
+        try:
+            with RssSampler(pid) as rss_mixed:
+                mixed = wrk(base + path, seconds, {})
+        finally:
+            writer.stopped.set()
+            writer.join()
+        results += [
+            replace(
+                alone, scenario=f"mixed: {name}, read-only", database=database, rss_mb=rss.peak
+            ),
+            replace(
+                mixed,
+                scenario=f"mixed: {name}, 5 writes/s",
+                database=database,
+                rss_mb=rss_mixed.peak,
+                errors=mixed.errors + writer.errors,
+            ),
+        ]
+        lines.append(
+            f"mixed, {database}, {name}: {mixed.rps / alone.rps:.2f} x the read-only "
+            f"requests/s, p99 {mixed.p99_ms:.1f} ms, {writer.written} writes "
+            f"({writer.errors} failed)"
+        )
+    return results, lines
+
+
 def seed(url: str, partnerships: int, events: int) -> str:
     """A synthetic data set through the domain services; an editor's API key."""
     from urbandiplo.config import Settings
@@ -290,6 +367,9 @@ def measure_urbandiplo(
             with RssSampler(server.pid) as rss:
                 measured = wrk(target, seconds, headers, lua)
             results.append(replace(measured, scenario=name, database=database, rss_mb=rss.peak))
+        mixed, lines = measure_mixed(base, key, seconds, database, server.pid)
+        results += mixed
+        MIXED_LINES.extend(lines)
     # The reads again without the response cache: what reading and rendering costs.
     uncached = {**env, "URBANDIPLO_RESPONSE_CACHE_MB": "0"}
     with process(command, uncached, work / f"server-{database}-uncached.log") as server:
@@ -432,6 +512,7 @@ def postgres_database() -> Iterator[str]:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+MIXED_LINES: list[str] = []  # the mixed scenario's ratios, printed after the table
 CEILING_OF = {  # which of the ceiling's measurements a scenario is held against
     # The cached lists: against the same bytes served from memory.
     "list 50, anonymous": "list 50, from memory",
@@ -458,6 +539,8 @@ def ceiling_of(result: Result, best: dict[str, Result]) -> Result | None:
     """The ceiling a result is held against: PostgreSQL's (bench/baseline.py is written for
     it); none for SQLite, which has no ceiling of its own yet."""
     if result.database == "sqlite":
+        return None
+    if result.scenario.startswith("mixed:"):  # held against its own read-only run
         return None
     if result.database.startswith("ceiling"):  # a shape against the fastest of its kind
         return best.get(result.scenario)
@@ -541,6 +624,8 @@ def main() -> int:
             results += measure_urbandiplo("sqlite", sqlite_url, args.seconds, work, env)[0]
     print(table(results))
     write_results(results, ROOT / "bench" / "results.json")
+    for line in MIXED_LINES:
+        print(line)
     by_name = {r.scenario: r for r in results if r.database == "postgres"}
     for suffix in ("", ", no response cache"):
         one = by_name.get(f"list 50, anonymous, 1 worker, 2 cores{suffix}")
