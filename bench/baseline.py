@@ -196,8 +196,12 @@ def _cursor(row: dict[str, Any]) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
+def _etag(body: bytes) -> str:
+    return '"' + hashlib.blake2b(body, digest_size=16).hexdigest() + '"'
+
+
 def _respond(request: Request, body: bytes) -> Response:
-    etag = '"' + hashlib.blake2b(body, digest_size=16).hexdigest() + '"'
+    etag = _etag(body)
     if request.headers.get("if-none-match") == etag:
         return Response(status_code=304, headers={"ETag": etag})
     return Response(body, media_type="application/json", headers={"ETag": etag})
@@ -227,7 +231,7 @@ kept: dict[str, tuple[bytes, str]] = {}
 async def partnerships_from_memory(request: Request) -> Response:
     if "list" not in kept:
         body = await _list_body()
-        kept["list"] = (body, '"' + hashlib.blake2b(body, digest_size=16).hexdigest() + '"')
+        kept["list"] = (body, _etag(body))
     body, etag = kept["list"]
     if request.headers.get("if-none-match") == etag:
         return Response(status_code=304, headers={"ETag": etag})

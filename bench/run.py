@@ -333,7 +333,7 @@ class Reference:
 
 def measure_urbandiplo(
     database: str, url: str, seconds: int, work: Path, env: dict[str, str]
-) -> tuple[list[Result], Reference]:
+) -> tuple[list[Result], Reference, list[str]]:
     from urbandiplo.db import migrate
 
     migrate.upgrade(url)
@@ -369,7 +369,6 @@ def measure_urbandiplo(
             results.append(replace(measured, scenario=name, database=database, rss_mb=rss.peak))
         mixed, lines = measure_mixed(base, key, seconds, database, server.pid)
         results += mixed
-        MIXED_LINES.extend(lines)
     # The reads again without the response cache: what reading and rendering costs.
     uncached = {**env, "URBANDIPLO_RESPONSE_CACHE_MB": "0"}
     with process(command, uncached, work / f"server-{database}-uncached.log") as server:
@@ -389,7 +388,7 @@ def measure_urbandiplo(
                     rss_mb=rss.peak,
                 )
             )
-    return results, reference
+    return results, reference, lines
 
 
 def measure_workers(url: str, seconds: int, work: Path, env: dict[str, str]) -> list[Result]:
@@ -512,7 +511,6 @@ def postgres_database() -> Iterator[str]:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-MIXED_LINES: list[str] = []  # the mixed scenario's ratios, printed after the table
 CEILING_OF = {  # which of the ceiling's measurements a scenario is held against
     # The cached lists: against the same bytes served from memory.
     "list 50, anonymous": "list 50, from memory",
@@ -611,20 +609,26 @@ def main() -> int:
     # The feeds' rate limit would refuse the benchmark's own load (one address).
     env = {"URBANDIPLO_LOG_LEVEL": args.log_level, "URBANDIPLO_RATE_LIMIT_FEEDS": "0"}
     results: list[Result] = []
+    mixed: list[str] = []  # the mixed scenario's ratios, printed after the table
     with tempfile.TemporaryDirectory() as tmp, postgres_database() as pg_url:
         work = Path(tmp)
         if "postgres" in args.databases:
-            measured, reference = measure_urbandiplo("postgres", pg_url, args.seconds, work, env)
+            measured, reference, lines = measure_urbandiplo(
+                "postgres", pg_url, args.seconds, work, env
+            )
             results += measured
+            mixed += lines
             results += measure_baseline(pg_url, args.seconds, work, reference)
             (ROOT / "bench" / "plans.md").write_text(explain(pg_url))
             results += measure_workers(pg_url, args.seconds, work, env)
         if "sqlite" in args.databases:
             sqlite_url = f"sqlite:///{work / 'bench.db'}"
-            results += measure_urbandiplo("sqlite", sqlite_url, args.seconds, work, env)[0]
+            measured, _, lines = measure_urbandiplo("sqlite", sqlite_url, args.seconds, work, env)
+            results += measured
+            mixed += lines
     print(table(results))
     write_results(results, ROOT / "bench" / "results.json")
-    for line in MIXED_LINES:
+    for line in mixed:
         print(line)
     by_name = {r.scenario: r for r in results if r.database == "postgres"}
     for suffix in ("", ", no response cache"):

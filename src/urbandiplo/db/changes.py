@@ -8,7 +8,7 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, Integer, Select, bindparam, insert, literal, or_, select, update
+from sqlalchemy import Connection, Integer, Select, bindparam, insert, or_, select, update
 
 from urbandiplo.db.models import ChangeClockRow, ChangeMarkRow, ChangeRow, table_of
 from urbandiplo.db.records import one_of
@@ -27,12 +27,9 @@ MOVE_MARK = (
 
 @cache
 def _marks_of(keys: tuple[str, ...]) -> Select[Any]:
-    """The marks of these kinds: built once for each set of kinds a kept read names (a
-    handful), its values bound one by one rather than as an expanding list, which is
-    rendered again on every execution; this runs on every request the cache answers."""
-    return select(marks.c.key, marks.c.seq, marks.c.at).where(
-        marks.c.key.in_([literal(key, marks.c.key.type) for key in keys])
-    )
+    """The marks of these kinds, built once for each set of kinds a kept read names (a
+    handful): this runs on every request the cache answers."""
+    return select(marks.c.key, marks.c.seq, marks.c.at).where(one_of(marks.c.key, keys))
 
 
 LATEST = select(changes.c.seq, changes.c.at).order_by(changes.c.seq.desc()).limit(1)

@@ -42,6 +42,7 @@ from urbandiplo.db.models import (
 )
 from urbandiplo.db.nested import related_rows, unpacked
 from urbandiplo.db.records import (
+    VISIBILITIES,
     SqlRepository,
     by_value,
     count_references,
@@ -86,7 +87,6 @@ SELECTED = [
 ]
 KIND, STATUS = by_value(PartnershipKind), by_value(PartnershipStatus)
 PRECISION, FIELD = by_value(DatePrecision), by_value(FieldOfAction)
-VISIBILITY = by_value(Visibility)
 FIELD_ORDER = {f: i for i, f in enumerate(FieldOfAction)}
 SORT_COLUMNS: dict[str, tuple[ColumnElement[Any], type]] = {
     "established_on": (partnerships.c.established_on, date),
@@ -321,7 +321,7 @@ class SqlPartnershipRepository(SqlRepository[Partnership, PartnershipQuery]):
                     name=name,
                     kind=kind,
                     website=website,
-                    visibility=VISIBILITY[visibility],
+                    visibility=VISIBILITIES[visibility],
                 )
                 for _, org_id, name, kind, website, visibility in unpacked(values["linked"])
             ]
@@ -366,7 +366,7 @@ class SqlPartnershipRepository(SqlRepository[Partnership, PartnershipQuery]):
                     fields_of_action=tuple(sorted(fields, key=FIELD_ORDER.__getitem__)),
                     description=text_or_none(values["description"]),
                     notes=values["notes"],
-                    visibility=VISIBILITY[values["visibility"]],
+                    visibility=VISIBILITIES[values["visibility"]],
                     created_at=values["created_at"],
                     updated_at=values["updated_at"],
                     version=values["version"],

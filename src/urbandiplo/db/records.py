@@ -44,6 +44,9 @@ def by_value(enum: type[EnumT]) -> Mapping[Any, EnumT]:
     return {member.value: member for member in enum}
 
 
+VISIBILITIES = by_value(Visibility)
+
+
 def one_of(column: ColumnElement[Any], values: Iterable[Any]) -> ColumnElement[bool]:
     """`column IN (...)`, each value bound on its own. An expanding list (`in_(values)`)
     is rendered into the statement again on every execution; on a list's path that costs

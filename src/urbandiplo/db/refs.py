@@ -11,12 +11,11 @@ from typing import Any, TypeVar
 from sqlalchemy import ColumnElement, Connection, FromClause, Table, select
 
 from urbandiplo.db.models import CityRow, PartnershipRow, table_of
-from urbandiplo.db.records import by_value
+from urbandiplo.db.records import VISIBILITIES
 from urbandiplo.domain.refs import CityRef, LinkRef, OrganisationRef
 from urbandiplo.domain.values import Visibility, strictest
 
 T = TypeVar("T")
-VISIBILITY = by_value(Visibility)
 
 CITY_REF_FIELDS = ("id", "name", "names", "country_code", "visibility")
 
@@ -33,7 +32,7 @@ def city_ref_from(values: Any, prefix: str) -> CityRef:
         name=values[name],
         names=values[names] or {},
         country_code=values[country_code],
-        visibility=VISIBILITY[values[visibility]],
+        visibility=VISIBILITIES[values[visibility]],
     )
 
 
@@ -58,7 +57,7 @@ def organisation_ref_from(values: Any, prefix: str, organisation_id: Any) -> Org
         name=values[f"{prefix}__name"],
         kind=values[f"{prefix}__kind"],
         website=values[f"{prefix}__website"],
-        visibility=VISIBILITY[values[f"{prefix}__visibility"]],
+        visibility=VISIBILITIES[values[f"{prefix}__visibility"]],
     )
 
 
