@@ -23,7 +23,7 @@ from urbandiplo.db.models import (
     ProjectRow,
     table_of,
 )
-from urbandiplo.db.records import SqlRepository, money_or_none, text_or_none
+from urbandiplo.db.records import SqlRepository, among, money_or_none, text_or_none
 from urbandiplo.db.refs import city_ref_columns, city_ref_from, grouped, partnership_links
 from urbandiplo.db.search import contains_folded
 from urbandiplo.domain.delegations import (
@@ -122,7 +122,7 @@ class SqlDelegationRepository(SqlRepository[Delegation, DelegationQuery]):
             self._connection.execute(
                 select(stops.c.delegation_id, *city_ref_columns(cities, "city"))
                 .join(cities, cities.c.id == stops.c.city_id)
-                .where(stops.c.delegation_id.in_(ids))
+                .where(among(self._connection, stops.c.delegation_id, ids))
                 .order_by(stops.c.delegation_id, stops.c.position)
             ),
             "delegation_id",
@@ -147,7 +147,7 @@ class SqlDelegationRepository(SqlRepository[Delegation, DelegationQuery]):
                         organisations, organisations.c.id == members.c.organisation_id
                     )
                 )
-                .where(members.c.delegation_id.in_(ids))
+                .where(among(self._connection, members.c.delegation_id, ids))
                 .order_by(members.c.delegation_id, members.c.position)
             ),
             "delegation_id",
@@ -158,7 +158,7 @@ class SqlDelegationRepository(SqlRepository[Delegation, DelegationQuery]):
             self._connection.execute(
                 select(attending.c.delegation_id, events.c.id, events.c.visibility)
                 .join(events, events.c.id == attending.c.event_id)
-                .where(attending.c.delegation_id.in_(ids))
+                .where(among(self._connection, attending.c.delegation_id, ids))
                 .order_by(attending.c.delegation_id, attending.c.position)
             ),
             "delegation_id",
@@ -168,7 +168,7 @@ class SqlDelegationRepository(SqlRepository[Delegation, DelegationQuery]):
             self._connection.execute(
                 select(serving.c.delegation_id, projects.c.id, projects.c.visibility)
                 .join(projects, projects.c.id == serving.c.project_id)
-                .where(serving.c.delegation_id.in_(ids))
+                .where(among(self._connection, serving.c.delegation_id, ids))
                 .order_by(serving.c.delegation_id, serving.c.position)
             ),
             "delegation_id",

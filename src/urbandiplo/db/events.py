@@ -44,7 +44,13 @@ from urbandiplo.db.models import (
     PartnershipRow,
     table_of,
 )
-from urbandiplo.db.records import SqlRepository, count_references, one_of, text_or_none
+from urbandiplo.db.records import (
+    SqlRepository,
+    among,
+    count_references,
+    one_of,
+    text_or_none,
+)
 from urbandiplo.db.refs import city_ref_columns, city_ref_from
 from urbandiplo.db.search import contains_folded
 from urbandiplo.db.types import UTCDateTime
@@ -203,7 +209,7 @@ class SqlEventRepository(SqlRepository[Event, EventQuery]):
                     organisations.c.visibility,
                 )
                 .join(organisations, organisations.c.id == event_organisations.c.organisation_id)
-                .where(event_organisations.c.event_id.in_(ids))
+                .where(among(self._connection, event_organisations.c.event_id, ids))
                 .order_by(
                     event_organisations.c.event_id,
                     event_organisations.c.role,
@@ -233,7 +239,7 @@ class SqlEventRepository(SqlRepository[Event, EventQuery]):
                 .join(partnerships, partnerships.c.id == event_partnerships.c.partnership_id)
                 .join(link_city, link_city.c.id == partnerships.c.city_id)
                 .join(link_partner, link_partner.c.id == partnerships.c.partner_city_id)
-                .where(event_partnerships.c.event_id.in_(ids))
+                .where(among(self._connection, event_partnerships.c.event_id, ids))
                 .order_by(event_partnerships.c.event_id, event_partnerships.c.position)
             ),
             lambda r: Link(
@@ -249,7 +255,7 @@ class SqlEventRepository(SqlRepository[Event, EventQuery]):
             self._connection.execute(
                 select(event_networks.c.event_id, networks.c.id, networks.c.visibility)
                 .join(networks, networks.c.id == event_networks.c.network_id)
-                .where(event_networks.c.event_id.in_(ids))
+                .where(among(self._connection, event_networks.c.event_id, ids))
                 .order_by(event_networks.c.event_id, event_networks.c.position)
             ),
             lambda r: Link(r.id, (Visibility(r.visibility),)),
@@ -258,20 +264,24 @@ class SqlEventRepository(SqlRepository[Event, EventQuery]):
             self._connection.execute(
                 select(event_projects.c.event_id, projects.c.id, projects.c.visibility)
                 .join(projects, projects.c.id == event_projects.c.project_id)
-                .where(event_projects.c.event_id.in_(ids))
+                .where(among(self._connection, event_projects.c.event_id, ids))
                 .order_by(event_projects.c.event_id, event_projects.c.position)
             ),
             lambda r: Link(r.id, (Visibility(r.visibility),)),
         )
         goals = _grouped(
             self._connection.execute(
-                select(sdgs).where(sdgs.c.event_id.in_(ids)).order_by(sdgs.c.sdg)
+                select(sdgs)
+                .where(among(self._connection, sdgs.c.event_id, ids))
+                .order_by(sdgs.c.sdg)
             ),
             lambda r: int(r.sdg),
         )
         fields = _grouped(
             self._connection.execute(
-                select(fields_of_action).where(fields_of_action.c.event_id.in_(ids))
+                select(fields_of_action).where(
+                    among(self._connection, fields_of_action.c.event_id, ids)
+                )
             ),
             lambda r: FieldOfAction(r.field_of_action),
         )

@@ -17,7 +17,7 @@ from urbandiplo.db.models import (
     PersonRow,
     table_of,
 )
-from urbandiplo.db.records import SqlRepository, count_references, text_or_none
+from urbandiplo.db.records import SqlRepository, among, count_references, text_or_none
 from urbandiplo.db.refs import grouped
 from urbandiplo.db.search import contains_folded
 from urbandiplo.domain.networks import (
@@ -78,7 +78,7 @@ class SqlNetworkRepository(SqlRepository[Network, NetworkQuery]):
                     people.c.erased_on.label("person__erased_on"),
                 )
                 .select_from(seats.outerjoin(people, people.c.id == seats.c.person_id))
-                .where(seats.c.network_id.in_(ids))
+                .where(among(self._connection, seats.c.network_id, ids))
                 .order_by(seats.c.network_id, seats.c.position)
             ),
             "network_id",

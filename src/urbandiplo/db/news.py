@@ -23,7 +23,7 @@ from urbandiplo.db.models import (
     ProjectRow,
     table_of,
 )
-from urbandiplo.db.records import QUERY_ONLY, SqlRepository, one_of, text_or_none
+from urbandiplo.db.records import QUERY_ONLY, SqlRepository, among, one_of, text_or_none
 from urbandiplo.db.refs import grouped, organisation_ref_columns, organisation_ref_from
 from urbandiplo.db.search import contains_folded
 from urbandiplo.domain.news import LINK_FIELDS, News, NewsLink, NewsQuery
@@ -146,7 +146,9 @@ class SqlNewsRepository(SqlRepository[News, NewsQuery]):
         ids = [row.id for row in rows]
         found = grouped(
             self._connection.execute(
-                select(linked).where(linked.c.news_id.in_(ids)).order_by(linked.c.position)
+                select(linked)
+                .where(among(self._connection, linked.c.news_id, ids))
+                .order_by(linked.c.position)
             ),
             "news_id",
             lambda r: NewsLink(

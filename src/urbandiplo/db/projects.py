@@ -29,6 +29,7 @@ from urbandiplo.db.models import (
 from urbandiplo.db.records import (
     QUERY_ONLY,
     SqlRepository,
+    among,
     count_references,
     money_or_none,
     text_or_none,
@@ -158,7 +159,7 @@ class SqlProjectRepository(SqlRepository[Project, ProjectQuery]):
             self._connection.execute(
                 select(project_cities.c.project_id, *city_ref_columns(cities, "city"))
                 .join(cities, cities.c.id == project_cities.c.city_id)
-                .where(project_cities.c.project_id.in_(ids))
+                .where(among(self._connection, project_cities.c.project_id, ids))
                 .order_by(project_cities.c.project_id, project_cities.c.position)
             ),
             "project_id",
@@ -177,7 +178,7 @@ class SqlProjectRepository(SqlRepository[Project, ProjectQuery]):
                     organisations.c.visibility,
                 )
                 .join(organisations, organisations.c.id == project_organisations.c.organisation_id)
-                .where(project_organisations.c.project_id.in_(ids))
+                .where(among(self._connection, project_organisations.c.project_id, ids))
                 .order_by(
                     project_organisations.c.project_id,
                     project_organisations.c.role,
@@ -199,7 +200,7 @@ class SqlProjectRepository(SqlRepository[Project, ProjectQuery]):
         goals = grouped(
             self._connection.execute(
                 select(project_sdgs)
-                .where(project_sdgs.c.project_id.in_(ids))
+                .where(among(self._connection, project_sdgs.c.project_id, ids))
                 .order_by(project_sdgs.c.project_id, project_sdgs.c.sdg)
             ),
             "project_id",
@@ -207,7 +208,9 @@ class SqlProjectRepository(SqlRepository[Project, ProjectQuery]):
         )
         fields = grouped(
             self._connection.execute(
-                select(project_fields).where(project_fields.c.project_id.in_(ids))
+                select(project_fields).where(
+                    among(self._connection, project_fields.c.project_id, ids)
+                )
             ),
             "project_id",
             lambda r: FieldOfAction(r.field_of_action),

@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 from sqlalchemy import ColumnElement, Connection, FromClause, Table, select
 
 from urbandiplo.db.models import CityRow, PartnershipRow, table_of
-from urbandiplo.db.records import VISIBILITIES
+from urbandiplo.db.records import VISIBILITIES, among
 from urbandiplo.domain.refs import CityRef, LinkRef, OrganisationRef
 from urbandiplo.domain.values import Visibility, strictest
 
@@ -90,7 +90,7 @@ def partnership_links(
         .join(_partnerships, _partnerships.c.id == links.c.partnership_id)
         .join(_city, _city.c.id == _partnerships.c.city_id)
         .join(_partner, _partner.c.id == _partnerships.c.partner_city_id)
-        .where(links.c[key].in_(list(ids)))
+        .where(among(connection, links.c[key], ids))
         .order_by(links.c[key], links.c.position)
     )
     return grouped(

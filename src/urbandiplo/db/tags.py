@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Table, exists, select
 
+from urbandiplo.db.records import among
 from urbandiplo.db.refs import grouped
 from urbandiplo.domain.organisations import OrganisationKind
 from urbandiplo.domain.taxonomies import FieldOfAction, check_fields_of_action
@@ -67,7 +68,7 @@ def read_tags(
 ) -> dict[Any, Tags]:
     """The tags of the records `ids`, in one query."""
     found = grouped(
-        connection.execute(select(table).where(table.c[key].in_(list(ids)))),
+        connection.execute(select(table).where(among(connection, table.c[key], ids))),
         key,
         lambda r: str(r.tag),
     )
