@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -12,6 +12,10 @@ from sqlalchemy import Engine
 
 from urbandiplo.config import Settings
 from urbandiplo.demo.loader import load
+from urbandiplo.domain.access import ANONYMOUS
+from urbandiplo.domain.events import EventQuery
+from urbandiplo.domain.listing import Sort, all_pages
+from urbandiplo.domain.values import DatePrecision
 from urbandiplo.main import build_services
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -112,3 +116,111 @@ def test_uids_stay_and_revalidation_is_a_304(
     assert renamed["uid"] == summer["uid"]
     assert int(renamed["sequence"]) == int(summer["sequence"]) + 1
     assert app_client.get("/v1/events.ics", params={"from": "nonsense"}).status_code == 422
+
+
+def reference_calendar(events: list[Any], lang: str) -> bytes:
+    """The calendar as icalendar's component model writes it: what the route wrote before
+    it wrote its lines itself (for speed), and must still write byte for byte."""
+    feed = icalendar.Calendar()
+    feed.add("prodid", "-//urbandiplo//events//DE")
+    feed.add("version", "2.0")
+    feed.add("calscale", "GREGORIAN")
+    feed.add("method", "PUBLISH")
+    feed.add("x-wr-calname", "Veranstaltungen" if lang == "de" else "Events")
+    for tzid in sorted({e.timezone for e in events if not e.all_day}):
+        feed.add_component(icalendar.Timezone.from_tzid(tzid))
+    for e in events:
+        entry = icalendar.Event()
+        entry.add("uid", f"{e.id}@urbandiplo")
+        entry.add("dtstamp", e.updated_at.astimezone(UTC))
+        entry.add("created", e.created_at.astimezone(UTC))
+        entry.add("last-modified", e.updated_at.astimezone(UTC))
+        entry.add("sequence", e.version - 1)
+        entry.add("summary", e.title.in_language(lang))
+        if e.summary:
+            entry.add("description", e.summary.in_language(lang))
+        if e.all_day or e.precision != DatePrecision.DAY:
+            first = e.starts_at.date()
+            after = e.ends_by.astimezone(e.starts_at.tzinfo).date()
+            entry.add("dtstart", first)
+            entry.add("dtend", max(after, first + timedelta(days=1)))
+        else:
+            entry.add("dtstart", e.starts_at)
+            if e.ends_at is not None:
+                entry.add("dtend", e.ends_at)
+        if e.venue is not None:
+            place = [e.venue.name, e.venue.address or ""]
+            if e.venue.city is not None:
+                place.append(e.venue.city.names.get(lang) or e.venue.city.name)
+            entry.add("location", ", ".join(p for p in place if p))
+        url = e.registration_url or (e.venue.online_url if e.venue else None)
+        if url:
+            entry.add("url", url)
+        entry.add("categories", [e.kind.value])
+        entry.add("status", "CONFIRMED")
+        entry.add("class", "PUBLIC")
+        feed.add_component(entry)
+    return bytes(feed.to_ical())
+
+
+def test_the_calendar_is_written_as_icalendar_writes_it(
+    app_client: TestClient, settings: Settings, db: Engine, keys: dict[str, dict[str, str]]
+) -> None:
+    services = build_services(settings, db)
+    load(services)
+    editor = keys["editor"]
+    city = app_client.post(
+        "/v1/cities",
+        json={"name": "Tel Aviv-Yafo", "names": {"de": "Tel Aviv"}, "country_code": "IL"},
+        headers=editor,
+    ).json()
+    # TEXT escaping (\ ; , and line breaks) and folding at 75 octets: multi-octet
+    # characters, and a backslash escape at every position around a fold.
+    for n in range(58, 72):
+        event(
+            app_client,
+            editor,
+            title={"de": "x" * n + "\\;,\\ Ende", "en": "ä" * (n // 2) + f"\\, {n}"},
+            starts_at="2026-03-02T09:00:00Z",
+            timezone="UTC",
+        )
+    event(
+        app_client,
+        editor,
+        title={"de": "Empfang; Teil 1, mit \\N Zeilen\nund\r\nUmbrüchen"},
+        summary={"de": "Lang " * 40, "en": "Ünïcödé " * 30},
+        starts_at="2026-03-03T18:00:00+01:00",
+        ends_at="2026-03-03T20:00:00+01:00",
+        venue={
+            "name": "Rathaus, Spanischer Bau",
+            "address": "Rathausplatz 2; 50667 Köln",
+            "city_id": city["id"],
+        },
+        registration_url="https://example.org/anmeldung?a=1,2;b",
+    )
+    event(
+        app_client,
+        editor,
+        title={"de": "Online-Runde"},
+        starts_at="2026-03-04T10:00:00-05:00",
+        timezone="America/New_York",
+        venue={"name": "Online", "online_url": "https://example.org/raum"},
+    )
+    event(
+        app_client,
+        editor,
+        title={"de": "Im März"},
+        starts_at="2026-03-01T00:00:00+01:00",
+        precision="month",
+        all_day=True,
+    )
+    query = EventQuery()
+    events = all_pages(
+        lambda page: services.events.list_page(ANONYMOUS, query, Sort("starts_at"), page), 2000
+    )
+    assert len(events) >= 40
+    for lang in ("de", "en"):
+        response = app_client.get("/v1/events.ics", params={"lang": lang})
+        assert response.status_code == 200
+        assert response.content == reference_calendar(events, lang), lang
+        assert len(parse(response)) == len({e.title.in_language(lang) for e in events})

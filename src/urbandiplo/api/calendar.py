@@ -3,12 +3,13 @@ the website, with the event list's filters."""
 
 from __future__ import annotations
 
-from datetime import UTC, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from functools import cache
 from typing import Annotated, Literal
 
 import icalendar
 from fastapi import APIRouter, Query, Request
+from icalendar.timezone.tzid import tzid_from_tzinfo
 from starlette.responses import Response
 
 from urbandiplo.api import examples
@@ -30,58 +31,128 @@ UID_DOMAIN = "urbandiplo"
 
 
 @cache
-def _timezone(tzid: str) -> icalendar.Timezone:
+def _timezone(tzid: str) -> bytes:
     """The VTIMEZONE of an IANA zone, built once per process."""
-    return icalendar.Timezone.from_tzid(tzid)
+    return bytes(icalendar.Timezone.from_tzid(tzid).to_ical())
 
 
-def _vevent(event: Event, lang: str) -> icalendar.Event:
-    entry = icalendar.Event()
-    entry.add("uid", f"{event.id}@{UID_DOMAIN}")  # stable: the event's id
-    entry.add("dtstamp", event.updated_at.astimezone(UTC))
-    entry.add("created", event.created_at.astimezone(UTC))
-    entry.add("last-modified", event.updated_at.astimezone(UTC))
-    entry.add("sequence", event.version - 1)
-    entry.add("summary", event.title.in_language(lang))
-    if event.summary:
-        entry.add("description", event.summary.in_language(lang))
+@cache
+def _tzid(zone: tzinfo | None) -> str | None:
+    """The TZID a zone is written with; "UTC" for UTC (written with a Z, no TZID)."""
+    return tzid_from_tzinfo(zone)
+
+
+# An event's lines are written here rather than through icalendar's component model, which
+# took 0.44 ms an event (a calendar of 400: 176 ms against 4 ms now) and is what a visitor
+# waits for after each write retires the kept calendar. The bytes are icalendar's own:
+# its property order (SUMMARY, DTSTART, DTEND, DTSTAMP, UID, SEQUENCE, then by name), TEXT
+# escaping and folding; tests/api/test_calendar.py holds the two to the same bytes.
+def _text(value: str) -> str:
+    """RFC 5545 TEXT (3.3.11), escaped as icalendar escapes it."""
+    return (
+        value.replace("\\N", "\n")
+        .replace("\\", "\\\\")
+        .replace(";", "\\;")
+        .replace(",", "\\,")
+        .replace("\r\n", "\\n")
+        .replace("\n", "\\n")
+        .replace("\r", "\\n")
+    )
+
+
+def _fold(line: str) -> str:
+    """Lines of 75 octets at most (RFC 5545 3.1), folded where icalendar folds them: never
+    between a backslash and the character it escapes."""
+    if len(line) < 19 or len(line.encode()) < 75:  # 19: four octets a character at most
+        return line
+    parts: list[str] = []
+    current: list[str] = []
+    size = 0
+    for char in line:
+        width = len(char.encode())
+        if current and size + width >= 75:
+            if len(current) > 1 and current[-1] in "\\^":
+                carried = current.pop()
+                parts.append("".join(current))
+                current, size = [carried], len(carried.encode())
+            else:
+                parts.append("".join(current))
+                current, size = [], 0
+        current.append(char)
+        size += width
+    parts.append("".join(current))
+    return "\r\n ".join(parts)
+
+
+def _day(day: date) -> str:
+    return f"{day.year:04}{day.month:02}{day.day:02}"
+
+
+def _stamp(moment: datetime) -> str:
+    return f"{_day(moment)}T{moment.hour:02}{moment.minute:02}{moment.second:02}"
+
+
+def _at(name: str, moment: datetime) -> str:
+    zone = _tzid(moment.tzinfo)
+    if zone == "UTC":
+        return f"{name}:{_stamp(moment)}Z"
+    if zone is None:
+        return f"{name}:{_stamp(moment)}"
+    return f"{name};TZID={zone}:{_stamp(moment)}"
+
+
+def _utc(moment: datetime) -> str:
+    return _stamp(moment.astimezone(UTC)) + "Z"
+
+
+def _vevent(event: Event, lang: str) -> str:
     if event.all_day or event.precision != DatePrecision.DAY:
         zone = event.starts_at.tzinfo
         first = event.starts_at.date()
-        after = event.ends_by.astimezone(zone).date()
-        entry.add("dtstart", first)
-        entry.add("dtend", max(after, first + timedelta(days=1)))
+        after = max(event.ends_by.astimezone(zone).date(), first + timedelta(days=1))
+        start = "DTSTART;VALUE=DATE:" + _day(first)
+        end: str | None = "DTEND;VALUE=DATE:" + _day(after)
     else:
-        entry.add("dtstart", event.starts_at)
-        if event.ends_at is not None:
-            entry.add("dtend", event.ends_at)
+        start = _at("DTSTART", event.starts_at)
+        end = None if event.ends_at is None else _at("DTEND", event.ends_at)
+    location = None
     if event.venue is not None:
         place = [event.venue.name, event.venue.address or ""]
         if event.venue.city is not None:
             place.append(event.venue.city.names.get(lang) or event.venue.city.name)
-        entry.add("location", ", ".join(p for p in place if p))
+        location = ", ".join(p for p in place if p)
     url = event.registration_url or (event.venue.online_url if event.venue else None)
-    if url:
-        entry.add("url", url)
-    entry.add("categories", [event.kind.value])
-    entry.add("status", "CONFIRMED")
-    entry.add("class", "PUBLIC")
-    return entry
+    updated = _utc(event.updated_at)
+    lines = [
+        "BEGIN:VEVENT",
+        "SUMMARY:" + _text(event.title.in_language(lang)),
+        start,
+        end,
+        "DTSTAMP:" + updated,
+        f"UID:{event.id}@{UID_DOMAIN}",  # stable: the event's id
+        f"SEQUENCE:{event.version - 1}",
+        "CATEGORIES:" + _text(event.kind.value),
+        "CLASS:PUBLIC",
+        "CREATED:" + _utc(event.created_at),
+        "DESCRIPTION:" + _text(event.summary.in_language(lang)) if event.summary else None,
+        "LAST-MODIFIED:" + updated,
+        None if location is None else "LOCATION:" + _text(location),
+        "STATUS:CONFIRMED",
+        "URL:" + url if url else None,
+        "END:VEVENT",
+    ]
+    return "".join(_fold(line) + "\r\n" for line in lines if line is not None)
 
 
 def calendar_of(events: list[Event], lang: str) -> bytes:
-    feed = icalendar.Calendar()
-    feed.add("prodid", "-//urbandiplo//events//DE")
-    feed.add("version", "2.0")
-    feed.add("calscale", "GREGORIAN")
-    feed.add("method", "PUBLISH")
-    feed.add("x-wr-calname", "Veranstaltungen" if lang == "de" else "Events")
-    for tzid in sorted({e.timezone for e in events if not e.all_day}):
-        feed.add_component(_timezone(tzid))
-    for event in events:
-        feed.add_component(_vevent(event, lang))
-    body: bytes = feed.to_ical()
-    return body
+    name = "Veranstaltungen" if lang == "de" else "Events"
+    head = (
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//urbandiplo//events//DE\r\n"
+        f"CALSCALE:GREGORIAN\r\nMETHOD:PUBLISH\r\nX-WR-CALNAME:{name}\r\n"
+    )
+    zones = b"".join(_timezone(z) for z in sorted({e.timezone for e in events if not e.all_day}))
+    body = "".join(_vevent(event, lang) for event in events) + "END:VCALENDAR\r\n"
+    return head.encode() + zones + body.encode()
 
 
 @router.get(
