@@ -34,6 +34,19 @@ def test_a_feature_per_public_partner_city(
         p["partner_city_id"] if p["city_id"] == home else p["city_id"] for p in partnerships
     }
     assert {f["id"] for f in body["features"]} == partners
+    # In the order the partnerships began (those without a date last), each as listed.
+    begun = app_client.get(
+        "/v1/partnerships", params={"limit": 200, "sort": "established_on"}
+    ).json()["items"]
+    assert any(p["established_on"] is None for p in begun), "the demo data has undated ones"
+    assert [
+        (f["properties"]["partnership_id"], f["properties"]["kind"], f["properties"]["status"])
+        for f in body["features"]
+    ] == [
+        (p["id"], p["kind"], p["status"])
+        for p in begun
+        if home in (p["city_id"], p["partner_city_id"])
+    ]
     assert len(collection.features) == len(partners)
     dnipro = next(f for f in body["features"] if f["properties"]["names"].get("en") == "Dnipro")
     assert (dnipro["properties"]["kind"], dnipro["properties"]["year"]) == ("twinning", 2024)

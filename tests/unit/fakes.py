@@ -47,7 +47,12 @@ from urbandiplo.domain.networks import Network, NetworkQuery
 from urbandiplo.domain.news import News, NewsQuery
 from urbandiplo.domain.offers import CooperationOffer, CooperationOfferQuery
 from urbandiplo.domain.organisations import Organisation, OrganisationQuery
-from urbandiplo.domain.partnerships import Partnership, PartnershipQuery, PartnershipStatus
+from urbandiplo.domain.partnerships import (
+    PartnerOf,
+    Partnership,
+    PartnershipQuery,
+    PartnershipStatus,
+)
 from urbandiplo.domain.people import Person, PersonQuery
 from urbandiplo.domain.ports import StoredApiKey, StoredResponse, UnitOfWorkFactory
 from urbandiplo.domain.projects import Project, ProjectQuery
@@ -392,6 +397,22 @@ class FakePartnershipRepository:
             and (p.ended_on is None or p.ended_on >= not_ended_before)
         ]
         return sorted(found, key=lambda p: (p.established_on or date.min, p.id))[:limit]
+
+    def partners_of(
+        self, city_id: uuid.UUID, visible: Collection[Visibility], limit: int
+    ) -> list[PartnerOf]:
+        mine = [p for p in self._all(visible) if city_id in _pair_of(p)]
+        mine.sort(key=lambda p: (p.established_on is None, p.established_on or date.min, p.id))
+        return [
+            PartnerOf(
+                partnership_id=p.id,
+                partner_city_id=p.partner_city_id if p.city_id == city_id else p.city_id,
+                kind=p.kind,
+                status=p.status,
+                established_on=p.established_on,
+            )
+            for p in mine[:limit]
+        ]
 
     def add(self, partnership: Partnership) -> None:
         self._tx.check_write()

@@ -104,7 +104,7 @@ def feature(partner: PartnerCity) -> dict[str, Any]:
             "name": city.name,
             "names": dict(city.names),
             "country_code": city.country_code,
-            "partnership_id": str(partnership.id),
+            "partnership_id": str(partnership.partnership_id),
             "kind": partnership.kind.value,
             "status": partnership.status.value,
             "year": established.year if established is not None else None,

@@ -55,6 +55,7 @@ from urbandiplo.domain.errors import Conflict, DomainError, DuplicatePartnership
 from urbandiplo.domain.partnerships import (
     CouncilDecision,
     EconomicProfile,
+    PartnerOf,
     Partnership,
     PartnershipKind,
     PartnershipQuery,
@@ -262,6 +263,38 @@ class SqlPartnershipRepository(SqlRepository[Partnership, PartnershipQuery]):
             statement.order_by(partnerships.c.established_on, partnerships.c.id).limit(limit)
         ).all()
         return self.build(rows)
+
+    def partners_of(
+        self, city_id: uuid.UUID, visible: Collection[Visibility], limit: int
+    ) -> list[PartnerOf]:
+        statement = select(
+            partnerships.c.id,
+            partnerships.c.city_id,
+            partnerships.c.partner_city_id,
+            partnerships.c.kind,
+            partnerships.c.status,
+            partnerships.c.established_on,
+        ).select_from(
+            partnerships.join(city, city.c.id == partnerships.c.city_id).join(
+                partner, partner.c.id == partnerships.c.partner_city_id
+            )
+        )
+        rows = self._connection.execute(
+            self.visible_only(statement, visible)
+            .where(_involves(city_id))
+            .order_by(partnerships.c.established_on.asc().nulls_last(), partnerships.c.id)
+            .limit(limit)
+        ).all()
+        return [
+            PartnerOf(
+                partnership_id=row.id,
+                partner_city_id=row.partner_city_id if row.city_id == city_id else row.city_id,
+                kind=KIND[row.kind],
+                status=STATUS[row.status],
+                established_on=row.established_on,
+            )
+            for row in rows
+        ]
 
     def child_rows(self, p: Partnership) -> list[tuple[Table, list[dict[str, Any]]]]:
         children: list[tuple[Table, list[dict[str, Any]]]] = [

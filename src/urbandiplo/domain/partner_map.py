@@ -8,8 +8,7 @@ from dataclasses import dataclass
 from urbandiplo.domain.access import Principal
 from urbandiplo.domain.cities import City, HomeCity
 from urbandiplo.domain.errors import NotFound
-from urbandiplo.domain.listing import Sort, all_pages
-from urbandiplo.domain.partnerships import Partnership, PartnershipQuery
+from urbandiplo.domain.partnerships import PartnerOf
 from urbandiplo.domain.ports import UnitOfWorkFactory
 
 MAX_PARTNERS = 10_000  # far beyond any city's partners; a bound, not a page
@@ -18,7 +17,7 @@ MAX_PARTNERS = 10_000  # far beyond any city's partners; a bound, not a page
 @dataclass(frozen=True, slots=True)
 class PartnerCity:
     city: City
-    partnership: Partnership
+    partnership: PartnerOf
 
 
 class PartnerMapService:
@@ -41,19 +40,11 @@ class PartnerMapService:
                 city = uow.cities.get(city_id)
                 if city is None or not principal.may_see(city.visibility):
                     raise NotFound("city", city_id)
-            query = PartnershipQuery(city_id=city_id)
-            partnerships = all_pages(
-                lambda page: uow.partnerships.list_page(
-                    query, principal.visible, Sort("established_on"), page
-                ),
-                MAX_PARTNERS,
-            )
-            by_partner = {
-                p.partner_city.id if p.city.id == city_id else p.city.id: p for p in partnerships
-            }
-            cities = {c.id: c for c in uow.cities.many(list(by_partner))}
+            partners = uow.partnerships.partners_of(city_id, principal.visible, MAX_PARTNERS)
+            cities = {c.id: c for c in uow.cities.many([p.partner_city_id for p in partners])}
         return [
-            PartnerCity(cities[partner_id], partnership)
-            for partner_id, partnership in by_partner.items()
-            if partner_id in cities and principal.may_see(cities[partner_id].visibility)
+            PartnerCity(cities[p.partner_city_id], p)
+            for p in partners
+            if p.partner_city_id in cities
+            and principal.may_see(cities[p.partner_city_id].visibility)
         ]

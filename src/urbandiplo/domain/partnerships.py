@@ -163,6 +163,26 @@ class PartnershipRepository(Repository[Partnership, PartnershipQuery], Protocol)
     ) -> list[Partnership]:
         """Partnerships founded in one of the date ranges, not ended before the given day."""
 
+    def partners_of(
+        self, city_id: uuid.UUID, visible: Collection[Visibility], limit: int
+    ) -> list[PartnerOf]:
+        """The partnerships of `city_id` the caller may see (themselves and both their
+        cities), in the order they began: by founding date, then those without one, each
+        by id (the list's order by `established_on`)."""
+
+
+@dataclass(frozen=True, slots=True)
+class PartnerOf:
+    """A city's partnership as its map shows it: the partner city's id and what the map
+    says of the partnership, read without the rest (the map's 900 partners cost 113 ms
+    as whole partnerships, whose associations, decisions and history it never shows)."""
+
+    partnership_id: uuid.UUID
+    partner_city_id: uuid.UUID
+    kind: PartnershipKind
+    status: PartnershipStatus
+    established_on: date | None
+
 
 @dataclass(frozen=True, slots=True)
 class Anniversary:
