@@ -64,17 +64,24 @@ def test_protected_people_need_the_confidential_permission(
 
 
 def _dump(db: Engine) -> str:
-    """The whole database as SQL text (and, for SQLite, the file's bytes as well)."""
+    """The whole database as SQL text (and, for SQLite, every page's bytes as well, free
+    pages included)."""
     url = db.url
     if url.get_backend_name() == "sqlite":
         path = url.database
         assert path
         connection = sqlite3.connect(path)
-        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        text = "\n".join(connection.iterdump())
-        connection.close()
-        with open(path, "rb") as raw:
-            return text + raw.read().decode("latin-1")
+        try:
+            connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            text = "\n".join(connection.iterdump())
+            # The pages as SQLite reads them, not the file through open(): closing a file
+            # descriptor of this process drops every lock it holds on the file, the other
+            # connections' too, and the next process to close believes itself the last one
+            # and removes the shared memory the others still use (sqlite.org/howtocorrupt).
+            pages = connection.serialize()
+        finally:
+            connection.close()
+        return text + pages.decode("latin-1")
     result = subprocess.run(
         [
             "pg_dump",
