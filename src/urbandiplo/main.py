@@ -60,6 +60,7 @@ from urbandiplo.config import Settings
 from urbandiplo.db.engine import make_engine
 from urbandiplo.db.migrate import current_revision, head_revision
 from urbandiplo.db.uow import SqlUnitOfWorkFactory
+from urbandiplo.db.watch import MarkWatch
 from urbandiplo.domain.alerts import CallSubscriptionService
 from urbandiplo.domain.applications import FundingApplicationService, HomeFunds
 from urbandiplo.domain.audit import AuditService
@@ -301,13 +302,18 @@ def create_app(
 ) -> FastAPI:
     settings = settings or Settings()
     engine = engine or make_engine(settings.database_url, pool_size=settings.db_pool_size)
+    watch = MarkWatch(engine)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         # Sync routes run in this pool; a small one keeps SQLite writes from queueing behind
         # dozens of threads (see ENGINEERING.md).
         anyio.to_thread.current_default_thread_limiter().total_tokens = settings.threads
-        yield
+        watch.start()
+        try:
+            yield
+        finally:
+            watch.stop()
 
     app = FastAPI(
         title="urbandiplo",
@@ -329,6 +335,7 @@ def create_app(
         mark=app.state.services.changes.mark,
         view=view_of(app.state.services),
         cache_bytes=settings.response_cache_mb * 2**20,
+        moment=watch.moment,
     )
     app.add_middleware(
         RateLimits,

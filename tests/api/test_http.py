@@ -3,9 +3,11 @@ media types, and the role table."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -13,6 +15,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
+from urbandiplo.api import revalidation
 from urbandiplo.api.permissions import OPERATION_ROLES, OUTSIDE_CONTRACT, Contributors
 from urbandiplo.config import Settings
 from urbandiplo.domain.access import Role
@@ -270,12 +273,22 @@ def test_cors_for_the_configured_origins_only(db: Engine) -> None:
         assert "authorization" in preflight.headers["Access-Control-Allow-Headers"].lower()
 
 
+@pytest.mark.parametrize("watched", [True, False], ids=["marks watched", "marks read"])
 def test_public_lists_revalidate_without_being_read(
-    app_client: TestClient, keys: dict[str, dict[str, str]], db: Engine
+    settings: Settings, keys: dict[str, dict[str, str]], db: Engine, watched: bool
 ) -> None:
     """An anonymous list's ETag comes from the newest change: asking again is a 304 as long
     as nothing was written, whatever was written since is a 200 with a new tag, and the
-    304 does not read the list at all."""
+    304 does not read the list at all. Served (with its lifespan), the app watches the
+    marks and reads nothing; without it (no watch), it reads the marks and nothing else."""
+    client = TestClient(create_app(settings, db))
+    with client if watched else contextlib.nullcontext(client) as app_client:
+        _revalidates_without_reading(app_client, keys, db, marks_read=0 if watched else 1)
+
+
+def _revalidates_without_reading(
+    app_client: TestClient, keys: dict[str, dict[str, str]], db: Engine, marks_read: int
+) -> None:
     editor = keys["editor"]
     city(app_client, editor, name="Vilnius", country_code="LT")
     first = app_client.get("/v1/cities", params={"limit": 5})
@@ -297,8 +310,8 @@ def test_public_lists_revalidate_without_being_read(
     assert again.headers["ETag"] == tag
     assert again.headers["X-Content-Type-Options"] == "nosniff", "security headers on 304s too"
     queries = [s for s in statements if not s.startswith("BEGIN")]
-    assert len(queries) == 1, statements  # the newest changes of its kinds, and nothing else
-    assert "FROM change_marks" in queries[0]
+    assert len(queries) == marks_read, statements  # the newest changes of its kinds at most
+    assert all("FROM change_marks" in query for query in queries)
     statements.clear()
     event.listen(db, "before_cursor_execute", count)
     try:
@@ -446,3 +459,60 @@ def test_integer_query_parameters_are_digits_only(app_client: TestClient) -> Non
         assert refused.status_code == 422, (path, name, refused.text)
         assert refused.json()["errors"][0]["field"] == f"query.{name}"
     assert app_client.get("/v1/changes", params={"since": "20"}).status_code == 200
+
+
+def test_another_process_write_is_seen_by_the_watched_cache(
+    app_client: TestClient, keys: dict[str, dict[str, str]], db: Engine
+) -> None:
+    """A write of another process (another engine: another pool) commits a change: this
+    process's cached list gets a new tag once told (PostgreSQL's notification, SQLite's data
+    version), not after some time has passed."""
+    from tests.db.test_watch import until, write_a_change
+    from urbandiplo.db.engine import make_engine
+
+    city(app_client, keys["editor"], name="Vilnius", country_code="LT")
+    tag = app_client.get("/v1/cities").headers["ETag"]
+    assert app_client.get("/v1/cities").headers["ETag"] == tag, "kept: nothing was written"
+    other = make_engine(db.url.render_as_string(hide_password=False))
+    try:
+        write_a_change(other)
+        started = time.monotonic()
+        assert until(lambda: app_client.get("/v1/cities").headers["ETag"] != tag)
+        assert time.monotonic() - started < revalidation.MAX_MARK_AGE, "told, not aged out"
+    finally:
+        other.dispose()
+
+
+def test_kept_marks_are_read_again_when_the_moment_moves_or_they_age(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from starlette.applications import Starlette
+    from starlette.responses import PlainTextResponse
+    from starlette.routing import Route
+
+    reads: list[object] = []
+    moment: list[int | None] = [1]
+
+    def mark(_kinds: object) -> str:
+        reads.append(moment[0])
+        return str(len(reads))
+
+    app = Starlette(routes=[Route("/x", lambda _request: PlainTextResponse("x"))])
+    client = TestClient(
+        revalidation.ListRevalidation(app, mark, paths={"/x": None}, moment=lambda: moment[0])
+    )
+    first = client.get("/x").headers["ETag"]
+    assert client.get("/x").headers["ETag"] == first
+    assert reads == [1], "kept while the moment holds"
+    moment[0] = 2
+    assert client.get("/x").headers["ETag"] != first
+    assert reads == [1, 2], "read again once it moves"
+    moment[0] = None
+    client.get("/x")
+    client.get("/x")
+    assert reads == [1, 2, None, None], "read every time where the watch cannot tell"
+    moment[0] = 3
+    client.get("/x")
+    monkeypatch.setattr(revalidation, "MAX_MARK_AGE", 0.0)
+    client.get("/x")
+    assert reads == [1, 2, None, None, 3, 3], "and read again when older than MAX_MARK_AGE"

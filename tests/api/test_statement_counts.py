@@ -70,6 +70,21 @@ def counted(engine: Engine) -> Iterator[list[str]]:
         yield statements
     finally:
         event.remove(engine, "before_cursor_execute", count)
+    statements[:] = without_marks(statements)
+
+
+def without_marks(statements: list[str]) -> list[str]:
+    """The statements but the response cache's read of the change marks (and the BEGIN of
+    its transaction on SQLite): it reads them when a write has moved them since it last
+    did, so once after each write and not for the next request."""
+    kept: list[str] = []
+    for statement in statements:
+        if "FROM change_marks" in statement:
+            if kept and kept[-1].startswith("BEGIN"):
+                kept.pop()
+            continue
+        kept.append(statement)
+    return kept
 
 
 @pytest.mark.parametrize("path", LISTS)

@@ -8,6 +8,11 @@ is checked against the database's newest changes on every request, and a write r
 the entries made of its record's kind (a partnership's new description leaves the calendar
 kept; a city's new name retires the partnerships, which embed it).
 
+The marks are read from the database where nothing tells when they move; with a `moment`
+(db.watch.MarkWatch: a value that changes once a change may have committed, in this process
+or another) those read are kept until it changes, and at most `MAX_MARK_AGE` seconds, so a
+request the cache answers costs no query at all.
+
 The tag is taken before the app reads the records, so a response is never older than its
 tag: a write that commits meanwhile gives the next request another tag. Staff requests are
 answered so too, after their credentials are checked on every request (a revoked key gets
@@ -21,8 +26,9 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import time
 from collections import OrderedDict
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Hashable, Mapping
 from datetime import UTC, datetime
 
 import anyio.to_thread
@@ -72,12 +78,16 @@ REVALIDATED: Mapping[str, frozenset[str] | None] = {
 }
 BY_THE_DAY = frozenset({"/v1/funding-applications"})  # reports_overdue counts from today
 MAX_ENTRY_BYTES = 4 * 2**20  # a larger response is sent, not kept
+# A kept mark is read again after this long even when the moment has not moved: a database
+# restored under a running server writes its marks without telling.
+MAX_MARK_AGE = 1.0
 
 
 class ListRevalidation:
     """Pure ASGI middleware; `mark` says what the records are at (ChangeFeedService.mark),
     `view` what a caller's `X-API-Key` and `Authorization` let them see (deps.view_of: None
-    where they are not valid); without `view` only anonymous requests are answered here."""
+    where they are not valid); without `view` only anonymous requests are answered here.
+    `moment` tells when marks read may be kept (db.watch.MarkWatch.moment; None: never)."""
 
     def __init__(
         self,
@@ -87,9 +97,13 @@ class ListRevalidation:
         paths: Mapping[str, frozenset[str] | None] = REVALIDATED,
         by_the_day: Collection[str] = BY_THE_DAY,
         cache_bytes: int = 32 * 2**20,
+        moment: Callable[[], Hashable | None] | None = None,
     ) -> None:
         self.app = app
         self.mark = mark
+        self.moment = moment
+        # kinds -> (the moment and the instant it was read at, the mark)
+        self._marks: dict[frozenset[str] | None, tuple[Hashable, float, str]] = {}
         self.view = view
         self.paths = dict(paths)
         self.by_the_day = frozenset(by_the_day)
@@ -112,21 +126,26 @@ class ListRevalidation:
             return
         credentials = credentials_of(scope)
         kinds = self.paths[scope["path"]]
+        moment = self.moment() if self.moment is not None else None
+        started = time.monotonic()
+        known = self._kept_mark(kinds, moment, started)
         if credentials is None:
             view = ""
-            mark = await anyio.to_thread.run_sync(self.mark, kinds)
+            mark = known if known is not None else await anyio.to_thread.run_sync(self.mark, kinds)
         elif self.view is None:
             await self.app(scope, receive, send)
             return
         else:
             check = self.view
             checked, mark = await anyio.to_thread.run_sync(
-                lambda: (check(*credentials), self.mark(kinds))
+                lambda: (check(*credentials), known if known is not None else self.mark(kinds))
             )
             if checked is None:  # not valid: the route says why
                 await self.app(scope, receive, send)
                 return
             view = checked
+        if known is None:
+            self._keep_mark(kinds, moment, started, mark)
         etag = self._tag(scope, mark, view)
         if names(tags, etag):
             caching = PUBLIC_CACHE if credentials is None else PRIVATE_CACHE
@@ -160,6 +179,23 @@ class ListRevalidation:
             await self._respond(scope, receive, send, etag)
         finally:
             self._building.pop(etag).set()
+
+    def _kept_mark(
+        self, kinds: frozenset[str] | None, moment: Hashable | None, now: float
+    ) -> str | None:
+        kept = self._marks.get(kinds)
+        if moment is None or kept is None:
+            return None
+        (kept_moment, read_at, mark) = kept
+        return mark if kept_moment == moment and now - read_at < MAX_MARK_AGE else None
+
+    def _keep_mark(
+        self, kinds: frozenset[str] | None, moment: Hashable | None, started: float, mark: str
+    ) -> None:
+        """A mark read after `moment` was taken: kept for as long as the moment holds (a
+        change committed while it was read moves the moment, and this mark is not used)."""
+        if moment is not None:
+            self._marks[kinds] = (moment, started, mark)
 
     async def _from_cache(self, etag: str, send: Send) -> bool:
         cached = self._cache.get(etag)

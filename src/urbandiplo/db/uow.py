@@ -32,6 +32,7 @@ from urbandiplo.db.partnerships import SqlPartnershipRepository
 from urbandiplo.db.people import SqlPersonRepository
 from urbandiplo.db.projects import SqlProjectRepository
 from urbandiplo.db.search import SqlSearchIndex
+from urbandiplo.db.watch import marks_moved
 from urbandiplo.db.webhooks import SqlWebhookRepository
 
 
@@ -121,8 +122,11 @@ class SqlUnitOfWork:
     def commit(self) -> None:
         if self._connection is None:
             raise RuntimeError("commit() outside the unit of work's block")
+        moved = bool(self.changes.pending)
         self.changes.flush()  # numbered last, just before the commit
         self._connection.commit()
+        if moved:
+            marks_moved(self._engine)  # the response cache keeps no mark of before
 
     @contextmanager
     def savepoint(self) -> Iterator[None]:
