@@ -17,6 +17,7 @@ from sqlalchemy import (
     Select,
     Table,
     any_,
+    bindparam,
     delete,
     func,
     insert,
@@ -114,6 +115,10 @@ def history_of(
 QUERY_ONLY = frozenset({"search_text"})
 
 
+# A repository's statement for one record by id, by repository and dialect (SqlRepository.get).
+_BY_ID: dict[tuple[type, str], Select[Any]] = {}
+
+
 class SqlRepository(ABC, Generic[RecordT, QueryT]):
     """Implements domain.ports.Repository for one table and its child tables."""
 
@@ -162,7 +167,13 @@ class SqlRepository(ABC, Generic[RecordT, QueryT]):
     # -- the same for every resource -----------------------------------------------------
 
     def get(self, record_id: uuid.UUID) -> RecordT | None:
-        row = self._connection.execute(self.select().where(self.table.c.id == record_id)).first()
+        key = (type(self), self._connection.dialect.name)
+        statement = _BY_ID.get(key)
+        if statement is None:
+            # Built once: a statement built per call is walked again for its cache key.
+            statement = self.select().where(self.table.c.id == bindparam("record_id"))
+            _BY_ID[key] = statement
+        row = self._connection.execute(statement, {"record_id": record_id}).first()
         return self.build([row])[0] if row is not None else None
 
     def many(self, record_ids: Collection[uuid.UUID]) -> list[RecordT]:
