@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import select
 from typing import Any
 
 import orjson
+from psycopg.pq import TransactionStatus
 from psycopg.types.json import set_json_loads
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, exc
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import StaticPool
+
+IDLE = TransactionStatus.IDLE
 
 
 def normalise_url(url: str) -> str:
@@ -40,11 +44,28 @@ def make_engine(url: str, *, pool_size: int = 5) -> Engine:
         return engine
     # hide_parameters: a database error in the log shows the statement, never the values
     # written (names of protected people among them).
-    engine = create_engine(
-        url, pool_size=pool_size, max_overflow=2, pool_pre_ping=True, hide_parameters=True
-    )
+    engine = create_engine(url, pool_size=pool_size, max_overflow=2, hide_parameters=True)
     event.listen(engine, "connect", _postgres_json)
+    event.listen(engine, "checkout", _postgres_alive)
     return engine
+
+
+def _postgres_alive(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+    """A pooled connection the server has closed is replaced before it is used: after a
+    restart of the database, or a backend terminated, the next request is answered.
+
+    Instead of a round trip (`pool_pre_ping`: about 0.15 ms of CPU for each of a request's
+    transactions), the socket is asked: an idle connection has nothing to read unless the
+    server has sent its goodbye (an error, then end of file). Something else to read, a
+    notice or a changed parameter, costs no more than a new connection. A server that
+    vanished without closing (a cable pulled) is seen by neither: the statement times out.
+    """
+    if dbapi_connection.closed or dbapi_connection.info.transaction_status != IDLE:
+        raise exc.DisconnectionError("closed, or not idle")
+    poller = select.poll()  # not select(): it refuses a descriptor above 1023
+    poller.register(dbapi_connection.fileno(), select.POLLIN)
+    if poller.poll(0):
+        raise exc.DisconnectionError("the server closed the connection")
 
 
 def _postgres_json(dbapi_connection: Any, _record: Any) -> None:
