@@ -636,6 +636,7 @@ class CooperationOfferRow(RecordColumns, Base):
 
     __table_args__ = (
         Index("ix_cooperation_offers_created_at_id", "created_at", "id"),
+        Index("ix_cooperation_offers_direction_created_at_id", "direction", "created_at", "id"),
         Index("ix_cooperation_offers_updated_at_id", "updated_at", "id"),
         Index("ix_cooperation_offers_valid_until_id", "valid_until", "id"),
         Index("ix_cooperation_offers_city_id", "city_id"),
@@ -915,6 +916,7 @@ class FundingApplicationRow(RecordColumns, Base):
         Index("ix_funding_applications_next_report_due", "next_report_due"),
         Index("ix_funding_applications_decided_on_id", "decided_on", "id"),
         Index("ix_funding_applications_created_at_id", "created_at", "id"),
+        Index("ix_funding_applications_direction_created_at_id", "direction", "created_at", "id"),
         Index("ix_funding_applications_updated_at_id", "updated_at", "id"),
     )
 
