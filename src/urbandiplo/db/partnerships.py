@@ -79,6 +79,10 @@ offer_links = table_of(CooperationOfferRow)
 organisations = table_of(OrganisationRow)
 city = table_of(CityRow).alias("city")
 partner = table_of(CityRow).alias("partner")
+# A partnership with its two cities: the from-clause of its rows and of a city's partners.
+WITH_CITIES = partnerships.join(city, city.c.id == partnerships.c.city_id).join(
+    partner, partner.c.id == partnerships.c.partner_city_id
+)
 changed_city = table_of(CityRow).alias("changed_city")
 
 SELECTED = [
@@ -177,12 +181,7 @@ def _selected(dialect: str) -> Select[Any]:
             ],
         ).label("linked"),
     ]
-    return (
-        select(*SELECTED, *related)
-        .select_from(partnerships)
-        .join(city, city.c.id == partnerships.c.city_id)
-        .join(partner, partner.c.id == partnerships.c.partner_city_id)
-    )
+    return select(*SELECTED, *related).select_from(WITH_CITIES)
 
 
 class SqlPartnershipRepository(SqlRepository[Partnership, PartnershipQuery]):
@@ -274,11 +273,7 @@ class SqlPartnershipRepository(SqlRepository[Partnership, PartnershipQuery]):
             partnerships.c.kind,
             partnerships.c.status,
             partnerships.c.established_on,
-        ).select_from(
-            partnerships.join(city, city.c.id == partnerships.c.city_id).join(
-                partner, partner.c.id == partnerships.c.partner_city_id
-            )
-        )
+        ).select_from(WITH_CITIES)
         rows = self._connection.execute(
             self.visible_only(statement, visible)
             .where(_involves(city_id))
