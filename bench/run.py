@@ -1,5 +1,6 @@
 """The benchmark harness: the real server as its own process, wrk as the load generator,
-and in the same run a baseline (bench/baseline.py) over the same rows.
+and in the same run a baseline over the same rows (bench/baseline.py on PostgreSQL,
+bench/baseline_sqlite.py on SQLite).
 
 The server is pinned to core 0 and wrk to core 1 (taskset), both on loopback; every
 measurement runs for a fixed time after a warm-up. Each database is made for the run
@@ -11,7 +12,7 @@ synthetic data set through the domain services.
     .venv/bin/python bench/run.py [--seconds 10] [--databases sqlite postgres]
 
 It prints a Markdown table: requests/s, p50 and p99 per scenario and database, and each
-figure's ratio to the baseline's list (and the baseline's own 304) from the same run.
+figure's ratio to the same database's baseline from the same run.
 """
 
 from __future__ import annotations
@@ -428,14 +429,19 @@ def measure_workers(url: str, seconds: int, work: Path, env: dict[str, str]) -> 
     return results
 
 
-def measure_baseline(url: str, seconds: int, work: Path, reference: Reference) -> list[Result]:
-    """The ceiling (bench/baseline.py) in each of its shapes: the list, an item and a
-    create, each checked to answer the very bytes urbandiplo answered."""
+def measure_baseline(
+    url: str, seconds: int, work: Path, reference: Reference, database: str = "postgres"
+) -> list[Result]:
+    """The ceiling in each of its shapes (bench/baseline.py on PostgreSQL,
+    bench/baseline_sqlite.py on SQLite): the list, an item and a create, each checked to
+    answer the very bytes urbandiplo answered."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
+    module = "bench.baseline:app" if database == "postgres" else "bench.baseline_sqlite:app"
+    label = "ceiling" if database == "postgres" else "ceiling sqlite"
     command = [
         str(VENV / "uvicorn"),
-        "bench.baseline:app",
+        module,
         *("--port", str(port), "--log-level", "warning", "--no-access-log"),
     ]
     script = work / "create-baseline.lua"
@@ -443,7 +449,7 @@ def measure_baseline(url: str, seconds: int, work: Path, reference: Reference) -
     results = []
     for shape in ("json_agg", "batched"):
         env = {"BASELINE_DATABASE_URL": url, "BASELINE_SHAPE": shape}
-        with process(command, env, work / f"baseline-{shape}.log"):
+        with process(command, env, work / f"baseline-{database}-{shape}.log"):
             listing = f"{base}/partnerships"
             wait_ready(listing)
             first = httpx.get(listing)
@@ -464,7 +470,7 @@ def measure_baseline(url: str, seconds: int, work: Path, reference: Reference) -
                     f"{base}/cities", seconds, {"X-API-Key": reference.key}, script
                 )
         results += [
-            replace(r, scenario=name, database=f"ceiling ({shape})") for name, r in measured.items()
+            replace(r, scenario=name, database=f"{label} ({shape})") for name, r in measured.items()
         ]
     return results
 
@@ -497,6 +503,37 @@ def explain(url: str) -> str:
     return "\n".join(out)
 
 
+def explain_sqlite(url: str) -> str:
+    """The SQLite ceiling's statements with their plans (EXPLAIN QUERY PLAN), as Markdown."""
+    import sqlite3
+
+    sys.path.insert(0, str(ROOT))
+    from bench import baseline_sqlite as b
+
+    connection = sqlite3.connect(url.removeprefix("sqlite:///"))
+    try:
+        ids = [
+            row[0] for row in connection.execute(f"{b.FLAT} WHERE {b.DATED}", {"limit": b.LIMIT})
+        ]
+        owner = f"IN ({', '.join('?' * len(ids))})"
+        statements = {
+            "json_agg list (SQLite)": (f"{b.NESTED} WHERE {b.DATED}", {"limit": b.LIMIT + 1}),
+            "batched list (SQLite): the page": (f"{b.FLAT} WHERE {b.DATED}", {"limit": 51}),
+            **{
+                f"batched list (SQLite): {name}": (statement, ids)
+                for name, statement in b._children(owner).items()
+            },
+        }
+        out = []
+        for name, (statement, params) in statements.items():
+            plan = connection.execute("EXPLAIN QUERY PLAN " + statement, params).fetchall()
+            lines = "\n".join(f"{row[0]:>3} {row[1]:>3} {row[3]}" for row in plan)
+            out.append(f"#### {name}\n\n```\n{lines}\n```\n")
+    finally:
+        connection.close()
+    return "\n" + "\n".join(out)
+
+
 @contextmanager
 def postgres_database() -> Iterator[str]:
     import psycopg
@@ -522,27 +559,30 @@ CEILING_OF = {  # which of the ceiling's measurements a scenario is held against
 }
 
 
-def ceilings(results: list[Result]) -> dict[str, Result]:
-    """Per kind of request, the fastest of the ceiling's shapes."""
-    best: dict[str, Result] = {}
+def kind_of(database: str) -> str:
+    """The database a result or a ceiling ran on: "ceiling sqlite (batched)" is SQLite's."""
+    return "sqlite" if "sqlite" in database else "postgres"
+
+
+def ceilings(results: list[Result]) -> dict[tuple[str, str], Result]:
+    """Per database and kind of request, the fastest of the ceiling's shapes."""
+    best: dict[tuple[str, str], Result] = {}
     for r in results:
-        if r.database.startswith("ceiling") and (
-            r.scenario not in best or r.rps > best[r.scenario].rps
-        ):
-            best[r.scenario] = r
+        key = (kind_of(r.database), r.scenario)
+        if r.database.startswith("ceiling") and (key not in best or r.rps > best[key].rps):
+            best[key] = r
     return best
 
 
-def ceiling_of(result: Result, best: dict[str, Result]) -> Result | None:
-    """The ceiling a result is held against: PostgreSQL's (bench/baseline.py is written for
-    it); none for SQLite, which has no ceiling of its own yet."""
-    if result.database == "sqlite":
-        return None
+def ceiling_of(result: Result, best: dict[tuple[str, str], Result]) -> Result | None:
+    """The ceiling a result is held against: the fastest shape of its kind on the same
+    database."""
     if result.scenario.startswith("mixed:"):  # held against its own read-only run
         return None
+    kind = kind_of(result.database)
     if result.database.startswith("ceiling"):  # a shape against the fastest of its kind
-        return best.get(result.scenario)
-    return best.get(CEILING_OF.get(result.scenario, "list 50, anonymous"))
+        return best.get((kind, result.scenario))
+    return best.get((kind, CEILING_OF.get(result.scenario, "list 50, anonymous")))
 
 
 def table(results: list[Result]) -> str:
@@ -610,6 +650,7 @@ def main() -> int:
     env = {"URBANDIPLO_LOG_LEVEL": args.log_level, "URBANDIPLO_RATE_LIMIT_FEEDS": "0"}
     results: list[Result] = []
     mixed: list[str] = []  # the mixed scenario's ratios, printed after the table
+    plans = ""  # the ceiling's statements with their plans, for bench/plans.md
     with tempfile.TemporaryDirectory() as tmp, postgres_database() as pg_url:
         work = Path(tmp)
         if "postgres" in args.databases:
@@ -619,13 +660,19 @@ def main() -> int:
             results += measured
             mixed += lines
             results += measure_baseline(pg_url, args.seconds, work, reference)
-            (ROOT / "bench" / "plans.md").write_text(explain(pg_url))
+            plans += explain(pg_url)
             results += measure_workers(pg_url, args.seconds, work, env)
         if "sqlite" in args.databases:
             sqlite_url = f"sqlite:///{work / 'bench.db'}"
-            measured, _, lines = measure_urbandiplo("sqlite", sqlite_url, args.seconds, work, env)
+            measured, reference, lines = measure_urbandiplo(
+                "sqlite", sqlite_url, args.seconds, work, env
+            )
             results += measured
             mixed += lines
+            results += measure_baseline(sqlite_url, args.seconds, work, reference, "sqlite")
+            plans += explain_sqlite(sqlite_url)
+    if plans:
+        (ROOT / "bench" / "plans.md").write_text(plans)
     print(table(results))
     write_results(results, ROOT / "bench" / "results.json")
     for line in mixed:
