@@ -17,7 +17,7 @@ from urbandiplo.api.revalidation import REVALIDATED
 from urbandiplo.api.search import RecordType
 from urbandiplo.config import Settings
 from urbandiplo.demo.loader import load
-from urbandiplo.domain.changes import VISIBILITY
+from urbandiplo.domain.changes import EXISTING, VISIBILITY
 from urbandiplo.main import build_services
 
 Headers = dict[str, str]
@@ -64,7 +64,7 @@ def test_each_kept_read_names_every_kind_it_reads(
                 response = app_client.get(path, params=PARAMS.get(path, {}), headers=headers)
             assert response.status_code == 200, (path, response.text)
             read |= tables_read(statements)
-        named = {kind.removesuffix(VISIBILITY) for kind in kinds}
+        named = {kind.removesuffix(VISIBILITY).removesuffix(EXISTING) for kind in kinds}
         own = path.removeprefix("/v1/").split("/")[0].split(".")[0]
         assert own in named | {"partner-cities"}, f"{path} does not name its own collection"
         missing = {
@@ -136,6 +136,19 @@ def test_a_write_retires_only_the_reads_made_of_its_kind(
     write(app_client, "POST", "/v1/networks", editor, name="Eurocities", scope="european")
     for path in reads:
         assert from_memory(app_client, db, path)[0], f"a network's write leaves {path} kept"
+
+    listed = {
+        path: from_memory(app_client, db, path)[1] for path in ("/v1/cities", "/v1/organisations")
+    }
+    write(app_client, "POST", "/v1/cities", editor, name="Gent", country_code="BE")
+    write(app_client, "POST", "/v1/organisations", editor, name="Freundeskreis", kind="association")
+    for path in reads:
+        assert from_memory(app_client, db, path)[0], (
+            f"{path} embeds cities and organisations: a new one, named by nothing yet, leaves it kept"
+        )
+    for path, before in listed.items():
+        cached, body = from_memory(app_client, db, path)
+        assert not cached and body != before, f"{path} lists the new one"
 
     write(app_client, "PATCH", f"/v1/partnerships/{pair['id']}", editor, visibility="internal")
     cached, body = from_memory(app_client, db, "/v1/events")

@@ -28,7 +28,7 @@ from urbandiplo.domain.alerts import AlertKind, CallSubscription, CallSubscripti
 from urbandiplo.domain.applications import FundingApplication, FundingApplicationQuery
 from urbandiplo.domain.attachments import Attachment
 from urbandiplo.domain.audit import AuditEntry, AuditQuery
-from urbandiplo.domain.changes import VISIBILITY, Change, ChangeOperation, moves_visibility
+from urbandiplo.domain.changes import Change, ChangeOperation, kinds_of
 from urbandiplo.domain.cities import City, CityQuery
 from urbandiplo.domain.contributions import Contribution, ContributionQuery
 from urbandiplo.domain.delegations import Delegation, DelegationQuery
@@ -1054,9 +1054,8 @@ class FakeChangeLog:
     def marks(self, keys: Collection[str]) -> dict[str, tuple[int, datetime]]:
         found: dict[str, tuple[int, datetime]] = {}
         for c in self._tx.stores.changes:
-            found[c.record_type] = (c.seq, c.at)
-            if moves_visibility(c.visibility_before, c.visibility_after):
-                found[c.record_type + VISIBILITY] = (c.seq, c.at)
+            for kind in kinds_of(c.record_type, c.visibility_before, c.visibility_after):
+                found[kind] = (c.seq, c.at)
         return {key: found[key] for key in keys if key in found}
 
     def since(self, seq: int, visible: Collection[Visibility], limit: int) -> list[Change]:

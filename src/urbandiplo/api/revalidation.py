@@ -6,7 +6,8 @@ a burst of visitors asking for the same page between two writes is answered from
 after the first. The cache holds nothing that must be shared between processes: each entry
 is checked against the database's newest changes on every request, and a write retires only
 the entries made of its record's kind (a partnership's new description leaves the calendar
-kept; a city's new name retires the partnerships, which embed it).
+kept; a city's new name retires the partnerships, which embed it; a new city leaves them
+kept, as no partnership names it yet).
 
 The marks are read from the database where nothing tells when they move; with a `moment`
 (db.watch.MarkWatch: a value that changes once a change may have committed, in this process
@@ -37,19 +38,24 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from urbandiplo import __version__
 from urbandiplo.api.http import PRIVATE_CACHE, PUBLIC_CACHE, names
 from urbandiplo.api.resource import MAX_TAGS_LENGTH
-from urbandiplo.domain.changes import VISIBILITY
+from urbandiplo.domain.changes import EXISTING, VISIBILITY
 
 # The collections' lists, and the other reads made from nothing but the records, each with
 # the kinds of change it is made of (domain.changes.ChangeFeedService.mark): its own
-# collection and those it embeds; "/visibility" where it shows only such records' ids and
-# visibility; None: every kind. tests/api/test_http.py checks them against the tables each
-# one reads.
-PARTNERSHIPS = frozenset({"partnerships", "cities", "organisations"})
+# collection and those it embeds; "/existing" where it embeds records by reference (a
+# partnership's cities, an event's organisers), which their creation cannot change: a new
+# city or organisation is referenced by nothing yet, and neither has lists of its own that
+# would link it to anything; "/visibility" where it shows only such records' ids and
+# visibility; None: every kind. tests/api/test_response_cache.py checks them against the
+# tables each one reads.
+CITIES = "cities" + EXISTING
+ORGANISATIONS = "organisations" + EXISTING
+PARTNERSHIPS = frozenset({"partnerships", CITIES, ORGANISATIONS})
 EVENTS = frozenset(
     {
         "events",
-        "cities",
-        "organisations",
+        CITIES,
+        ORGANISATIONS,
         "partnerships" + VISIBILITY,
         "networks" + VISIBILITY,
         "projects" + VISIBILITY,
@@ -60,18 +66,18 @@ REVALIDATED: Mapping[str, frozenset[str] | None] = {
     "/v1/partnerships": PARTNERSHIPS,
     "/v1/partnerships/anniversaries": PARTNERSHIPS,
     "/v1/partner-cities.geojson": PARTNERSHIPS,
-    "/v1/organisations": frozenset({"organisations", "cities"}),
-    "/v1/people": frozenset({"people", "organisations"}),
+    "/v1/organisations": frozenset({"organisations", CITIES}),
+    "/v1/people": frozenset({"people", ORGANISATIONS}),
     "/v1/networks": frozenset({"networks", "people"}),
     "/v1/events": EVENTS,
     "/v1/events.ics": EVENTS,
     "/v1/delegations": frozenset(
-        {"delegations", "cities", "events", "organisations", "partnerships", "people", "projects"}
+        {"delegations", CITIES, "events", ORGANISATIONS, "partnerships", "people", "projects"}
     ),
-    "/v1/projects": frozenset({"projects", "cities", "organisations", "partnerships"}),
-    "/v1/funding-programmes": frozenset({"funding-programmes", "organisations"}),
+    "/v1/projects": frozenset({"projects", CITIES, ORGANISATIONS, "partnerships"}),
+    "/v1/funding-programmes": frozenset({"funding-programmes", ORGANISATIONS}),
     "/v1/funding-applications": frozenset(
-        {"funding-applications", "funding-calls", "funding-programmes", "organisations", "projects"}
+        {"funding-applications", "funding-calls", "funding-programmes", ORGANISATIONS, "projects"}
     ),
     "/v1/search": None,
     "/v1/reports/annual": None,

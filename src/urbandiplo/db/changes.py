@@ -12,7 +12,7 @@ from sqlalchemy import Connection, Integer, Select, bindparam, insert, or_, sele
 
 from urbandiplo.db.models import ChangeClockRow, ChangeMarkRow, ChangeRow, table_of
 from urbandiplo.db.records import one_of
-from urbandiplo.domain.changes import VISIBILITY, Change, ChangeOperation, moves_visibility
+from urbandiplo.domain.changes import Change, ChangeOperation, kinds_of
 from urbandiplo.domain.values import Visibility
 
 changes = table_of(ChangeRow)
@@ -92,9 +92,10 @@ class SqlChangeLog:
         so an update, and an insert where there was none yet, cannot race."""
         newest: dict[str, dict[str, Any]] = {}
         for row in rows:  # in order: the last of a kind is its newest
-            newest[row["record_type"]] = row
-            if moves_visibility(row["visibility_before"], row["visibility_after"]):
-                newest[row["record_type"] + VISIBILITY] = row
+            for kind in kinds_of(
+                row["record_type"], row["visibility_before"], row["visibility_after"]
+            ):
+                newest[kind] = row
         known = set(
             self._connection.execute(
                 select(marks.c.key).where(marks.c.key.in_(list(newest)))

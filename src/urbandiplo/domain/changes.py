@@ -22,9 +22,26 @@ MAX_CHANGES = 500
 VISIBILITY = "/visibility"
 
 
+# A kind of change that is a collection's and EXISTING: a record of it that was there before
+# changed or went away; its creation is not one. What a read that embeds such records by
+# reference depends on (a partnership shows its cities): a new city is in no partnership.
+EXISTING = "/existing"
+
+
 def moves_visibility(before: Visibility | None, after: Visibility | None) -> bool:
     """A change of that kind: an existing record's visibility changed, or it went away."""
     return before is not None and after != before
+
+
+def kinds_of(record_type: str, before: Visibility | None, after: Visibility | None) -> list[str]:
+    """The kinds of change one change of a record is: its collection's, `EXISTING` unless it
+    is the record's creation, and `VISIBILITY` where its visibility changed or it went away."""
+    kinds = [record_type]
+    if before is not None:
+        kinds.append(record_type + EXISTING)
+        if moves_visibility(before, after):
+            kinds.append(record_type + VISIBILITY)
+    return kinds
 
 
 class ChangeOperation(StrEnum):
@@ -100,8 +117,9 @@ class ChangeFeedService:
         """What the records of these kinds are at now (None: of every kind), as a short text
         that changes with every write of one of them: the newest change's number and time
         (the time tells a database restored from a backup, whose numbers start again below,
-        from the one it replaces). A kind is a collection ("cities": any write of a city)
-        or a collection and `VISIBILITY` (a city changed visibility or went away)."""
+        from the one it replaces). A kind is a collection ("cities": any write of a city),
+        a collection and `EXISTING` (a city that was there changed or went away) or a
+        collection and `VISIBILITY` (a city changed visibility or went away)."""
         with self._uow() as uow:
             if kinds is None:
                 return _at(uow.changes.latest())
