@@ -144,11 +144,12 @@ def test_a_write_retires_only_the_reads_made_of_its_kind(
     write(app_client, "POST", "/v1/organisations", editor, name="Freundeskreis", kind="association")
     for path in reads:
         assert from_memory(app_client, db, path)[0], (
-            f"{path} embeds cities and organisations: a new one, named by nothing yet, leaves it kept"
+            f"{path} embeds cities and organisations: a new one, named by nothing, leaves it kept"
         )
     for path, before in listed.items():
         cached, body = from_memory(app_client, db, path)
-        assert not cached and body != before, f"{path} lists the new one"
+        assert not cached, f"{path} lists the new one: read again"
+        assert body != before, f"{path} lists the new one"
 
     write(app_client, "PATCH", f"/v1/partnerships/{pair['id']}", editor, visibility="internal")
     cached, body = from_memory(app_client, db, "/v1/events")
