@@ -520,3 +520,57 @@ def test_kept_marks_are_read_again_when_the_moment_moves_or_they_age(
     monkeypatch.setattr(revalidation, "MAX_MARK_AGE", 0.0)
     client.get("/x")
     assert reads == [1, 2, None, None, 3, 3], "and read again when older than MAX_MARK_AGE"
+
+
+def test_a_burst_that_finds_no_kept_mark_waits_for_one_read() -> None:
+    """After a write moves the moment, the requests that arrive while the marks are read
+    wait for that read and answer with its mark: one read for the burst, not one each."""
+    import asyncio
+
+    from starlette.applications import Starlette
+    from starlette.responses import PlainTextResponse
+    from starlette.routing import Route
+
+    reads: list[int] = []
+    reading, release = threading.Event(), threading.Event()
+
+    def mark(_kinds: object) -> str:
+        reads.append(1)
+        reading.set()
+        release.wait(5)
+        return "the mark"
+
+    app = Starlette(routes=[Route("/x", lambda _request: PlainTextResponse("x"))])
+    middleware = revalidation.ListRevalidation(app, mark, paths={"/x": None}, moment=lambda: 1)
+
+    async def get() -> list[dict[str, Any]]:
+        sent: list[dict[str, Any]] = []
+
+        async def receive() -> dict[str, Any]:
+            return {"type": "http.request", "body": b"", "more_body": False}
+
+        async def send(message: Any) -> None:
+            sent.append(message)
+
+        scope = {
+            **{"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1"},
+            **{"method": "GET", "scheme": "http", "path": "/x", "raw_path": b"/x"},
+            **{"query_string": b"", "root_path": "", "headers": [], "state": {}},
+            **{"client": ("127.0.0.1", 1), "server": ("127.0.0.1", 80)},
+        }
+        await middleware(scope, receive, send)
+        return sent
+
+    async def burst() -> list[list[dict[str, Any]]]:
+        first = asyncio.create_task(get())
+        assert await asyncio.to_thread(reading.wait, 5), "the first request reads the marks"
+        others = [asyncio.create_task(get()) for _ in range(5)]
+        await asyncio.sleep(0.05)  # the others arrive while the read goes on
+        release.set()
+        return await asyncio.gather(first, *others)
+
+    answers = asyncio.run(burst())
+    assert reads == [1], "one read"
+    tags = {dict(answer[0]["headers"])[b"etag"] for answer in answers}
+    assert [answer[0]["status"] for answer in answers] == [200] * 6
+    assert len(tags) == 1, "all with the one mark"

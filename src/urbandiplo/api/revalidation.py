@@ -118,6 +118,8 @@ class ListRevalidation:
         self._cache: OrderedDict[str, tuple[list[tuple[bytes, bytes]], bytes]] = OrderedDict()
         self._cached_bytes = 0
         self._building: dict[str, asyncio.Event] = {}  # responses being made, by tag
+        # marks being read, by kinds and the moment the read began in
+        self._reading: dict[tuple[frozenset[str] | None, Hashable], asyncio.Event] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         tags = _if_none_match(scope) if scope["type"] == "http" else None
@@ -137,7 +139,7 @@ class ListRevalidation:
         known = self._kept_mark(kinds, moment, started)
         if credentials is None:
             view = ""
-            mark = known if known is not None else await anyio.to_thread.run_sync(self.mark, kinds)
+            mark = known if known is not None else await self._read_mark(kinds, moment, started)
         elif self.view is None:
             await self.app(scope, receive, send)
             return
@@ -150,8 +152,8 @@ class ListRevalidation:
                 await self.app(scope, receive, send)
                 return
             view = checked
-        if known is None:
-            self._keep_mark(kinds, moment, started, mark)
+            if known is None:
+                self._keep_mark(kinds, moment, started, mark)
         etag = self._tag(scope, mark, view)
         if names(tags, etag):
             caching = PUBLIC_CACHE if credentials is None else PRIVATE_CACHE
@@ -185,6 +187,33 @@ class ListRevalidation:
             await self._respond(scope, receive, send, etag)
         finally:
             self._building.pop(etag).set()
+
+    async def _read_mark(
+        self, kinds: frozenset[str] | None, moment: Hashable | None, started: float
+    ) -> str:
+        """The mark of these kinds, read from the database and kept. After a write moves the
+        moment, the requests that arrive while one of them reads the marks wait for that
+        read rather than each make their own (a burst of them would queue for the worker
+        threads and the pool): a mark read since the moment was taken is as good for all."""
+        key = (kinds, moment)
+        reading = self._reading.get(key) if moment is not None else None
+        if reading is not None:
+            await reading.wait()
+            kept = self._kept_mark(kinds, moment, time.monotonic())
+            if kept is not None:
+                return kept
+        if moment is None or key in self._reading:  # not watched; or that read failed and
+            # another request already reads again
+            mark = await anyio.to_thread.run_sync(self.mark, kinds)
+            self._keep_mark(kinds, moment, started, mark)
+            return mark
+        self._reading[key] = asyncio.Event()
+        try:
+            mark = await anyio.to_thread.run_sync(self.mark, kinds)
+            self._keep_mark(kinds, moment, started, mark)
+            return mark
+        finally:
+            self._reading.pop(key).set()
 
     def _kept_mark(
         self, kinds: frozenset[str] | None, moment: Hashable | None, now: float
