@@ -270,15 +270,9 @@ MARK = """INSERT INTO change_marks (key, seq, at) SELECT 'cities', value, %(now)
     ON CONFLICT (key) DO UPDATE SET seq = EXCLUDED.seq, at = EXCLUDED.at"""
 
 
-async def create_city(request: Request) -> Response:
-    """A new city with the rows urbandiplo writes for it (the city, its audit entry, its
-    search entry, its change and the mark of its kind), after checking the editor's key, in
-    one transaction whose statements go in one pipeline."""
-    assert pool is not None
-    _, prefix, secret = request.headers.get("x-api-key", "").split("_", 2)
-    given = orjson.loads(await request.body())
-    now = datetime.now(UTC)
-    record = {
+def new_city(given: dict[str, Any], now: datetime) -> dict[str, Any]:
+    """The city a create writes and answers, from what the caller gave (both ceilings)."""
+    return {
         "id": uuid.uuid4(),
         "name": given["name"],
         "names": given.get("names", {}),
@@ -296,6 +290,17 @@ async def create_city(request: Request) -> Response:
         "updated_at": now,
         "version": 1,
     }
+
+
+async def create_city(request: Request) -> Response:
+    """A new city with the rows urbandiplo writes for it (the city, its audit entry, its
+    search entry, its change and the mark of its kind), after checking the editor's key, in
+    one transaction whose statements go in one pipeline."""
+    assert pool is not None
+    _, prefix, secret = request.headers.get("x-api-key", "").split("_", 2)
+    given = orjson.loads(await request.body())
+    now = datetime.now(UTC)
+    record = new_city(given, now)
     async with pool.connection() as connection:
         cursor = connection.cursor(row_factory=dict_row)
         await cursor.execute(KEY, {"prefix": prefix})

@@ -255,24 +255,7 @@ async def create_city(request: Request) -> Response:
     _, prefix, secret = request.headers.get("x-api-key", "").split("_", 2)
     given = orjson.loads(await request.body())
     now = datetime.now(UTC)
-    record = {
-        "id": uuid.uuid4(),
-        "name": given["name"],
-        "names": given.get("names", {}),
-        "country_code": given["country_code"],
-        "subdivision_code": None,
-        "latitude": None,
-        "longitude": None,
-        "population": None,
-        "wikidata_id": None,
-        "geonames_id": None,
-        "global_south": False,
-        "notes": None,
-        "visibility": "public",
-        "created_at": now,
-        "updated_at": now,
-        "version": 1,
-    }
+    record = baseline.new_city(given, now)
     key = connection.execute(KEY, {"prefix": prefix}).fetchone()
     digest = hashlib.sha256(secret.encode()).hexdigest()
     if key is None or key[3] is not None or key[2] != digest:
