@@ -48,6 +48,7 @@ from urbandiplo.domain.changes import EXISTING, VISIBILITY
 # would link it to anything; "/visibility" where it shows only such records' ids and
 # visibility; None: every kind. tests/api/test_response_cache.py checks them against the
 # tables each one reads.
+# Cities and organisations as a read that embeds them depends on (not as their own lists).
 CITIES = "cities" + EXISTING
 ORGANISATIONS = "organisations" + EXISTING
 PARTNERSHIPS = frozenset({"partnerships", CITIES, ORGANISATIONS})
@@ -202,18 +203,17 @@ class ListRevalidation:
             kept = self._kept_mark(kinds, moment, time.monotonic())
             if kept is not None:
                 return kept
-        if moment is None or key in self._reading:  # not watched; or that read failed and
-            # another request already reads again
-            mark = await anyio.to_thread.run_sync(self.mark, kinds)
-            self._keep_mark(kinds, moment, started, mark)
-            return mark
-        self._reading[key] = asyncio.Event()
+        # Not watched, or that read failed and another request reads again: read alone.
+        leading = moment is not None and key not in self._reading
+        if leading:
+            self._reading[key] = asyncio.Event()
         try:
             mark = await anyio.to_thread.run_sync(self.mark, kinds)
             self._keep_mark(kinds, moment, started, mark)
             return mark
         finally:
-            self._reading.pop(key).set()
+            if leading:
+                self._reading.pop(key).set()
 
     def _kept_mark(
         self, kinds: frozenset[str] | None, moment: Hashable | None, now: float

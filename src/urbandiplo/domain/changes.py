@@ -28,18 +28,13 @@ VISIBILITY = "/visibility"
 EXISTING = "/existing"
 
 
-def moves_visibility(before: Visibility | None, after: Visibility | None) -> bool:
-    """A change of that kind: an existing record's visibility changed, or it went away."""
-    return before is not None and after != before
-
-
 def kinds_of(record_type: str, before: Visibility | None, after: Visibility | None) -> list[str]:
     """The kinds of change one change of a record is: its collection's, `EXISTING` unless it
     is the record's creation, and `VISIBILITY` where its visibility changed or it went away."""
     kinds = [record_type]
     if before is not None:
         kinds.append(record_type + EXISTING)
-        if moves_visibility(before, after):
+        if after != before:  # its visibility changed, or it went away (after None)
             kinds.append(record_type + VISIBILITY)
     return kinds
 
