@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import os
 import sqlite3
+import sys
 import uuid
 from collections import defaultdict
 from collections.abc import AsyncIterator, Callable, Sequence
@@ -32,7 +33,6 @@ from bench import baseline
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
 LIMIT = baseline.LIMIT
 PUBLIC = baseline.PUBLIC
@@ -291,12 +291,4 @@ async def create_city(request: Request) -> Response:
     return Response(body, status_code=201, media_type="application/json")
 
 
-app = Starlette(
-    routes=[
-        Route("/partnerships", partnerships),
-        Route("/partnerships-from-memory", partnerships_from_memory),
-        Route("/partnerships/{id}", partnership),
-        Route("/cities", create_city, methods=["POST"]),
-    ],
-    lifespan=lifespan,
-)
+app = baseline.app_of(sys.modules[__name__])
